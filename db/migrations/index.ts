@@ -1,0 +1,7 @@
+// Every migration, in order; imported statically so the compiled build and the tests load the same list.
+import type { Migration } from 'kysely'
+import * as foundation from './2026-11-23-01-foundation.js'
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-23-01-foundation': foundation,
+}

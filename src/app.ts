@@ -1,0 +1,75 @@
+// Builds the Fastify application from its dependencies; never listens (see server.ts).
+import formbody from '@fastify/formbody'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
+import { nanoid } from 'nanoid'
+import type { Logger } from 'pino'
+import { systemClock, type Clock } from './clock.js'
+import type { ResolvedConfig } from './config.js'
+import type { Db } from './database.js'
+import type { SmsSender } from './sender/sender.js'
+import type { ConsoleSender } from './sender/console.js'
+import { smsRoutes } from './sms/routes.js'
+
+export interface AppDeps {
+  config: ResolvedConfig
+  db: Db
+  sender: SmsSender
+  logger: Logger
+  clock?: Clock
+}
+
+function isConsoleSender(sender: SmsSender): sender is ConsoleSender {
+  return sender.kind === 'console' && 'outbox' in sender
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db, sender } = deps
+  const clock = deps.clock ?? systemClock
+
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
+    genReqId: () => nanoid(12),
+    requestIdHeader: false,
+  })
+
+  // The app owns the database handle: closing the app closes it.
+  app.addHook('onClose', async () => {
+    await db.destroy()
+  })
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode ?? 500
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed')
+      return reply.code(500).send({ error: 'internal_error', message: 'Something went wrong on our side. Please try again.' })
+    }
+    return reply.code(status).send({ error: error.code?.toLowerCase() ?? 'bad_request', message: error.message })
+  })
+
+  await app.register(formbody)
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(db)
+      return { status: 'ok' }
+    } catch (err) {
+      app.log.error({ err }, 'health check: database does not answer')
+      return reply.code(503).send({ status: 'unavailable' })
+    }
+  })
+
+  await app.register(smsRoutes, {
+    authToken: config.twilio.authToken,
+    publicUrl: config.publicUrl,
+    context: { db, clock, maxSubscriptions: config.maxSubscriptions },
+  })
+
+  if (isConsoleSender(sender)) {
+    // Development only: what the console sender would have texted, newest first.
+    app.get('/dev/outbox', async () => ({ messages: sender.outbox() }))
+  }
+
+  return app
+}

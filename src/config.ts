@@ -1,0 +1,237 @@
+// Reads and validates the environment into a typed Config; pure, so every rule is testable.
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
+
+export interface OtpConfig {
+  length: number
+  ttlSeconds: number
+  maxAttempts: number
+  maxSendsPerHour: number
+  resendSeconds: number
+  maxFailuresPerDay: number
+  maxSendsPerIpPerHour: number
+}
+
+export interface Config {
+  production: boolean
+  port: number
+  host: string
+  publicUrl: URL | undefined
+  trustProxy: boolean
+  databasePath: string
+  twilio: {
+    accountSid: string | undefined
+    /** Undefined until resolved: the environment, or a generated development token. */
+    authToken: string | undefined
+    phoneNumber: string | undefined
+    messagingServiceSid: string | undefined
+    apiUrl: string
+  }
+  smsSender: 'twilio' | 'console'
+  /** Undefined until resolved: the environment, or a generated development secret. */
+  sessionSecret: string | undefined
+  adminToken: string | undefined
+  otp: OtpConfig
+  allowedCountries: CountryCode[]
+  defaultCountry: CountryCode
+  maxSubscriptions: number
+  sendRatePerSecond: number
+  sendConcurrency: number
+  sendLeaseSeconds: number
+  sendMaxAttempts: number
+  logLevel: string
+}
+
+/** A Config whose secrets have been resolved (see dev-secrets.ts). */
+export type ResolvedConfig = Config & {
+  sessionSecret: string
+  twilio: Config['twilio'] & { authToken: string }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+/** Collects one message per bad variable, so a user fixes them all in one go. */
+class Reader {
+  readonly problems: string[] = []
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name]?.trim()
+    return value === '' ? undefined : value
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name)
+    if (value === undefined) return fallback
+    const n = Number(value)
+    if (!/^-?\d+$/.test(value) || n < min || n > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}")`)
+      return fallback
+    }
+    return n
+  }
+
+  number(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name)
+    if (value === undefined) return fallback
+    const n = Number(value)
+    if (!Number.isFinite(n) || n < min || n > max) {
+      this.problems.push(`${name} must be a number from ${min} to ${max} (got "${value}")`)
+      return fallback
+    }
+    return n
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase()
+    if (value === undefined) return fallback
+    if (['true', '1', 'yes', 'on'].includes(value)) return true
+    if (['false', '0', 'no', 'off'].includes(value)) return false
+    this.problems.push(`${name} must be true or false (got "${value}")`)
+    return fallback
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name)?.toLowerCase()
+    if (value === undefined) return fallback
+    if ((allowed as readonly string[]).includes(value)) return value as T
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`)
+    return fallback
+  }
+
+  url(name: string, fallback?: string): URL | undefined {
+    const value = this.raw(name) ?? fallback
+    if (value === undefined) return undefined
+    try {
+      const url = new URL(value)
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http')
+      if (url.search || url.hash) throw new Error('has query')
+      return url
+    } catch {
+      this.problems.push(`${name} must be an http(s) URL without query, e.g. https://abc123.ngrok-free.app (got "${value}")`)
+      return undefined
+    }
+  }
+
+  pattern(name: string, re: RegExp, expected: string): string | undefined {
+    const value = this.raw(name)
+    if (value !== undefined && !re.test(value)) {
+      this.problems.push(`${name} must be ${expected} (got "${value.slice(0, 6)}…")`)
+      return undefined
+    }
+    return value
+  }
+
+  country(name: string, fallback: string): CountryCode {
+    const value = (this.raw(name) ?? fallback).toUpperCase()
+    if (!isSupportedCountry(value)) {
+      this.problems.push(`${name} must be a two-letter country code such as US or CA (got "${value}")`)
+      return fallback as CountryCode
+    }
+    return value
+  }
+
+  countries(name: string, fallback: string): CountryCode[] {
+    const value = this.raw(name) ?? fallback
+    const codes = value.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean)
+    const bad = codes.filter((c) => !isSupportedCountry(c))
+    if (codes.length === 0 || bad.length > 0) {
+      this.problems.push(`${name} must be a comma-separated list of two-letter country codes such as US,CA (got "${value}")`)
+      return fallback.split(',') as CountryCode[]
+    }
+    return codes as CountryCode[]
+  }
+}
+
+export function createConfig(env: Env): Config {
+  const r = new Reader(env)
+  const production = r.raw('NODE_ENV') === 'production'
+
+  const accountSid = r.pattern('TWILIO_ACCOUNT_SID', /^AC[0-9a-fA-F]{32}$/, 'an Account SID: AC followed by 32 hex digits')
+  const authToken = r.pattern('TWILIO_AUTH_TOKEN', /^\S{16,}$/, 'your Twilio auth token (at least 16 characters, no spaces)')
+  const phoneNumber = r.pattern('TWILIO_PHONE_NUMBER', /^\+[1-9]\d{6,14}$/, 'a phone number in E.164 form, e.g. +15551234567')
+  const messagingServiceSid = r.pattern('TWILIO_MESSAGING_SERVICE_SID', /^MG[0-9a-fA-F]{32}$/, 'a Messaging Service SID: MG followed by 32 hex digits')
+  const apiUrl = r.url('TWILIO_API_URL', 'https://api.twilio.com')
+  const hasTwilio = accountSid !== undefined && authToken !== undefined
+  const smsSender = r.oneOf('SMS_SENDER', ['twilio', 'console'] as const, hasTwilio ? 'twilio' : 'console')
+
+  if (smsSender === 'twilio') {
+    if (accountSid === undefined) r.problems.push('TWILIO_ACCOUNT_SID is required when SMS_SENDER is twilio')
+    if (authToken === undefined) r.problems.push('TWILIO_AUTH_TOKEN is required when SMS_SENDER is twilio')
+    if (phoneNumber === undefined && messagingServiceSid === undefined) {
+      r.problems.push('TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID is required when SMS_SENDER is twilio')
+    }
+  }
+
+  const sessionSecret = r.raw('SESSION_SECRET')
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    r.problems.push('SESSION_SECRET must be at least 32 characters (try: openssl rand -hex 32)')
+  }
+  if (production) {
+    if (sessionSecret === undefined) r.problems.push('SESSION_SECRET is required when NODE_ENV is production (try: openssl rand -hex 32)')
+    if (authToken === undefined) r.problems.push('TWILIO_AUTH_TOKEN is required when NODE_ENV is production: webhook signatures are checked with it')
+  }
+
+  const adminToken = r.raw('ADMIN_TOKEN')
+  if (adminToken !== undefined && adminToken.length < 16) {
+    r.problems.push('ADMIN_TOKEN must be at least 16 characters (try: openssl rand -hex 24)')
+  }
+
+  const publicUrl = r.url('PUBLIC_URL')
+  const allowedCountries = r.countries('ALLOWED_COUNTRIES', 'US,CA')
+  const defaultCountry = r.country('DEFAULT_COUNTRY', 'US')
+
+  const config: Config = {
+    production,
+    port: r.int('PORT', 3000, 0, 65535),
+    host: r.string('HOST', '127.0.0.1'),
+    publicUrl,
+    trustProxy: r.bool('TRUST_PROXY', false),
+    databasePath: r.string('DATABASE_PATH', './data/smsbot.sqlite'),
+    twilio: {
+      accountSid,
+      authToken,
+      phoneNumber,
+      messagingServiceSid,
+      apiUrl: (apiUrl?.href ?? 'https://api.twilio.com').replace(/\/$/, ''),
+    },
+    smsSender,
+    sessionSecret: sessionSecret !== undefined && sessionSecret.length >= 32 ? sessionSecret : undefined,
+    adminToken: adminToken !== undefined && adminToken.length >= 16 ? adminToken : undefined,
+    otp: {
+      length: r.int('OTP_LENGTH', 4, 4, 10),
+      ttlSeconds: r.int('OTP_TTL_SECONDS', 600, 30, 86_400),
+      maxAttempts: r.int('OTP_MAX_ATTEMPTS', 5, 1, 100),
+      maxSendsPerHour: r.int('OTP_MAX_SENDS_PER_HOUR', 5, 1, 1000),
+      resendSeconds: r.int('OTP_RESEND_SECONDS', 30, 0, 3600),
+      maxFailuresPerDay: r.int('OTP_MAX_FAILURES_PER_DAY', 10, 1, 1000),
+      maxSendsPerIpPerHour: r.int('OTP_MAX_SENDS_PER_IP_PER_HOUR', 10, 1, 10_000),
+    },
+    allowedCountries,
+    defaultCountry,
+    maxSubscriptions: r.int('MAX_SUBSCRIPTIONS', 20, 1, 10_000),
+    sendRatePerSecond: r.number('SEND_RATE_PER_SECOND', 1, 0.01, 10_000),
+    sendConcurrency: r.int('SEND_CONCURRENCY', 10, 1, 1000),
+    sendLeaseSeconds: r.int('SEND_LEASE_SECONDS', 30, 5, 3600),
+    sendMaxAttempts: r.int('SEND_MAX_ATTEMPTS', 5, 1, 50),
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  }
+
+  if (!allowedCountries.includes(defaultCountry) && r.problems.length === 0) {
+    r.problems.push(`DEFAULT_COUNTRY (${defaultCountry}) must be one of ALLOWED_COUNTRIES (${allowedCountries.join(',')})`)
+  }
+  if (r.problems.length > 0) throw new ConfigError(r.problems)
+  return config
+}
