@@ -38,7 +38,7 @@ async function runCommand(ctx: AnswerContext, db: Db, command: Command, phone: s
       return replies.signup(ctx.signupUrl(phone))
     case 'subscribe': {
       if (command.topic === null) return replies.subscribeWhich
-      if (!TOPIC_KEY.test(command.topic)) return replies.noSuchTopic(command.topic)
+      if (!TOPIC_KEY.test(command.topic)) return replies.invalidTopic
       const result = await subscribe(db, phone, command.topic, ctx.maxSubscriptions, now)
       if (result.status === 'noSuchTopic') return replies.noSuchTopic(normalizeTopicKey(command.topic))
       if (result.status === 'limit') return replies.tooManySubscriptions(ctx.maxSubscriptions)
@@ -47,7 +47,8 @@ async function runCommand(ctx: AnswerContext, db: Db, command: Command, phone: s
     }
     case 'unsubscribe': {
       if (command.topic === null) return replies.unsubscribeWhich
-      const removed = TOPIC_KEY.test(command.topic) && (await unsubscribe(db, phone, command.topic))
+      if (!TOPIC_KEY.test(command.topic)) return replies.invalidTopic
+      const removed = await unsubscribe(db, phone, command.topic)
       return removed ? replies.unsubscribed(normalizeTopicKey(command.topic)) : replies.notSubscribed(command.topic)
     }
     case 'unsubscribeAll':

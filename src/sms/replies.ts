@@ -1,4 +1,5 @@
 // Every SMS the bot sends in reply, in one place; each fixed reply fits one SMS segment.
+import { SegmentedMessage } from 'sms-segments-calculator'
 
 export interface TopicSummary {
   key: string
@@ -26,6 +27,8 @@ export const replies = {
 
   alreadySubscribed: (key: string) => `You already follow ${key}. Text LIST to see your topics.`,
 
+  invalidTopic: 'Topic names are letters, digits, - _ and . like CS2500-01. Text TOPICS to see the open ones.',
+
   noSuchTopic: (key: string) => `There is no open topic "${key.slice(0, 64)}". Text TOPICS to see the open ones.`,
 
   tooManySubscriptions: (max: number) => `You already follow ${max} topics, the most allowed. Text UNSUB <topic> to make room.`,
@@ -41,15 +44,13 @@ export const replies = {
 
   list: (keys: string[]) => {
     if (keys.length === 0) return 'You follow no topics yet. Text TOPICS to see them, then SUB <topic>.'
-    const shown = fitList(keys, 110)
-    return `You follow: ${shown}. Text UNSUB <topic> to stop one.`
+    return fitOneSegment(keys, keys.length, (shown, hidden) => `You follow: ${shown.join(', ')}${more(hidden)}. Text UNSUB <topic> to stop one.`)
   },
 
   topics: (topics: TopicSummary[], total: number) => {
     if (topics.length === 0) return 'There are no open topics yet. Check back soon.'
     const items = topics.map((t) => `${t.key} (${shortTitle(t.title, 24)})`)
-    const more = total > topics.length ? ` +${total - topics.length} more.` : ''
-    return `Topics: ${items.join(', ')}.${more} Text SUB <topic> to follow.`
+    return fitOneSegment(items, total, (shown, hidden) => `Topics: ${shown.join(', ')}${more(hidden)}. Text SUB <topic> to follow.`)
   },
 
   unknown: (suggestion: string | null) =>
@@ -62,15 +63,15 @@ export const replies = {
   failure: 'Something went wrong — please try again.',
 } as const
 
-/** Joins keys until the text would pass `budget` characters, then says how many were left out. */
-function fitList(keys: string[], budget: number): string {
-  const shown: string[] = []
-  let length = 0
-  for (const key of keys) {
-    if (length + key.length + 2 > budget && shown.length > 0) break
-    shown.push(key)
-    length += key.length + 2
+function more(hidden: number): string {
+  return hidden > 0 ? ` +${hidden} more` : ''
+}
+
+/** Renders as many items as fit in one SMS segment (GSM-7 or UCS-2, as the text needs); the rest are counted. */
+function fitOneSegment(items: string[], total: number, render: (shown: string[], hidden: number) => string): string {
+  for (let n = items.length; n > 1; n--) {
+    const text = render(items.slice(0, n), total - n)
+    if (new SegmentedMessage(text).segmentsCount === 1) return text
   }
-  const hidden = keys.length - shown.length
-  return hidden > 0 ? `${shown.join(', ')} +${hidden} more` : shown.join(', ')
+  return render(items.slice(0, 1), total - 1)
 }

@@ -12,9 +12,12 @@ export interface SmsRoutesOptions {
   context: Omit<AnswerContext, 'signupUrl'>
 }
 
+/** Characters XML 1.0 cannot carry (controls, lone surrogates, U+FFFE/U+FFFF); the TwiML builder throws on them. */
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
+
 export function toTwiml(text: string): string {
   const response = new twilio.twiml.MessagingResponse()
-  if (text !== '') response.message(text)
+  if (text !== '') response.message(text.replace(NOT_XML, ''))
   return response.toString()
 }
 
@@ -48,15 +51,15 @@ export async function smsRoutes(app: FastifyInstance, options: SmsRoutesOptions)
       signupUrl: (phone) => `${origin}/verify?phone=${encodeURIComponent(phone)}`,
     }
     const { MessageSid, From, Body, NumMedia } = request.body
-    let text: string
+    let twiml: string
     try {
       const answer = await answerSms(context, { messageSid: MessageSid, from: From, body: Body, numMedia: NumMedia })
+      twiml = toTwiml(answer.reply)
       request.log.info({ from: maskPhone(From), command: answer.command }, 'sms answered')
-      text = answer.reply
     } catch (err) {
       request.log.error({ err, from: maskPhone(From) }, 'sms failed; answered with the failure reply')
-      text = replies.failure
+      twiml = toTwiml(replies.failure)
     }
-    return reply.type('text/xml; charset=utf-8').send(toTwiml(text))
+    return reply.type('text/xml; charset=utf-8').send(twiml)
   })
 }

@@ -1,0 +1,152 @@
+// Shared test set-up: a real SQLite file per test, a movable clock, a recording sender, signed webhooks.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { pino, type Logger } from 'pino'
+import twilio from 'twilio'
+import { buildApp } from '../src/app.js'
+import type { Clock } from '../src/clock.js'
+import { createConfig, type ResolvedConfig } from '../src/config.js'
+import { migrateToLatest, openDatabase, type Db } from '../src/database.js'
+import { messagesOf } from '../src/sms/simulate.js'
+import { SendError, type OutboundSms, type SentSms, type SmsSender } from '../src/sender/sender.js'
+
+export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef'
+export const SESSION_SECRET = 'test-session-secret-0123456789abcdef-0123456789'
+export const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef'
+
+interface TapT {
+  testdir(content?: object): string
+  teardown(fn: () => unknown): void
+}
+
+export interface TestClock extends Clock {
+  advance(ms: number): void
+  set(date: Date | string): void
+}
+
+export function testClock(start: string | Date = '2026-11-23T12:00:00.000Z'): TestClock {
+  let now = new Date(start).getTime()
+  return {
+    now: () => new Date(now),
+    advance: (ms) => {
+      now += ms
+    },
+    set: (date) => {
+      now = new Date(date).getTime()
+    },
+  }
+}
+
+export interface RecordingSender extends SmsSender {
+  sent: OutboundSms[]
+  /** Makes the next sends fail with these errors, one each. */
+  failNext(...errors: SendError[]): void
+}
+
+export function recordingSender(): RecordingSender {
+  const sent: OutboundSms[] = []
+  const failures: SendError[] = []
+  let n = 0
+  return {
+    kind: 'test',
+    sent,
+    failNext: (...errors) => {
+      failures.push(...errors)
+    },
+    async send(sms): Promise<SentSms> {
+      const failure = failures.shift()
+      if (failure !== undefined) throw failure
+      sent.push(sms)
+      n += 1
+      return { sid: `SM${String(n).padStart(32, '0')}` }
+    },
+  }
+}
+
+/** A logger whose lines are kept, so tests can assert what is (and is not) logged. */
+export function memoryLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = []
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+  return { logger, lines }
+}
+
+export function testConfig(t: TapT, env: Record<string, string> = {}): ResolvedConfig {
+  return createConfig({
+    DATABASE_PATH: join(t.testdir(), 'smsbot.sqlite'),
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    SESSION_SECRET,
+    ...env,
+  }) as ResolvedConfig
+}
+
+export async function testDb(t: TapT, path = join(t.testdir(), 'smsbot.sqlite')): Promise<Db> {
+  const db = openDatabase(path)
+  await migrateToLatest(db, path)
+  return db
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  db: Db
+  config: ResolvedConfig
+  sender: SmsSender
+  clock: TestClock
+  lines: string[]
+}
+
+export async function buildTestApp(
+  t: TapT,
+  options: { env?: Record<string, string>; sender?: SmsSender; clock?: TestClock } = {},
+): Promise<TestApp> {
+  const config = testConfig(t, options.env)
+  const db = await testDb(t, config.databasePath)
+  const clock = options.clock ?? testClock()
+  const sender = options.sender ?? recordingSender()
+  const { logger, lines } = memoryLogger()
+  const app = await buildApp({ config, db, sender, logger, clock })
+  t.teardown(() => app.close())
+  return { app, db, config, sender, clock, lines }
+}
+
+export function fixture<T = Record<string, string>>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as T
+}
+
+let sidCounter = 0
+/** A realistic inbound payload (fixtures/inbound-sms.json) with this body, a fresh MessageSid and optional changes. */
+export function inbound(body: string, changes: Record<string, string> = {}): Record<string, string> {
+  sidCounter += 1
+  const sid = `SM${String(sidCounter).padStart(32, 'a')}`
+  return { ...fixture('inbound-sms.json'), MessageSid: sid, SmsMessageSid: sid, SmsSid: sid, Body: body, ...changes }
+}
+
+/** Posts form parameters to a webhook, signed as Twilio would sign them for `signedUrl`. */
+export async function postSigned(
+  app: FastifyInstance,
+  params: Record<string, string>,
+  options: { path?: string; signedUrl?: string; headers?: Record<string, string>; token?: string } = {},
+) {
+  const path = options.path ?? '/sms'
+  const signedUrl = options.signedUrl ?? `http://smsbot.test${path}`
+  return app.inject({
+    method: 'POST',
+    url: path,
+    headers: {
+      host: 'smsbot.test',
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(options.token ?? AUTH_TOKEN, signedUrl, params),
+      ...options.headers,
+    },
+    payload: new URLSearchParams(params).toString(),
+  })
+}
+
+/** Sends an SMS to the app and returns the text of its reply ('' for empty TwiML). */
+export async function text(app: FastifyInstance, body: string, changes: Record<string, string> = {}): Promise<string> {
+  const response = await postSigned(app, inbound(body, changes))
+  if (response.statusCode !== 200) throw new Error(`POST /sms answered ${response.statusCode}: ${response.body}`)
+  return messagesOf(response.body)[0] ?? ''
+}
+
+export { SendError }

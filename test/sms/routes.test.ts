@@ -1,0 +1,239 @@
+// POST /sms through inject: every command against a real SQLite file, signatures, retries, fuzz.
+import { XMLValidator } from 'fast-xml-parser'
+import t from 'tap'
+import twilio from 'twilio'
+import { saveTopic } from '../../src/topics/queries.js'
+import { AUTH_TOKEN, buildTestApp, fixture, inbound, postSigned, text } from '../helpers.js'
+
+const PHONE = '+16175550123'
+
+async function withTopics(t: Parameters<Parameters<typeof tap.test>[1]>[0], env: Record<string, string> = {}) {
+  const test = await buildTestApp(t, { env })
+  const now = test.clock.now()
+  await saveTopic(test.db, 'CS2500-01', 'Fundamentals of Computer Science 1', now)
+  await saveTopic(test.db, 'CS2510-02', 'Fundamentals of Computer Science 2', now)
+  await saveTopic(test.db, 'MATH1341', 'Calculus 1', now)
+  return test
+}
+const tap = t
+
+t.test('H, HELP, INFO and ? answer the command list as TwiML', async (t) => {
+  const { app } = await withTopics(t)
+  const response = await postSigned(app, inbound('H'))
+  t.equal(response.statusCode, 200)
+  t.match(response.headers['content-type'], /^text\/xml/)
+  t.match(response.body, /^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>smsbot: SUB &lt;topic&gt; to follow/)
+  for (const alias of ['help', 'Info.', '?', '  h  ']) t.match(await text(app, alias), /^smsbot: SUB <topic> to follow/, alias)
+})
+
+t.test('S and SIGNUP answer the verification link with the phone pre-filled', async (t) => {
+  const { app } = await withTopics(t)
+  t.equal(await text(app, 'S'), 'Verify your phone and manage your topics here: http://smsbot.test/verify?phone=%2B16175550123')
+  const withPublicUrl = await buildTestApp(t, { env: { PUBLIC_URL: 'https://abc123.ngrok-free.app' } })
+  const response = await postSigned(withPublicUrl.app, inbound('signup'), { signedUrl: 'https://abc123.ngrok-free.app/sms' })
+  t.match(response.body, 'https://abc123.ngrok-free.app/verify?phone=%2B16175550123')
+})
+
+t.test('SUB, LIST, UNSUB and UNSUB ALL work against the database', async (t) => {
+  const { app, db } = await withTopics(t)
+  t.equal(await text(app, 'sub cs2500-01'), 'Subscribed to CS2500-01 (Fundamentals of Computer Science 1). Text UNSUB CS2500-01 to stop.')
+  t.equal(await text(app, 'SUBSCRIBE CS2500-01'), 'You already follow CS2500-01. Text LIST to see your topics.')
+  t.equal(await text(app, 'SUB math1341!'), 'Subscribed to MATH1341 (Calculus 1). Text UNSUB MATH1341 to stop.')
+  t.equal(await text(app, 'L'), 'You follow: CS2500-01, MATH1341. Text UNSUB <topic> to stop one.')
+  t.equal(await text(app, 'LIST', { From: '+16175550199' }), 'You follow no topics yet. Text TOPICS to see them, then SUB <topic>.', 'another phone has none')
+  t.equal(await text(app, 'UNSUB MATH1341'), 'Unsubscribed from MATH1341. Text LIST to see your other topics.')
+  t.equal(await text(app, 'UNSUB MATH1341'), 'You were not subscribed to MATH1341. Text LIST to see your topics.')
+  t.equal(await text(app, 'unsub ALL'), 'Unsubscribed from your only topic.')
+  t.equal(await text(app, 'UNSUB ALL'), 'You had no subscriptions. Text TOPICS to see what you can follow.')
+  const rows = await db.selectFrom('subscriptions').selectAll().execute()
+  t.same(rows, [], 'no subscription left')
+})
+
+t.test('SUB of an unknown, malformed or missing topic says so and suggests TOPICS', async (t) => {
+  const { app } = await withTopics(t)
+  t.equal(await text(app, 'SUB CS9999'), 'There is no open topic "CS9999". Text TOPICS to see the open ones.')
+  t.equal(await text(app, 'SUB <script>'), 'Topic names are letters, digits, - _ and . like CS2500-01. Text TOPICS to see the open ones.')
+  t.match(await text(app, 'SUB'), /^Which topic\?/)
+  t.match(await text(app, 'UNSUB'), /^Which topic\?/)
+  t.match(await text(app, 'UNSUB what is this'), /^Topic names are letters/)
+  t.equal(await text(app, 'UNSUB CS2500-01'), 'You were not subscribed to CS2500-01. Text LIST to see your topics.')
+})
+
+t.test('MAX_SUBSCRIPTIONS is enforced with a clear reply', async (t) => {
+  const { app } = await withTopics(t, { MAX_SUBSCRIPTIONS: '2' })
+  await text(app, 'SUB CS2500-01')
+  await text(app, 'SUB CS2510-02')
+  t.equal(await text(app, 'SUB MATH1341'), 'You already follow 2 topics, the most allowed. Text UNSUB <topic> to make room.')
+  t.match(await text(app, 'SUB CS2500-01'), /already follow CS2500-01/, 'an existing subscription is still recognised')
+})
+
+t.test('TOPICS and T list the open topics, first few, with a hint when there are more', async (t) => {
+  const { app, db, clock } = await withTopics(t)
+  t.equal(await text(app, 'T'), 'Topics: CS2500-01 (Fundamentals of Compu...), CS2510-02 (Fundamentals of Compu...), MATH1341 (Calculus 1). Text SUB <topic> to follow.')
+  for (let i = 0; i < 5; i++) await saveTopic(db, `PHYS${1150 + i}`, 'Physics', clock.now())
+  t.match(await text(app, 'topics'), /\+\d more\. Text SUB <topic> to follow\.$/)
+  const empty = await buildTestApp(t)
+  t.equal(await text(empty.app, 'TOPICS'), 'There are no open topics yet. Check back soon.')
+})
+
+t.test('a closed topic cannot be joined and is not listed', async (t) => {
+  const { app, db } = await withTopics(t)
+  await db.updateTable('topics').set({ closed_at: '2026-11-23T12:00:00.000Z' }).where('key', '=', 'MATH1341').execute()
+  t.match(await text(app, 'SUB MATH1341'), /no open topic/)
+  t.notMatch(await text(app, 'T'), /MATH1341/)
+})
+
+t.test('opt-out keywords answer empty TwiML, keep subscriptions, and opt-in clears them', async (t) => {
+  const { app, db } = await withTopics(t)
+  await text(app, 'SUB CS2500-01')
+  const response = await postSigned(app, inbound('Stop'))
+  t.equal(response.statusCode, 200)
+  t.equal(response.body, '<?xml version="1.0" encoding="UTF-8"?><Response/>')
+  let phone = await db.selectFrom('phones').selectAll().where('phone', '=', PHONE).executeTakeFirstOrThrow()
+  t.equal(phone.opted_out_at, '2026-11-23T12:00:00.000Z')
+  t.equal((await db.selectFrom('subscriptions').selectAll().execute()).length, 1, 'subscriptions are kept')
+  t.match(await text(app, 'SUB MATH1341'), /You opted out earlier: text START/)
+  t.equal(await text(app, 'unstop'), '')
+  phone = await db.selectFrom('phones').selectAll().where('phone', '=', PHONE).executeTakeFirstOrThrow()
+  t.equal(phone.opted_out_at, null)
+  for (const word of ['STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'STOP']) {
+    t.equal(await text(app, word), '', word)
+    const row = await db.selectFrom('phones').select('opted_out_at').where('phone', '=', PHONE).executeTakeFirstOrThrow()
+    t.not(row.opted_out_at, null, `${word} opts out`)
+    t.equal(await text(app, 'START'), '')
+  }
+  t.equal(await text(app, 'yes'), '', 'YES opts in')
+})
+
+t.test('unknown, empty, emoji-only and media messages get a helpful reply', async (t) => {
+  const { app } = await withTopics(t)
+  t.equal(await text(app, 'lsit'), 'Sorry, I didn\'t understand that. Did you mean LIST? Text H for help.')
+  t.equal(await text(app, 'what is the weather'), 'Sorry, I didn\'t understand that. Text H for help.')
+  t.equal(await text(app, ''), 'Your message was empty. Text H for help.')
+  t.equal(await text(app, '🎉🙏'), 'I only understand text commands, like SUB CS2500-01. Text H for help.')
+  const mms = fixture('inbound-mms.json')
+  const response = await postSigned(app, mms)
+  t.match(response.body, /I can&apos;t open pictures|I can't open pictures/)
+  t.match(await text(app, 'H', { NumMedia: '1', MediaUrl0: mms.MediaUrl0 as string }), /^smsbot:/, 'a command with a picture is answered')
+})
+
+t.test('a repeated MessageSid gets the same reply and changes nothing', async (t) => {
+  const { app, db } = await withTopics(t)
+  const params = inbound('SUB CS2500-01')
+  const first = await postSigned(app, params)
+  await text(app, 'UNSUB ALL')
+  const retry = await postSigned(app, params)
+  t.equal(retry.statusCode, 200)
+  t.equal(retry.body, first.body, 'the stored reply')
+  t.same(await db.selectFrom('subscriptions').selectAll().execute(), [], 'the retry did not subscribe again')
+  const rows = await db.selectFrom('inbound_messages').selectAll().where('message_sid', '=', params.MessageSid as string).execute()
+  t.equal(rows.length, 1)
+})
+
+t.test('signatures: unsigned 400, forged or tampered or wrong URL 403, nothing stored', async (t) => {
+  const { app, db } = await withTopics(t)
+  const params = inbound('SUB CS2500-01')
+  const body = new URLSearchParams(params).toString()
+  const headers = { host: 'smsbot.test', 'content-type': 'application/x-www-form-urlencoded' }
+
+  const unsigned = await app.inject({ method: 'POST', url: '/sms', headers, payload: body })
+  t.equal(unsigned.statusCode, 400)
+  t.match(unsigned.json(), { error: 'missing_signature' })
+
+  const forged = await app.inject({ method: 'POST', url: '/sms', headers: { ...headers, 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' }, payload: body })
+  t.equal(forged.statusCode, 403)
+  t.match(forged.json(), { error: 'invalid_signature' })
+
+  const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, 'http://smsbot.test/sms', params)
+  const tampered = await app.inject({
+    method: 'POST',
+    url: '/sms',
+    headers: { ...headers, 'x-twilio-signature': signature },
+    payload: new URLSearchParams({ ...params, Body: 'UNSUB ALL' }).toString(),
+  })
+  t.equal(tampered.statusCode, 403, 'one parameter changed')
+
+  const wrongToken = await postSigned(app, params, { token: 'another-token-0123456789abcdef' })
+  t.equal(wrongToken.statusCode, 403, 'signed with another auth token')
+  const wrongUrl = await postSigned(app, params, { signedUrl: 'https://elsewhere.example.com/sms' })
+  t.equal(wrongUrl.statusCode, 403, 'signed for another URL')
+  const withQuery = await postSigned(app, params, { path: '/sms?source=x', signedUrl: 'http://smsbot.test/sms' })
+  t.equal(withQuery.statusCode, 403, 'the query string is part of the signed URL')
+
+  t.same(await db.selectFrom('inbound_messages').selectAll().execute(), [], 'no message stored')
+  t.same(await db.selectFrom('phones').selectAll().execute(), [], 'no phone stored')
+  t.same(await db.selectFrom('subscriptions').selectAll().execute(), [], 'no subscription stored')
+
+  const good = await postSigned(app, params, { path: '/sms?source=x', signedUrl: 'http://smsbot.test/sms?source=x' })
+  t.equal(good.statusCode, 200, 'the same request correctly signed is accepted')
+})
+
+t.test('behind ngrok: accepted with TRUST_PROXY or PUBLIC_URL, refused without', async (t) => {
+  const signedUrl = 'https://abc123.ngrok-free.app/sms'
+  const proxied = { host: 'abc123.ngrok-free.app', 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' }
+  const send = (app: Awaited<ReturnType<typeof buildTestApp>>['app']) => postSigned(app, inbound('H'), { signedUrl, headers: proxied })
+
+  const plain = await buildTestApp(t)
+  t.equal((await send(plain.app)).statusCode, 403, 'without TRUST_PROXY the request looks like http and is refused')
+
+  const trusting = await buildTestApp(t, { env: { TRUST_PROXY: 'true' } })
+  t.equal((await send(trusting.app)).statusCode, 200, 'TRUST_PROXY=true honours X-Forwarded-Proto')
+
+  const forwardedHost = await postSigned(trusting.app, inbound('H'), {
+    signedUrl,
+    headers: { host: '127.0.0.1:3000', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'abc123.ngrok-free.app', 'x-forwarded-for': '203.0.113.9' },
+  })
+  t.equal(forwardedHost.statusCode, 200, 'TRUST_PROXY=true honours X-Forwarded-Host')
+
+  const publicUrl = await buildTestApp(t, { env: { PUBLIC_URL: 'https://abc123.ngrok-free.app' } })
+  t.equal((await send(publicUrl.app)).statusCode, 200, 'PUBLIC_URL decides the URL')
+  const direct = await postSigned(publicUrl.app, inbound('H'), { signedUrl: 'http://smsbot.test/sms' })
+  t.equal(direct.statusCode, 403, 'with PUBLIC_URL set, a signature for the local URL is refused')
+})
+
+t.test('a signed request missing required parameters is a 400 with a reason', async (t) => {
+  const { app } = await withTopics(t)
+  const response = await postSigned(app, { Body: 'H', From: PHONE })
+  t.equal(response.statusCode, 400)
+  t.match(response.json().message, /MessageSid/)
+})
+
+t.test('an internal failure still answers valid TwiML and is logged', async (t) => {
+  const { app, db, lines } = await withTopics(t)
+  await db.schema.dropTable('inbound_messages').execute()
+  const response = await postSigned(app, inbound('H'))
+  t.equal(response.statusCode, 200)
+  t.equal(response.body, '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Something went wrong — please try again.</Message></Response>')
+  const logged = lines.map((l) => JSON.parse(l) as { level: number; msg: string; from?: string })
+  t.ok(logged.some((l) => l.level === 50 && /sms failed/.test(l.msg) && l.from === '+1******0123'), 'an error line with the masked phone')
+})
+
+t.test('no log line holds a full phone number', async (t) => {
+  const { app, lines } = await withTopics(t)
+  await text(app, 'SUB CS2500-01')
+  await text(app, 'S')
+  await text(app, 'STOP')
+  t.ok(lines.length > 0)
+  for (const line of lines) t.notMatch(line, /6175550123/)
+})
+
+t.test('fuzz: random unicode bodies never get a 5xx and always get well-formed TwiML', async (t) => {
+  const { app } = await withTopics(t)
+  let seed = 42
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31
+    return seed / 2 ** 31
+  }
+  const alphabet = ['S', 'U', 'B', ' ', 'H', '<', '>', '&', '"', "'", ']]>', '\u0000', '\u200b', '😀', 'é', '中', '\ud800', '\n', '?', '.', 'STOP']
+  for (let i = 0; i < 300; i++) {
+    let body = random() < 0.5 ? 'SUB ' : ''
+    const length = Math.floor(random() * 30)
+    for (let j = 0; j < length; j++) {
+      body += random() < 0.7 ? alphabet[Math.floor(random() * alphabet.length)] : String.fromCodePoint(Math.floor(random() * 0x10ffff) & 0xfffff)
+    }
+    const response = await postSigned(app, inbound(body))
+    if (response.statusCode !== 200) t.fail(`status ${response.statusCode} for ${JSON.stringify(body)}`)
+    if (XMLValidator.validate(response.body) !== true) t.fail(`malformed XML for ${JSON.stringify(body)}: ${response.body}`)
+  }
+  t.pass('300 random bodies answered with valid XML')
+})
