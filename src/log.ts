@@ -10,7 +10,7 @@ export function maskPhone(phone: string): string {
 
 /** Masks anything that looks like a phone number (7+ digits, optionally after + or %2B) inside free text. */
 export function maskPhonesIn(text: string): string {
-  return text.replace(/(?:\+|%2B)?\d[\d\s().-]{5,}\d/gi, (match) => (match.replace(/\D/g, '').length >= 7 ? maskPhone(match.replace(/%2B/i, '+')) : match))
+  return text.replace(/(?:\+|%2B|\()?\d[\d\s().-]{5,}\d/gi, (match) => (match.replace(/\D/g, '').length >= 7 ? maskPhone(match.replace(/%2B/i, '+')) : match))
 }
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { pino, type Logger } from 'pino'
+import type { Test } from 'tap'
 import twilio from 'twilio'
 import { buildApp } from '../src/app.js'
 import type { Clock } from '../src/clock.js'
@@ -15,10 +16,7 @@ export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef'
 export const SESSION_SECRET = 'test-session-secret-0123456789abcdef-0123456789'
 export const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef'
 
-interface TapT {
-  testdir(content?: object): string
-  teardown(fn: () => unknown): void
-}
+export type TapT = Test
 
 export interface TestClock extends Clock {
   advance(ms: number): void

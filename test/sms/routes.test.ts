@@ -3,11 +3,11 @@ import { XMLValidator } from 'fast-xml-parser'
 import t from 'tap'
 import twilio from 'twilio'
 import { saveTopic } from '../../src/topics/queries.js'
-import { AUTH_TOKEN, buildTestApp, fixture, inbound, postSigned, text } from '../helpers.js'
+import { AUTH_TOKEN, buildTestApp, type TapT, fixture, inbound, postSigned, text } from '../helpers.js'
 
 const PHONE = '+16175550123'
 
-async function withTopics(t: Parameters<Parameters<typeof tap.test>[1]>[0], env: Record<string, string> = {}) {
+async function withTopics(t: TapT, env: Record<string, string> = {}) {
   const test = await buildTestApp(t, { env })
   const now = test.clock.now()
   await saveTopic(test.db, 'CS2500-01', 'Fundamentals of Computer Science 1', now)
@@ -15,7 +15,6 @@ async function withTopics(t: Parameters<Parameters<typeof tap.test>[1]>[0], env:
   await saveTopic(test.db, 'MATH1341', 'Calculus 1', now)
   return test
 }
-const tap = t
 
 t.test('H, HELP, INFO and ? answer the command list as TwiML', async (t) => {
   const { app } = await withTopics(t)

@@ -1,0 +1,120 @@
+// createConfig: defaults, every validation message names its variable, production rules.
+import t from 'tap'
+import { ConfigError, createConfig } from '../src/config.js'
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    createConfig(env)
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems
+    throw err
+  }
+  return []
+}
+
+t.test('defaults follow SPEC §5', async (t) => {
+  const config = createConfig({})
+  t.equal(config.port, 3000)
+  t.equal(config.host, '127.0.0.1')
+  t.equal(config.publicUrl, undefined)
+  t.equal(config.trustProxy, false)
+  t.equal(config.databasePath, './data/smsbot.sqlite')
+  t.equal(config.smsSender, 'console')
+  t.equal(config.twilio.apiUrl, 'https://api.twilio.com')
+  t.same(config.otp, { length: 4, ttlSeconds: 600, maxAttempts: 5, maxSendsPerHour: 5, resendSeconds: 30, maxFailuresPerDay: 10, maxSendsPerIpPerHour: 10 })
+  t.same(config.allowedCountries, ['US', 'CA'])
+  t.equal(config.defaultCountry, 'US')
+  t.equal(config.maxSubscriptions, 20)
+  t.equal(config.sendRatePerSecond, 1)
+  t.equal(config.sendConcurrency, 10)
+  t.equal(config.logLevel, 'info')
+  t.equal(config.adminToken, undefined)
+})
+
+t.test('values are read, trimmed and typed', async (t) => {
+  const config = createConfig({
+    PORT: ' 8080 ',
+    HOST: '0.0.0.0',
+    PUBLIC_URL: 'https://abc123.ngrok-free.app/',
+    TRUST_PROXY: 'yes',
+    TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
+    TWILIO_AUTH_TOKEN: '0123456789abcdef0123456789abcdef',
+    TWILIO_MESSAGING_SERVICE_SID: 'MG0123456789abcdef0123456789abcdef',
+    TWILIO_API_URL: 'http://127.0.0.1:4010/',
+    ALLOWED_COUNTRIES: 'us, gb',
+    DEFAULT_COUNTRY: 'gb',
+    SEND_RATE_PER_SECOND: '0.5',
+    LOG_LEVEL: 'DEBUG',
+    OTP_LENGTH: '6',
+  })
+  t.equal(config.port, 8080)
+  t.equal(config.publicUrl?.href, 'https://abc123.ngrok-free.app/')
+  t.equal(config.trustProxy, true)
+  t.equal(config.smsSender, 'twilio', 'twilio by default when credentials are set')
+  t.equal(config.twilio.apiUrl, 'http://127.0.0.1:4010')
+  t.same(config.allowedCountries, ['US', 'GB'])
+  t.equal(config.defaultCountry, 'GB')
+  t.equal(config.sendRatePerSecond, 0.5)
+  t.equal(config.logLevel, 'debug')
+  t.equal(config.otp.length, 6)
+  t.equal(createConfig({ TRUST_PROXY: 'off' }).trustProxy, false)
+})
+
+t.test('each bad value is refused with a message naming the variable and what is expected', async (t) => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /^PORT must be a whole number from 0 to 65535/],
+    [{ PORT: '70000' }, /^PORT must be a whole number/],
+    [{ TRUST_PROXY: 'maybe' }, /^TRUST_PROXY must be true or false/],
+    [{ PUBLIC_URL: 'abc123.ngrok-free.app' }, /^PUBLIC_URL must be an http\(s\) URL/],
+    [{ PUBLIC_URL: 'ftp://example.com' }, /^PUBLIC_URL must be an http\(s\) URL/],
+    [{ PUBLIC_URL: 'https://example.com/?a=1' }, /^PUBLIC_URL must be an http\(s\) URL without query/],
+    [{ TWILIO_ACCOUNT_SID: 'AC123' }, /^TWILIO_ACCOUNT_SID must be an Account SID/],
+    [{ TWILIO_AUTH_TOKEN: 'short' }, /^TWILIO_AUTH_TOKEN must be your Twilio auth token/],
+    [{ TWILIO_PHONE_NUMBER: '555-1234' }, /^TWILIO_PHONE_NUMBER must be a phone number in E\.164/],
+    [{ TWILIO_MESSAGING_SERVICE_SID: 'MG1' }, /^TWILIO_MESSAGING_SERVICE_SID must be/],
+    [{ SMS_SENDER: 'carrier-pigeon' }, /^SMS_SENDER must be one of twilio, console/],
+    [{ SESSION_SECRET: 'too-short' }, /^SESSION_SECRET must be at least 32 characters/],
+    [{ ADMIN_TOKEN: 'short' }, /^ADMIN_TOKEN must be at least 16 characters/],
+    [{ OTP_LENGTH: '3' }, /^OTP_LENGTH must be a whole number from 4 to 10/],
+    [{ OTP_TTL_SECONDS: '1.5' }, /^OTP_TTL_SECONDS must be a whole number/],
+    [{ SEND_RATE_PER_SECOND: 'fast' }, /^SEND_RATE_PER_SECOND must be a number/],
+    [{ SEND_RATE_PER_SECOND: '0' }, /^SEND_RATE_PER_SECOND must be a number from 0.01/],
+    [{ ALLOWED_COUNTRIES: 'US,XX' }, /^ALLOWED_COUNTRIES must be a comma-separated list/],
+    [{ ALLOWED_COUNTRIES: ' , ' }, /^ALLOWED_COUNTRIES must be/],
+    [{ DEFAULT_COUNTRY: 'USA' }, /^DEFAULT_COUNTRY must be a two-letter country code/],
+    [{ DEFAULT_COUNTRY: 'GB' }, /^DEFAULT_COUNTRY \(GB\) must be one of ALLOWED_COUNTRIES/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error, warn, info/],
+  ]
+  for (const [env, expected] of cases) {
+    const found = problems(env)
+    t.equal(found.length, 1, `${JSON.stringify(env)} gives one problem`)
+    t.match(found[0], expected, JSON.stringify(env))
+  }
+})
+
+t.test('the twilio sender needs credentials and a sending number or messaging service', async (t) => {
+  t.same(problems({ SMS_SENDER: 'twilio' }), [
+    'TWILIO_ACCOUNT_SID is required when SMS_SENDER is twilio',
+    'TWILIO_AUTH_TOKEN is required when SMS_SENDER is twilio',
+    'TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID is required when SMS_SENDER is twilio',
+  ])
+  const found = problems({ TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef', TWILIO_AUTH_TOKEN: '0123456789abcdef0123456789abcdef' })
+  t.same(found, ['TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID is required when SMS_SENDER is twilio'])
+  const config = createConfig({ SMS_SENDER: 'console', TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef', TWILIO_AUTH_TOKEN: '0123456789abcdef0123456789abcdef' })
+  t.equal(config.smsSender, 'console', 'SMS_SENDER=console needs no sending number')
+})
+
+t.test('production requires SESSION_SECRET and TWILIO_AUTH_TOKEN', async (t) => {
+  const found = problems({ NODE_ENV: 'production' })
+  t.equal(found.length, 2)
+  t.match(found[0], /^SESSION_SECRET is required when NODE_ENV is production/)
+  t.match(found[1], /^TWILIO_AUTH_TOKEN is required when NODE_ENV is production/)
+  const config = createConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TWILIO_AUTH_TOKEN: 'y'.repeat(32) })
+  t.equal(config.production, true)
+})
+
+t.test('every problem is reported at once, in a readable error', async (t) => {
+  const error = t.throws(() => createConfig({ PORT: 'x', LOG_LEVEL: 'y' })) as ConfigError
+  t.equal(error.name, 'ConfigError')
+  t.match(error.message, /^Invalid configuration:\n {2}- PORT must be[^\n]*\n {2}- LOG_LEVEL must be/)
+})

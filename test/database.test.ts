@@ -1,0 +1,58 @@
+// Migrations: applied to an empty file, re-applied idempotently, down and up again, and a newer database refused.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { sql } from 'kysely'
+import { createMigrator, DatabaseTooNewError, migrateToLatest, openDatabase } from '../src/database.js'
+import { migrations } from '../db/migrations/index.js'
+
+t.test('an empty database is created with its folder and migrated; a second run changes nothing', async (t) => {
+  const path = join(t.testdir(), 'a', 'b', 'smsbot.sqlite')
+  const db = openDatabase(path)
+  t.teardown(() => db.destroy())
+  t.ok(existsSync(join(path, '..')), 'folder created')
+  const first = await migrateToLatest(db, path)
+  t.same(first.results?.map((r) => [r.migrationName, r.status]), Object.keys(migrations).map((name) => [name, 'Success']))
+  const second = await migrateToLatest(db, path)
+  t.same(second.results, [], 'nothing left to apply')
+  const tables = (await db.introspection.getTables()).map((table) => table.name).sort()
+  t.same(tables, ['inbound_messages', 'phones', 'subscriptions', 'topics'])
+})
+
+t.test('pragmas: WAL and foreign keys are on', async (t) => {
+  const path = join(t.testdir(), 'smsbot.sqlite')
+  const db = openDatabase(path)
+  t.teardown(() => db.destroy())
+  await migrateToLatest(db, path)
+  const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db)
+  t.equal(mode.rows[0]?.journal_mode, 'wal')
+  await t.rejects(
+    db.insertInto('subscriptions').values({ phone: '+16175550123', topic_key: 'NOPE', created_at: 'x' }).execute(),
+    /FOREIGN KEY/,
+  )
+})
+
+t.test('every migration goes down and up again', async (t) => {
+  const path = join(t.testdir(), 'smsbot.sqlite')
+  const db = openDatabase(path)
+  t.teardown(() => db.destroy())
+  await migrateToLatest(db, path)
+  const migrator = createMigrator(db)
+  for (let i = 0; i < Object.keys(migrations).length; i++) {
+    const down = await migrator.migrateDown()
+    t.equal(down.error, undefined)
+  }
+  t.same((await db.introspection.getTables()).map((table) => table.name), [], 'all tables dropped')
+  const up = await migrateToLatest(db, path)
+  t.equal(up.results?.length, Object.keys(migrations).length)
+})
+
+t.test('a database migrated by newer code refuses to start', async (t) => {
+  const path = join(t.testdir(), 'smsbot.sqlite')
+  const db = openDatabase(path)
+  t.teardown(() => db.destroy())
+  await migrateToLatest(db, path)
+  await db.insertInto('kysely_migration' as never).values({ name: '2099-01-01-01-future', timestamp: new Date().toISOString() } as never).execute()
+  const error = await t.rejects(migrateToLatest(db, path), DatabaseTooNewError)
+  t.match((error as unknown as Error).message, /newer version of smsbot \(unknown migrations: 2099-01-01-01-future\)/)
+})

@@ -1,0 +1,53 @@
+// Starts the built server (dist/src/server.js) as a real child process and reads its JSON log.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const SERVER = fileURLToPath(new URL('../dist/src/server.js', import.meta.url))
+
+export interface ServerProcess {
+  child: ChildProcess
+  url: string
+  lines: string[]
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>
+}
+
+/** Starts the server with only these variables (plus PATH), and waits until it listens. */
+export async function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [SERVER], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const lines: string[] = []
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${lines.join('\n')}`)), timeoutMs)
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        lines.push(line)
+        const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)
+        if (listening !== null) {
+          clearTimeout(timer)
+          resolve(listening[1] as string)
+        }
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited with ${code} before listening:\n${lines.join('\n')}`))
+    })
+  })
+  return { child, url, lines, exited }
+}
+
+/** Runs the server expecting it to refuse to start; returns its exit code and everything it printed. */
+export async function runServerExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [SERVER], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()))
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  return { code, output }
+}
