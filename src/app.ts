@@ -10,6 +10,7 @@ import type { Db } from './database.js'
 import type { SmsSender } from './sender/sender.js'
 import type { ConsoleSender } from './sender/console.js'
 import { smsRoutes } from './sms/routes.js'
+import { webRoutes } from './web/routes.js'
 
 export interface AppDeps {
   config: ResolvedConfig
@@ -64,6 +65,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     authToken: config.twilio.authToken,
     publicUrl: config.publicUrl,
     context: { db, clock, maxSubscriptions: config.maxSubscriptions },
+  })
+
+  await app.register(webRoutes, {
+    verify: { db, sender, clock, otp: config.otp, secret: config.sessionSecret, publicUrl: config.publicUrl },
+    allowedCountries: config.allowedCountries,
+    defaultCountry: config.defaultCountry,
+    maxSubscriptions: config.maxSubscriptions,
   })
 
   if (isConsoleSender(sender)) {

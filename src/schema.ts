@@ -1,10 +1,35 @@
 // The database's tables as Kysely types: one interface per table, nullable columns as `| null`.
-import type { Insertable, Selectable } from 'kysely'
+import type { Generated, Insertable, Selectable } from 'kysely'
 
 export interface PhonesTable {
   phone: string
   first_seen_at: string
   opted_out_at: string | null
+  profile_id: string | null
+  verified_at: string | null
+}
+
+export interface ProfilesTable {
+  id: string
+  display_name: string | null
+  created_at: string
+}
+
+export interface OtpCodesTable {
+  phone: string
+  code_hash: string
+  created_at: string
+  expires_at: string
+  attempts: Generated<number>
+  consumed_at: string | null
+}
+
+export interface OtpEventsTable {
+  id: Generated<number>
+  kind: 'send' | 'failure'
+  phone: string
+  ip: string
+  at: string
 }
 
 export interface TopicsTable {
@@ -33,7 +58,13 @@ export interface Database {
   topics: TopicsTable
   subscriptions: SubscriptionsTable
   inbound_messages: InboundMessagesTable
+  profiles: ProfilesTable
+  otp_codes: OtpCodesTable
+  otp_events: OtpEventsTable
 }
+
+export type Profile = Selectable<ProfilesTable>
+export type OtpCode = Selectable<OtpCodesTable>
 
 export type Topic = Selectable<TopicsTable>
 export type NewInboundMessage = Insertable<InboundMessagesTable>

@@ -2,13 +2,15 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { pino, type Logger } from 'pino'
+import { Writable } from 'node:stream'
+import type { Logger } from 'pino'
 import type { Test } from 'tap'
 import twilio from 'twilio'
 import { buildApp } from '../src/app.js'
 import type { Clock } from '../src/clock.js'
 import { createConfig, type ResolvedConfig } from '../src/config.js'
 import { migrateToLatest, openDatabase, type Db } from '../src/database.js'
+import { createLogger } from '../src/log.js'
 import { messagesOf } from '../src/sms/simulate.js'
 import { SendError, type OutboundSms, type SentSms, type SmsSender } from '../src/sender/sender.js'
 
@@ -65,7 +67,8 @@ export function recordingSender(): RecordingSender {
 /** A logger whose lines are kept, so tests can assert what is (and is not) logged. */
 export function memoryLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = []
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+  const destination = new Writable({ write: (chunk, _encoding, done) => { lines.push(String(chunk)); done() } })
+  const logger = createLogger('debug', destination)
   return { logger, lines }
 }
 

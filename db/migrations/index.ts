@@ -1,7 +1,9 @@
 // Every migration, in order; imported statically so the compiled build and the tests load the same list.
 import type { Migration } from 'kysely'
 import * as foundation from './2026-11-23-01-foundation.js'
+import * as verification from './2026-11-23-02-verification.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-01-foundation': foundation,
+  '2026-11-23-02-verification': verification,
 }

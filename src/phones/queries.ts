@@ -5,7 +5,7 @@ import type { Db } from '../database.js'
 export async function rememberPhone(db: Db, phone: string, now: Date): Promise<void> {
   await db
     .insertInto('phones')
-    .values({ phone, first_seen_at: now.toISOString(), opted_out_at: null })
+    .values({ phone, first_seen_at: now.toISOString(), opted_out_at: null, profile_id: null, verified_at: null })
     .onConflict((oc) => oc.column('phone').doNothing())
     .execute()
 }

@@ -1,0 +1,52 @@
+// Every sentence the web pages show, in one place.
+import { maskPhone } from '../log.js'
+
+function formatTime(date: Date): string {
+  return `${new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`
+}
+
+export const copy = {
+  verifyTitle: 'Verify your phone',
+  verifyIntro: 'We will text you a code to prove this phone is yours. Then you can manage your topics here.',
+  phoneLabel: 'Mobile number',
+  phoneHint: 'For example (617) 555-0123 or +1 617 555 0123.',
+  nameLabel: 'Your name (optional)',
+  sendButton: 'Text me a code',
+  codeTitle: 'Enter your code',
+  codeIntro: (phone: string, minutes: number) => `We texted a code to ${maskPhone(phone)}. It is valid for ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+  codeLabel: 'Code',
+  checkButton: 'Verify',
+  resendButton: 'Send a new code',
+  changeNumber: 'Use another number',
+  successTitle: 'Phone verified',
+  success: "You are now subscribed! Send 'H' for help on commands.",
+  toProfile: 'Go to your profile',
+  profileTitle: 'Your profile',
+  optedOut: 'You texted STOP, so we send you nothing. Text START to get notifications again.',
+  noSubscriptions: 'You follow no topics yet.',
+  noTopics: 'No other open topics right now.',
+  subscribeButton: 'Follow',
+  unsubscribeButton: 'Stop following',
+  logoutButton: 'Log out',
+  formExpiredTitle: 'Please try again',
+  formExpired: 'This form expired or was sent from another page. Go back, reload, and try again.',
+
+  errors: {
+    phoneInvalid: 'That does not look like a mobile number. Check the digits and try again.',
+    phoneCountry: (allowed: string[]) => `We can only text numbers in ${allowed.join(', ')}.`,
+    nameTooLong: 'Please keep your name under 60 characters.',
+    cooldown: (seconds: number) => `We just sent you a code. Wait ${seconds} second${seconds === 1 ? '' : 's'} before asking for a new one.`,
+    phoneHourly: 'Too many codes were sent to this number in the last hour. Try again later.',
+    ipHourly: 'Too many codes were requested from your network in the last hour. Try again later.',
+    sendFailed: 'We could not text that number just now. Check it, or try again in a minute.',
+    codeFormat: (length: number) => `Enter the ${length}-digit code from the text message.`,
+    wrong: (triesLeft: number) => `That code is not right. You have ${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left.`,
+    expired: 'That code has expired. Send a new one.',
+    tooManyAttempts: 'Too many wrong tries for this code. Send a new one.',
+    noCode: 'There is no active code for this number. Send a new one.',
+    locked: (until: Date) => `Too many wrong codes for this number. You can try again after ${formatTime(until)}.`,
+  },
+  noSuchTopic: (key: string) => `There is no open topic called ${key}.`,
+  tooManySubscriptions: (max: number) => `You already follow ${max} topics, the most allowed.`,
+  formatDate: (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso)),
+} as const

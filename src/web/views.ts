@@ -1,0 +1,117 @@
+// The HTML pages, as Eta templates that escape every value by default (<%= %>).
+import { Eta } from 'eta'
+
+const layout = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title><%= it.title %> · smsbot</title>
+<style>
+  :root { color-scheme: light dark; --accent: #0b5fff; --error: #b00020; }
+  body { font: 17px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; padding: 1.25rem; max-width: 30rem; margin-inline: auto; }
+  h1 { font-size: 1.5rem; margin: 0.5rem 0 1rem; }
+  label { display: block; font-weight: 600; margin-top: 1rem; }
+  .hint { display: block; font-size: 0.9rem; opacity: 0.75; }
+  input { display: block; box-sizing: border-box; width: 100%; font-size: 1.1rem; padding: 0.7rem; margin-top: 0.35rem; border: 1px solid #888; border-radius: 8px; }
+  input[aria-invalid="true"] { border: 2px solid var(--error); }
+  .error { color: var(--error); font-weight: 600; margin: 0.35rem 0 0; }
+  button { font-size: 1.05rem; padding: 0.75rem 1.1rem; margin-top: 1.25rem; border-radius: 8px; border: 0; background: var(--accent); color: #fff; width: 100%; cursor: pointer; }
+  button.secondary { background: transparent; color: var(--accent); border: 1px solid var(--accent); }
+  form.inline button { width: auto; margin-top: 0; padding: 0.45rem 0.8rem; font-size: 0.95rem; }
+  ul.topics { list-style: none; padding: 0; }
+  ul.topics li { display: flex; align-items: center; justify-content: space-between; gap: 0.75rem; padding: 0.6rem 0; border-bottom: 1px solid #8884; }
+  .notice { padding: 0.75rem; border-radius: 8px; background: #fff3cd; color: #664d03; }
+  .success { padding: 0.75rem; border-radius: 8px; background: #d1e7dd; color: #0f5132; font-weight: 600; }
+  dl { display: grid; grid-template-columns: auto 1fr; gap: 0.25rem 1rem; } dt { font-weight: 600; } dd { margin: 0; }
+  a { color: var(--accent); }
+</style>
+</head>
+<body>
+<main>
+<h1><%= it.title %></h1>
+<%~ it.body %>
+</main>
+</body>
+</html>`
+
+const field = `<label for="<%= it.id %>"><%= it.label %><% if (it.hint) { %> <span class="hint" id="<%= it.id %>-hint"><%= it.hint %></span><% } %></label>
+<input id="<%= it.id %>" name="<%= it.name %>" value="<%= it.value ?? '' %>"<% for (const [k, v] of Object.entries(it.attrs ?? {})) { %> <%= k %>="<%= v %>"<% } %><% if (it.error) { %> aria-invalid="true" aria-describedby="<%= it.id %>-error" autofocus<% } else if (it.hint) { %> aria-describedby="<%= it.id %>-hint"<% } %><% if (it.focus && !it.error) { %> autofocus<% } %>>
+<% if (it.error) { %><p class="error" id="<%= it.id %>-error" role="alert"><%= it.error %></p><% } %>`
+
+const verify = `<% layout('@layout') %>
+<p><%= it.copy.verifyIntro %></p>
+<form method="post" action="/verify" novalidate>
+<input type="hidden" name="_csrf" value="<%= it.csrf %>">
+<%~ include('@field', { id: 'phone', name: 'phone', label: it.copy.phoneLabel, hint: it.copy.phoneHint, value: it.phone, error: it.errors.phone, focus: true, attrs: { type: 'tel', autocomplete: 'tel', inputmode: 'tel', required: 'required' } }) %>
+<%~ include('@field', { id: 'name', name: 'name', label: it.copy.nameLabel, value: it.name, error: it.errors.name, attrs: { type: 'text', autocomplete: 'name', maxlength: '60' } }) %>
+<button type="submit"><%= it.copy.sendButton %></button>
+</form>`
+
+const code = `<% layout('@layout') %>
+<p><%= it.intro %></p>
+<form method="post" action="/verify/code" novalidate>
+<input type="hidden" name="_csrf" value="<%= it.csrf %>">
+<input type="hidden" name="phone" value="<%= it.phone %>">
+<input type="hidden" name="name" value="<%= it.name %>">
+<%~ include('@field', { id: 'code', name: 'code', label: it.copy.codeLabel, value: it.code, error: it.errors.code, focus: true, attrs: { type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric', pattern: '[0-9]*', maxlength: String(it.length), required: 'required' } }) %>
+<button type="submit"><%= it.copy.checkButton %></button>
+</form>
+<form method="post" action="/verify">
+<input type="hidden" name="_csrf" value="<%= it.csrf %>">
+<input type="hidden" name="phone" value="<%= it.phone %>">
+<input type="hidden" name="name" value="<%= it.name %>">
+<button type="submit" class="secondary"><%= it.copy.resendButton %></button>
+</form>
+<p><a href="/verify"><%= it.copy.changeNumber %></a></p>`
+
+const success = `<% layout('@layout') %>
+<p class="success" role="status"><%= it.copy.success %></p>
+<p><a href="/me"><%= it.copy.toProfile %></a></p>`
+
+const me = `<% layout('@layout') %>
+<dl>
+<% if (it.profile.displayName) { %><dt>Name</dt><dd><%= it.profile.displayName %></dd><% } %>
+<dt>Phone</dt><dd><%= it.profile.phone %></dd>
+<dt>Verified</dt><dd><%= it.profile.verifiedOn %></dd>
+</dl>
+<% if (it.optedOut) { %><p class="notice" role="status"><%= it.copy.optedOut %></p><% } %>
+<% if (it.error) { %><p class="error" role="alert"><%= it.error %></p><% } %>
+<h2>Your topics</h2>
+<% if (it.subscriptions.length === 0) { %><p><%= it.copy.noSubscriptions %></p><% } %>
+<ul class="topics">
+<% for (const t of it.subscriptions) { %><li><span><strong><%= t.key %></strong> <%= t.title %></span>
+<form class="inline" method="post" action="/me/subscriptions"><input type="hidden" name="_csrf" value="<%= it.csrf %>"><input type="hidden" name="topic" value="<%= t.key %>"><input type="hidden" name="action" value="unsubscribe"><button type="submit" class="secondary" aria-label="<%= it.copy.unsubscribeButton %> <%= t.key %>"><%= it.copy.unsubscribeButton %></button></form></li>
+<% } %>
+</ul>
+<h2>Other topics</h2>
+<% if (it.others.length === 0) { %><p><%= it.copy.noTopics %></p><% } %>
+<ul class="topics">
+<% for (const t of it.others) { %><li><span><strong><%= t.key %></strong> <%= t.title %></span>
+<form class="inline" method="post" action="/me/subscriptions"><input type="hidden" name="_csrf" value="<%= it.csrf %>"><input type="hidden" name="topic" value="<%= t.key %>"><input type="hidden" name="action" value="subscribe"><button type="submit" aria-label="<%= it.copy.subscribeButton %> <%= t.key %>"><%= it.copy.subscribeButton %></button></form></li>
+<% } %>
+</ul>
+<form method="post" action="/logout">
+<input type="hidden" name="_csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary"><%= it.copy.logoutButton %></button>
+</form>`
+
+const message = `<% layout('@layout') %>
+<p><%= it.text %></p>
+<p><a href="/verify"><%= it.link %></a></p>`
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
+
+/** Every attribute in these templates is double-quoted, so & < > " are all that must be escaped (apostrophes stay readable). */
+function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"]/g, (c) => ESCAPES[c] as string)
+}
+
+const eta = new Eta({ autoEscape: true, escapeFunction: escapeHtml, cache: true, useWith: false })
+for (const [name, template] of Object.entries({ layout, field, verify, code, success, me, message })) eta.loadTemplate(`@${name}`, template)
+
+export type Page = 'verify' | 'code' | 'success' | 'me' | 'message'
+
+export function renderPage(page: Page, data: Record<string, unknown>): string {
+  return eta.render(`@${page}`, data)
+}

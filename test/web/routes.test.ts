@@ -1,0 +1,232 @@
+// The verification pages and /me through inject: CSRF, every refusal message with input kept, session, toggles.
+import type { FastifyInstance } from 'fastify'
+import t from 'tap'
+import { SendError } from '../../src/sender/sender.js'
+import { saveTopic } from '../../src/topics/queries.js'
+import { buildTestApp, type RecordingSender, type TapT } from '../helpers.js'
+
+/** A browser in miniature: keeps cookies and reads the CSRF token of the last page. */
+class Browser {
+  cookies = new Map<string, string>()
+  csrf = ''
+  constructor(readonly app: FastifyInstance) {}
+
+  private remember(response: { cookies: Array<{ name: string; value: string; maxAge?: number }>; body: string }) {
+    for (const c of response.cookies) {
+      if (c.value === '' || c.maxAge === 0) this.cookies.delete(c.name)
+      else this.cookies.set(c.name, c.value)
+    }
+    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)
+    if (token !== null) this.csrf = token[1] as string
+  }
+
+  private cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+
+  async get(url: string) {
+    const response = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader() } })
+    this.remember(response)
+    return response
+  }
+
+  async post(url: string, form: Record<string, string>, withToken = true) {
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(withToken ? { _csrf: this.csrf, ...form } : form).toString(),
+    })
+    this.remember(response)
+    return response
+  }
+}
+
+async function setup(t: TapT, env: Record<string, string> = {}) {
+  const test = await buildTestApp(t, { env })
+  await saveTopic(test.db, 'CS2500-01', 'Fundamentals of CS 1', test.clock.now())
+  await saveTopic(test.db, 'MATH1341', 'Calculus 1', test.clock.now())
+  const sender = test.sender as RecordingSender
+  const code = () => /code is (\d+)/.exec(sender.sent.at(-1)?.body ?? '')?.[1] as string
+  return { ...test, sender, browser: new Browser(test.app), code }
+}
+
+t.test('GET /verify: an accessible form, phone pre-filled, security headers', async (t) => {
+  const { browser } = await setup(t)
+  const response = await browser.get('/verify?phone=%2B16175550123')
+  t.equal(response.statusCode, 200)
+  t.match(response.headers['content-type'], /^text\/html/)
+  t.match(response.body, /<title>Verify your phone · smsbot<\/title>/)
+  t.match(response.body, /<label for="phone">Mobile number/)
+  t.match(response.body, /id="phone" name="phone" value="\+16175550123"/)
+  t.match(response.body, /type="tel" autocomplete="tel"/)
+  t.match(response.body, /name="viewport"/)
+  t.ok(browser.csrf.length > 10, 'a CSRF token is in the form')
+  t.match(response.headers['content-security-policy'], /default-src 'self'/)
+  t.equal(response.headers['x-content-type-options'], 'nosniff')
+})
+
+t.test('the whole flow: code sent, wrong code, right code, profile, toggles, logout', async (t) => {
+  const { browser, sender, code, db } = await setup(t)
+  await browser.get('/verify')
+  const sent = await browser.post('/verify', { phone: '(617) 555-0123', name: 'Ada Lovelace' })
+  t.equal(sent.statusCode, 200)
+  t.match(sent.body, /We texted a code to \+1\*{6}0123/)
+  t.match(sent.body, /autocomplete="one-time-code" inputmode="numeric"/)
+  t.match(sent.body, /Send a new code/)
+  t.equal(sender.sent[0]?.to, '+16175550123', 'national format read in DEFAULT_COUNTRY')
+  t.match(sender.sent[0]?.body, /^Your smsbot code is \d{4}$/)
+
+  const wrong = await browser.post('/verify/code', { phone: '+16175550123', name: 'Ada Lovelace', code: code() === '0000' ? '1111' : '0000' })
+  t.equal(wrong.statusCode, 422)
+  t.match(wrong.body, /That code is not right\. You have 4 tries left\./)
+  t.match(wrong.body, /aria-invalid="true" aria-describedby="code-error" autofocus/, 'the error is tied to the field, which gets focus')
+
+  const right = await browser.post('/verify/code', { phone: '+16175550123', name: 'Ada Lovelace', code: code() })
+  t.equal(right.statusCode, 200)
+  t.match(right.body, "You are now subscribed! Send 'H' for help on commands.")
+  t.match(right.body, /href="\/me"/)
+  const session = right.cookies.find((c) => c.name === 'smsbot_session')
+  t.match(session, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 30 * 86_400 })
+  t.notOk(session?.secure, 'not Secure on plain http')
+
+  const me = await browser.get('/me')
+  t.equal(me.statusCode, 200)
+  t.match(me.body, /<dd>Ada Lovelace<\/dd>/)
+  t.match(me.body, /<dd>\+1\*{6}0123<\/dd>/)
+  t.match(me.body, /<dd>November 23, 2026<\/dd>/)
+  t.match(me.body, /You follow no topics yet/)
+
+  const follow = await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'subscribe' })
+  t.equal(follow.statusCode, 303)
+  t.equal(follow.headers.location, '/me')
+  const rows = await db.selectFrom('subscriptions').selectAll().execute()
+  t.match(rows, [{ phone: '+16175550123', topic_key: 'CS2500-01' }], 'the same rows the SMS commands use')
+  t.match((await browser.get('/me')).body, /Stop following CS2500-01/)
+  await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'unsubscribe' })
+  t.same(await db.selectFrom('subscriptions').selectAll().execute(), [])
+
+  const unknown = await browser.post('/me/subscriptions', { topic: 'NOPE', action: 'subscribe' })
+  t.equal(unknown.statusCode, 422)
+  t.match(unknown.body, /There is no open topic called NOPE\./)
+
+  const out = await browser.post('/logout', {})
+  t.equal(out.statusCode, 303)
+  t.equal(out.headers.location, '/verify')
+  const after = await browser.get('/me')
+  t.equal(after.statusCode, 303, 'signed out: /me redirects to /verify')
+  t.equal(after.headers.location, '/verify')
+})
+
+t.test('every state-changing form refuses a POST without a valid CSRF token', async (t) => {
+  const { browser, sender, db } = await setup(t)
+  await browser.get('/verify')
+  for (const [url, form] of [['/verify', { phone: '6175550123' }], ['/verify/code', { phone: '6175550123', code: '1234' }], ['/me/subscriptions', { topic: 'CS2500-01' }], ['/logout', {}]] as const) {
+    const response = await browser.post(url, form, false)
+    t.equal(response.statusCode, 403, url)
+    t.match(response.body, /This form expired or was sent from another page/, url)
+  }
+  const forged = await browser.post('/verify', { _csrf: 'forged-token', phone: '6175550123' }, false)
+  t.equal(forged.statusCode, 403)
+  t.equal(sender.sent.length, 0, 'no code was sent')
+  t.same(await db.selectFrom('otp_events').selectAll().execute(), [])
+})
+
+t.test('refusals say what is wrong and keep the input', async (t) => {
+  const { browser, sender } = await setup(t)
+  await browser.get('/verify')
+  const invalid = await browser.post('/verify', { phone: '12', name: 'Ada' })
+  t.equal(invalid.statusCode, 422)
+  t.match(invalid.body, /That does not look like a mobile number/)
+  t.match(invalid.body, /value="12"/)
+  t.match(invalid.body, /value="Ada"/)
+  const country = await browser.post('/verify', { phone: '+44 7911 123456' })
+  t.match(country.body, /We can only text numbers in US, CA\./)
+  t.match(country.body, /value="\+44 7911 123456"/)
+  const longName = await browser.post('/verify', { phone: '6175550123', name: 'x'.repeat(61) })
+  t.match(longName.body, /Please keep your name under 60 characters/)
+  const escaped = await browser.post('/verify', { phone: '<script>alert(1)</script>' })
+  t.notMatch(escaped.body, /<script>alert/, 'input is escaped')
+  t.match(escaped.body, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/)
+  t.equal(sender.sent.length, 0)
+
+  await browser.post('/verify', { phone: '6175550123' })
+  const cooldown = await browser.post('/verify', { phone: '+16175550123' })
+  t.equal(cooldown.statusCode, 429)
+  t.match(cooldown.body, /We just sent you a code\. Wait 30 seconds before asking for a new one\./)
+  const badFormat = await browser.post('/verify/code', { phone: '+16175550123', code: '12ab' })
+  t.match(badFormat.body, /Enter the 4-digit code from the text message\./)
+  t.match(badFormat.body, /value="12ab"/)
+})
+
+t.test('expired, dead, locked and hourly refusals each have their own message', async (t) => {
+  const { browser, clock, code } = await setup(t, { OTP_MAX_FAILURES_PER_DAY: '6' })
+  await browser.get('/verify')
+  await browser.post('/verify', { phone: '6175550123' })
+  clock.advance(600_000)
+  t.match((await browser.post('/verify/code', { phone: '+16175550123', code: code() })).body, /That code has expired\. Send a new one\./)
+  await browser.post('/verify', { phone: '6175550123' })
+  const wrong = code() === '0000' ? '1111' : '0000'
+  for (let i = 0; i < 5; i++) await browser.post('/verify/code', { phone: '+16175550123', code: wrong })
+  t.match((await browser.post('/verify/code', { phone: '+16175550123', code: code() })).body, /Too many wrong tries for this code\. Send a new one\./)
+  const locked = await browser.post('/verify/code', { phone: '+16175550123', code: code() })
+  t.equal(locked.statusCode, 429)
+  t.match(locked.body, /Too many wrong codes for this number\. You can try again after Nov 24, 2026, 12:10 PM UTC\./)
+  t.match((await browser.post('/verify', { phone: '6175550123' })).body, /Too many wrong codes for this number/)
+  t.match((await browser.post('/verify/code', { phone: '+16175550199', code: '1234' })).body, /There is no active code for this number/)
+})
+
+t.test('hourly limits per phone and per IP, and a failed send', async (t) => {
+  const { browser, clock, sender } = await setup(t, { OTP_MAX_SENDS_PER_HOUR: '2', OTP_MAX_SENDS_PER_IP_PER_HOUR: '3' })
+  await browser.get('/verify')
+  await browser.post('/verify', { phone: '6175550123' })
+  clock.advance(30_000)
+  await browser.post('/verify', { phone: '6175550123' })
+  clock.advance(30_000)
+  t.match((await browser.post('/verify', { phone: '6175550123' })).body, /Too many codes were sent to this number in the last hour/)
+  await browser.post('/verify', { phone: '6175550124' })
+  t.match((await browser.post('/verify', { phone: '6175550125' })).body, /Too many codes were requested from your network/)
+  clock.advance(3_600_000)
+  sender.failNext(new SendError('down', true, 503))
+  const failed = await browser.post('/verify', { phone: '6175550126' })
+  t.equal(failed.statusCode, 502)
+  t.match(failed.body, /We could not text that number just now/)
+})
+
+t.test('https PUBLIC_URL: Secure cookie and the WebOTP line', async (t) => {
+  const { browser, sender, code } = await setup(t, { PUBLIC_URL: 'https://abc123.ngrok-free.app' })
+  await browser.get('/verify')
+  await browser.post('/verify', { phone: '6175550123' })
+  t.match(sender.sent[0]?.body, /^Your smsbot code is (\d{4})\n\n@abc123\.ngrok-free\.app #\1$/)
+  const right = await browser.post('/verify/code', { phone: '+16175550123', code: code() })
+  t.equal(right.cookies.find((c) => c.name === 'smsbot_session')?.secure, true)
+})
+
+t.test('a second verification while signed in keeps the profile; a forged session cookie is ignored', async (t) => {
+  const { browser, code, db, app } = await setup(t)
+  await browser.get('/verify')
+  await browser.post('/verify', { phone: '6175550123', name: 'Ada' })
+  await browser.post('/verify/code', { phone: '+16175550123', code: code() })
+  const profile = browser.cookies.get('smsbot_session')
+  await browser.post('/verify', { phone: '6175550199' })
+  await browser.post('/verify/code', { phone: '+16175550199', code: code() })
+  const phones = await db.selectFrom('phones').select(['phone', 'profile_id']).where('profile_id', 'is not', null).execute()
+  t.equal(phones.length, 1)
+  t.equal(phones[0]?.phone, '+16175550199', 'the new phone replaced the old on the same profile')
+  t.equal((await db.selectFrom('profiles').selectAll().execute()).length, 1)
+  t.ok(profile)
+  const forged = await app.inject({ method: 'GET', url: '/me', headers: { cookie: 'smsbot_session=someone-else.forgedsignature' } })
+  t.equal(forged.statusCode, 303)
+})
+
+t.test('no log line holds a code or a full phone number', async (t) => {
+  const { browser, code, lines } = await setup(t)
+  await browser.get('/verify?phone=%2B16175550123')
+  await browser.post('/verify', { phone: '6175550123' })
+  const theCode = code()
+  await browser.post('/verify/code', { phone: '+16175550123', code: theCode })
+  const log = lines.join('\n')
+  t.match(log, /verification code checked/)
+  t.notMatch(log, /6175550123/)
+  t.notMatch(log, new RegExp(`\\b${theCode}\\b`))
+})
