@@ -18,7 +18,7 @@ const layout = `<!doctype html>
   .error { color: var(--error); font-weight: 600; margin: 0.35rem 0 0; }
   button { font-size: 1.05rem; padding: 0.75rem 1.1rem; margin-top: 1.25rem; border-radius: 8px; border: 0; background: var(--accent); color: #fff; width: 100%; cursor: pointer; }
   button.secondary { background: transparent; color: var(--accent); border: 1px solid var(--accent); }
-  form.inline button { width: auto; margin-top: 0; padding: 0.45rem 0.8rem; font-size: 0.95rem; }
+  form.inline button { width: auto; margin-top: 0; padding: 0.45rem 0.8rem; font-size: 0.95rem; white-space: nowrap; }
   ul.topics { list-style: none; padding: 0; }
   ul.topics li { display: flex; align-items: center; justify-content: space-between; gap: 0.75rem; padding: 0.6rem 0; border-bottom: 1px solid #8884; }
   .notice { padding: 0.75rem; border-radius: 8px; background: #fff3cd; color: #664d03; }
