@@ -9,6 +9,8 @@ import type { ResolvedConfig } from './config.js'
 import type { Db } from './database.js'
 import type { SmsSender } from './sender/sender.js'
 import type { ConsoleSender } from './sender/console.js'
+import { createDispatcher } from './notify/dispatcher.js'
+import { notifyRoutes } from './notify/routes.js'
 import { smsRoutes } from './sms/routes.js'
 import { webRoutes } from './web/routes.js'
 
@@ -18,6 +20,8 @@ export interface AppDeps {
   sender: SmsSender
   logger: Logger
   clock?: Clock
+  /** Run the outbox dispatcher while the app is up (the server does; most tests do not). */
+  dispatch?: boolean
 }
 
 function isConsoleSender(sender: SmsSender): sender is ConsoleSender {
@@ -73,6 +77,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     defaultCountry: config.defaultCountry,
     maxSubscriptions: config.maxSubscriptions,
   })
+
+  await app.register(notifyRoutes, { db, clock, adminToken: config.adminToken, authToken: config.twilio.authToken, publicUrl: config.publicUrl })
+
+  if (deps.dispatch === true) {
+    const dispatcher = createDispatcher({
+      db,
+      sender,
+      clock,
+      logger: deps.logger,
+      ratePerSecond: config.sendRatePerSecond,
+      concurrency: config.sendConcurrency,
+      leaseMs: config.sendLeaseSeconds * 1000,
+      maxAttempts: config.sendMaxAttempts,
+      statusCallback: config.publicUrl === undefined ? undefined : `${config.publicUrl.href.replace(/\/$/, '')}/sms/status`,
+    })
+    app.addHook('onReady', async () => dispatcher.start())
+    // preClose runs before onClose closes the database: in-flight sends finish and record their outcome.
+    app.addHook('preClose', async () => dispatcher.stop())
+  }
 
   if (isConsoleSender(sender)) {
     // Development only: what the console sender would have texted, newest first.

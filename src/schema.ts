@@ -7,6 +7,32 @@ export interface PhonesTable {
   opted_out_at: string | null
   profile_id: string | null
   verified_at: string | null
+  invalid_at: Generated<string | null>
+}
+
+export interface NotificationsTable {
+  id: Generated<number>
+  topic_key: string
+  body: string
+  segments: number
+  recipients: number
+  created_at: string
+}
+
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed'
+
+export interface OutboxTable {
+  id: Generated<number>
+  notification_id: number
+  phone: string
+  status: OutboxStatus
+  attempts: Generated<number>
+  next_attempt_at: string
+  lease_until: string | null
+  sid: string | null
+  error_code: number | null
+  error_message: string | null
+  updated_at: string
 }
 
 export interface ProfilesTable {
@@ -61,7 +87,11 @@ export interface Database {
   profiles: ProfilesTable
   otp_codes: OtpCodesTable
   otp_events: OtpEventsTable
+  notifications: NotificationsTable
+  outbox: OutboxTable
 }
+
+export type OutboxRow = Selectable<OutboxTable>
 
 export type Profile = Selectable<ProfilesTable>
 export type OtpCode = Selectable<OtpCodesTable>

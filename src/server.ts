@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   }
 
   const sender = createSender(config, logger, systemClock)
-  const app = await buildApp({ config, db, sender, logger, clock: systemClock })
+  const app = await buildApp({ config, db, sender, logger, clock: systemClock, dispatch: true })
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'closing after an error')

@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely'
 import * as foundation from './2026-11-23-01-foundation.js'
 import * as verification from './2026-11-23-02-verification.js'
+import * as notifications from './2026-11-23-03-notifications.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-01-foundation': foundation,
   '2026-11-23-02-verification': verification,
+  '2026-11-23-03-notifications': notifications,
 }

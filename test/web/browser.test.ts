@@ -1,4 +1,5 @@
 // The verification flow in Debian's Chromium (playwright-core), with a screenshot of each page at phone size.
+/// <reference lib="dom" />
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser } from 'playwright-core'

@@ -1,0 +1,155 @@
+// Sends queued outbox rows: leases in the database, a token bucket for the rate, bounded concurrency, retries.
+import type { Logger } from 'pino'
+import type { Clock } from '../clock.js'
+import type { Db } from '../database.js'
+import { maskPhone } from '../log.js'
+import { setOptedOut } from '../phones/queries.js'
+import type { OutboxRow } from '../schema.js'
+import { SendError, type SmsSender } from '../sender/sender.js'
+import { claimDue, recordFailed, recordRetry, recordSent, releaseClaims } from './queries.js'
+
+export interface DispatcherOptions {
+  db: Db
+  sender: SmsSender
+  clock: Clock
+  logger: Logger
+  ratePerSecond: number
+  concurrency: number
+  leaseMs: number
+  maxAttempts: number
+  /** Where Twilio posts delivery status (PUBLIC_URL/sms/status), when known. */
+  statusCallback?: string | undefined
+  /** How long to wait when there is no work. */
+  idleMs?: number
+  /** Waits `ms`; tests pass one that moves an injected clock. Must resolve early when `wake` is called. */
+  sleep?: (ms: number, wake: AbortSignal) => Promise<void>
+  random?: () => number
+}
+
+export interface Dispatcher {
+  start(): void
+  /** Stops claiming, lets in-flight sends finish, and gives back claimed rows that were not started. */
+  stop(): Promise<void>
+}
+
+/** Twilio error codes that say the number itself cannot receive. */
+const OPTED_OUT = 21610
+const INVALID_NUMBER = new Set([21211, 21614])
+
+const realSleep = (ms: number, wake: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    wake.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve()
+    }, { once: true })
+  })
+
+/** Exponential backoff with jitter: 2 s, 4 s, 8 s … capped at 5 minutes, each between half and all of it. */
+export function backoffMs(attempt: number, random: () => number): number {
+  const ceiling = Math.min(2000 * 2 ** attempt, 300_000)
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2)
+}
+
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const { db, sender, clock, logger } = options
+  const sleep = options.sleep ?? realSleep
+  const random = options.random ?? Math.random
+  const interval = 1000 / options.ratePerSecond
+  // Never claim more than can be started well within the lease, so a live claim is never taken over.
+  const batch = Math.max(1, Math.min(options.concurrency, Math.floor((options.ratePerSecond * options.leaseMs) / 2000)))
+  const bodies = new Map<number, string>()
+  const inFlight = new Set<Promise<void>>()
+  let stopping = new AbortController()
+  let loop: Promise<void> | undefined
+  let nextSlot = 0
+
+  /** Token bucket of capacity one: sends start at least 1/rate apart, never in a burst. */
+  async function takeSlot(): Promise<void> {
+    const now = clock.now().getTime()
+    const slot = Math.max(now, nextSlot)
+    nextSlot = slot + interval
+    if (slot > now) await sleep(slot - now, stopping.signal)
+  }
+
+  async function bodyOf(notificationId: number): Promise<string> {
+    let body = bodies.get(notificationId)
+    if (body === undefined) {
+      const row = await db.selectFrom('notifications').select('body').where('id', '=', notificationId).executeTakeFirstOrThrow()
+      body = row.body
+      bodies.set(notificationId, body)
+    }
+    return body
+  }
+
+  async function deliver(row: OutboxRow): Promise<void> {
+    const phone = await db.selectFrom('phones').select(['opted_out_at', 'invalid_at']).where('phone', '=', row.phone).executeTakeFirst()
+    if (phone?.opted_out_at != null) return recordFailed(db, row.id, null, 'opted out before sending', clock.now())
+    let sid: string
+    try {
+      sid = (await sender.send({ to: row.phone, body: await bodyOf(row.notification_id), statusCallback: options.statusCallback })).sid
+    } catch (err) {
+      return handleFailure(row, err)
+    }
+    // Twilio accepted the message: from here on it is never sent again (see README, "the duplicate window").
+    await recordSent(db, row.id, sid, clock.now())
+  }
+
+  async function handleFailure(row: OutboxRow, err: unknown): Promise<void> {
+    const error = err instanceof SendError ? err : new SendError((err as Error).message, true)
+    const now = clock.now()
+    const attempt = row.attempts + 1
+    const to = maskPhone(row.phone)
+    if (error.retryable && attempt < options.maxAttempts) {
+      const delay = backoffMs(row.attempts, random)
+      logger.warn({ to, status: error.status, code: error.code, attempt, retryInMs: delay }, 'send failed; will retry')
+      return recordRetry(db, row.id, new Date(now.getTime() + delay), error.message, now)
+    }
+    logger.warn({ to, status: error.status, code: error.code, attempt }, error.retryable ? 'send failed; giving up' : 'send refused')
+    await recordFailed(db, row.id, error.code ?? null, error.message, now)
+    if (error.code === OPTED_OUT) await setOptedOut(db, row.phone, true, now)
+    if (error.code !== undefined && INVALID_NUMBER.has(error.code)) {
+      await db.updateTable('phones').set({ invalid_at: now.toISOString() }).where('phone', '=', row.phone).execute()
+    }
+  }
+
+  async function run(): Promise<void> {
+    const signal = stopping.signal
+    while (!signal.aborted) {
+      if (inFlight.size >= options.concurrency) {
+        await Promise.race(inFlight)
+        continue
+      }
+      const rows = await claimDue(db, clock.now(), options.leaseMs, Math.min(batch, options.concurrency - inFlight.size))
+      if (rows.length === 0) {
+        await sleep(options.idleMs ?? 250, signal)
+        continue
+      }
+      for (const [index, row] of rows.entries()) {
+        await takeSlot()
+        if (signal.aborted) {
+          await releaseClaims(db, rows.slice(index).map((r) => r.id), clock.now())
+          break
+        }
+        const sending: Promise<void> = deliver(row)
+          .catch((err: unknown) => logger.error({ err, to: maskPhone(row.phone) }, 'could not record a send; its lease will expire and it will be retried'))
+          .finally(() => inFlight.delete(sending))
+        inFlight.add(sending)
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (loop !== undefined) return
+      stopping = new AbortController()
+      loop = run().catch((err: unknown) => logger.error({ err }, 'dispatcher stopped by an error'))
+    },
+    async stop() {
+      stopping.abort()
+      await loop
+      await Promise.all(inFlight)
+      loop = undefined
+    },
+  }
+}

@@ -1,0 +1,150 @@
+// Notifications and their outbox: publish in one transaction, claim with leases, record outcomes and delivery status.
+import { SegmentedMessage } from 'sms-segments-calculator'
+import type { Db } from '../database.js'
+import type { OutboxRow, OutboxStatus } from '../schema.js'
+import { normalizeTopicKey } from '../sms/commands.js'
+
+export interface Published {
+  id: number
+  recipients: number
+  segments: number
+}
+
+/** Writes the notification and one queued outbox row per subscriber who is not opted out (or known invalid). */
+export async function enqueueNotification(db: Db, topicKey: string, body: string, now: Date): Promise<Published> {
+  const segments = new SegmentedMessage(body).segmentsCount
+  const at = now.toISOString()
+  const key = normalizeTopicKey(topicKey)
+  return db.transaction().execute(async (trx) => {
+    const notification = await trx
+      .insertInto('notifications')
+      .values({ topic_key: key, body, segments, recipients: 0, created_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const inserted = await trx
+      .insertInto('outbox')
+      .columns(['notification_id', 'phone', 'status', 'attempts', 'next_attempt_at', 'updated_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('subscriptions')
+          .innerJoin('phones', 'phones.phone', 'subscriptions.phone')
+          .select((s) => [
+            s.val(notification.id).as('notification_id'),
+            'subscriptions.phone',
+            s.val('queued').as('status'),
+            s.val(0).as('attempts'),
+            s.val(at).as('next_attempt_at'),
+            s.val(at).as('updated_at'),
+          ])
+          .where('subscriptions.topic_key', '=', key)
+          .where('phones.opted_out_at', 'is', null)
+          .where('phones.invalid_at', 'is', null),
+      )
+      .executeTakeFirst()
+    const recipients = Number(inserted.numInsertedOrUpdatedRows ?? 0n)
+    await trx.updateTable('notifications').set({ recipients }).where('id', '=', notification.id).execute()
+    return { id: notification.id, recipients, segments }
+  })
+}
+
+/** Claims up to `limit` rows that are due, or whose lease expired (left by a dead process). */
+export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+  const at = now.toISOString()
+  const leaseUntil = new Date(now.getTime() + leaseMs).toISOString()
+  return db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('outbox')
+      .select('id')
+      .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', at)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', at)])]))
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+    if (due.length === 0) return []
+    return trx
+      .updateTable('outbox')
+      .set({ status: 'sending', lease_until: leaseUntil, updated_at: at })
+      .where('id', 'in', due.map((r) => r.id))
+      .returningAll()
+      .execute()
+  })
+}
+
+export async function recordSent(db: Db, id: number, sid: string, now: Date): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'sent', sid, lease_until: null, attempts: (eb) => eb('attempts', '+', 1), updated_at: now.toISOString() }).where('id', '=', id).execute()
+}
+
+export async function recordRetry(db: Db, id: number, nextAttemptAt: Date, error: string, now: Date): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'queued', lease_until: null, next_attempt_at: nextAttemptAt.toISOString(), attempts: (eb) => eb('attempts', '+', 1), error_message: error.slice(0, 300), updated_at: now.toISOString() })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function recordFailed(db: Db, id: number, code: number | null, error: string, now: Date): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'failed', lease_until: null, error_code: code, error_message: error.slice(0, 300), attempts: (eb) => eb('attempts', '+', 1), updated_at: now.toISOString() })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Gives claimed rows back (on shutdown) so that the next start sends them at once. */
+export async function releaseClaims(db: Db, ids: number[], now: Date): Promise<void> {
+  if (ids.length === 0) return
+  await db.updateTable('outbox').set({ status: 'queued', lease_until: null, updated_at: now.toISOString() }).where('id', 'in', ids).where('status', '=', 'sending').execute()
+}
+
+/** Twilio's delivery statuses mapped to ours; anything earlier than `sent` changes nothing. */
+const CALLBACK_STATUS: Record<string, OutboxStatus> = { sent: 'sent', delivered: 'delivered', undelivered: 'failed', failed: 'failed' }
+const RANK: Record<OutboxStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, failed: 3 }
+
+/** Records a delivery-status callback; a late or out-of-order one never moves a status backwards. */
+export async function recordDeliveryStatus(db: Db, sid: string, twilioStatus: string, errorCode: number | null, now: Date): Promise<boolean> {
+  const status = CALLBACK_STATUS[twilioStatus]
+  if (status === undefined) return false
+  const lower = (Object.keys(RANK) as OutboxStatus[]).filter((s) => RANK[s] < RANK[status])
+  const result = await db
+    .updateTable('outbox')
+    .set({ status, error_code: errorCode, updated_at: now.toISOString() })
+    .where('sid', '=', sid)
+    .where('status', 'in', lower)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+export interface Progress {
+  id: number
+  topic: string
+  recipients: number
+  segments: number
+  queued: number
+  sent: number
+  delivered: number
+  failed: number
+  done: boolean
+}
+
+export async function notificationProgress(db: Db, id: number): Promise<Progress | undefined> {
+  const notification = await db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst()
+  if (notification === undefined) return undefined
+  const counts = await db
+    .selectFrom('outbox')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('notification_id', '=', id)
+    .groupBy('status')
+    .execute()
+  const by = (status: OutboxStatus) => Number(counts.find((c) => c.status === status)?.n ?? 0)
+  const queued = by('queued') + by('sending')
+  return {
+    id,
+    topic: notification.topic_key,
+    recipients: notification.recipients,
+    segments: notification.segments,
+    queued,
+    sent: by('sent'),
+    delivered: by('delivered'),
+    failed: by('failed'),
+    done: queued === 0,
+  }
+}
