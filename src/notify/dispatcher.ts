@@ -38,11 +38,13 @@ const INVALID_NUMBER = new Set([21211, 21614])
 
 const realSleep = (ms: number, wake: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    wake.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer)
+      wake.removeEventListener('abort', done)
       resolve()
-    }, { once: true })
+    }
+    const timer = setTimeout(done, ms)
+    wake.addEventListener('abort', done, { once: true })
   })
 
 /** Exponential backoff with jitter: 2 s, 4 s, 8 s … capped at 5 minutes, each between half and all of it. */
@@ -62,14 +64,24 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const inFlight = new Set<Promise<void>>()
   let stopping = new AbortController()
   let loop: Promise<void> | undefined
-  let nextSlot = 0
+  let gate: Promise<void> = Promise.resolve()
+  let lastStart = -Infinity
 
-  /** Token bucket of capacity one: sends start at least 1/rate apart, never in a burst. */
-  async function takeSlot(): Promise<void> {
-    const now = clock.now().getTime()
-    const slot = Math.max(now, nextSlot)
-    nextSlot = slot + interval
-    if (slot > now) await sleep(slot - now, stopping.signal)
+  /**
+   * Token bucket of capacity one: each send starts at least 1/rate after the previous one actually started,
+   * never in a burst. Turns are taken one at a time, in order.
+   */
+  function takeSlot(signal: AbortSignal): Promise<void> {
+    const turn = gate.then(async () => {
+      let wait = lastStart + interval - clock.now().getTime()
+      while (wait > 0 && !signal.aborted) {
+        await sleep(wait, signal)
+        wait = lastStart + interval - clock.now().getTime()
+      }
+      if (!signal.aborted) lastStart = clock.now().getTime()
+    })
+    gate = turn
+    return turn
   }
 
   async function bodyOf(notificationId: number): Promise<string> {
@@ -82,12 +94,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return body
   }
 
-  async function deliver(row: OutboxRow): Promise<void> {
+  async function deliver(row: OutboxRow, signal: AbortSignal): Promise<void> {
     const phone = await db.selectFrom('phones').select(['opted_out_at', 'invalid_at']).where('phone', '=', row.phone).executeTakeFirst()
     if (phone?.opted_out_at != null) return recordFailed(db, row.id, null, 'opted out before sending', clock.now())
+    const body = await bodyOf(row.notification_id)
+    await takeSlot(signal)
+    // Stopping while waiting for a turn: give the row back for the next start.
+    if (signal.aborted) return releaseClaims(db, [row.id], clock.now())
     let sid: string
     try {
-      sid = (await sender.send({ to: row.phone, body: await bodyOf(row.notification_id), statusCallback: options.statusCallback })).sid
+      sid = (await sender.send({ to: row.phone, body, statusCallback: options.statusCallback })).sid
     } catch (err) {
       return handleFailure(row, err)
     }
@@ -125,13 +141,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         await sleep(options.idleMs ?? 250, signal)
         continue
       }
-      for (const [index, row] of rows.entries()) {
-        await takeSlot()
-        if (signal.aborted) {
-          await releaseClaims(db, rows.slice(index).map((r) => r.id), clock.now())
-          break
-        }
-        const sending: Promise<void> = deliver(row)
+      for (const row of rows) {
+        const sending: Promise<void> = deliver(row, signal)
           .catch((err: unknown) => logger.error({ err, to: maskPhone(row.phone) }, 'could not record a send; its lease will expire and it will be retried'))
           .finally(() => inFlight.delete(sending))
         inFlight.add(sending)

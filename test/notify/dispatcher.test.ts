@@ -27,23 +27,31 @@ async function setup(t: TapT, subscribers: number, options: Partial<DispatcherOp
   const { logger, lines } = memoryLogger()
   const dispatcher = createDispatcher({
     db, sender, clock, logger, ratePerSecond: 1, concurrency: 10, leaseMs: 30_000, maxAttempts: 3, random: () => 0.5,
-    // Sleeping moves the injected clock: no real time passes.
-    sleep: async (ms) => { clock.advance(ms); await new Promise((resolve) => setImmediate(resolve)) },
+    // Virtual time: a sleeper waits until the test's driver has moved the injected clock far enough.
+    sleep: async (ms, wake) => {
+      const until = clock.now().getTime() + ms
+      while (clock.now().getTime() < until && !wake.aborted) await new Promise((resolve) => setImmediate(resolve))
+    },
     idleMs: 250,
     ...options,
   })
+  /** Moves virtual time on by 10 ms and lets everything waiting run. */
+  const tick = async () => {
+    clock.advance(10)
+    await new Promise((resolve) => setImmediate(resolve))
+  }
   /** Runs the dispatcher until nothing is queued or in flight for the notification. */
   const drain = async (id: number) => {
     dispatcher.start()
-    for (let i = 0; i < 100_000; i++) {
+    for (let i = 0; i < 1_000_000; i++) {
       const progress = await notificationProgress(db, id)
       if (progress?.done === true) break
-      await new Promise((resolve) => setImmediate(resolve))
+      await tick()
     }
     await dispatcher.stop()
     return notificationProgress(db, id)
   }
-  return { db, clock, sender, sentAt, dispatcher, drain, lines }
+  return { db, clock, sender, sentAt, dispatcher, drain, lines, tick }
 }
 
 t.test('sends every recipient once, never faster than SEND_RATE_PER_SECOND', async (t) => {
@@ -116,10 +124,10 @@ t.test('a lease left by a dead process is claimed again only after it expires', 
 })
 
 t.test('stop: no new claims, in-flight sends finish, unstarted claims are given back', async (t) => {
-  const { db, clock, sender, dispatcher } = await setup(t, 5, { ratePerSecond: 0.5 })
+  const { db, clock, sender, dispatcher, tick } = await setup(t, 5, { ratePerSecond: 0.5 })
   const published = await enqueueNotification(db, 'CS2500-01', 'hello', clock.now())
   dispatcher.start()
-  while (sender.sent.length < 1) await new Promise((resolve) => setImmediate(resolve))
+  while (sender.sent.length < 1) await tick()
   await dispatcher.stop()
   const rows = await db.selectFrom('outbox').select(['status', 'lease_until']).execute()
   t.same(rows.filter((r) => r.status === 'sending'), [], 'no row is left claimed')
@@ -127,7 +135,7 @@ t.test('stop: no new claims, in-flight sends finish, unstarted claims are given 
   t.equal((progress?.sent ?? 0) + (progress?.queued ?? 0), 5, 'nothing lost')
   t.ok((progress?.queued ?? 0) > 0, 'the rest waits for the next start')
   dispatcher.start()
-  while ((await notificationProgress(db, published.id))?.done !== true) await new Promise((resolve) => setImmediate(resolve))
+  while ((await notificationProgress(db, published.id))?.done !== true) await tick()
   await dispatcher.stop()
   t.equal(sender.sent.length, 5, 'resumed after a restart, each once')
 })
