@@ -95,7 +95,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function deliver(row: OutboxRow, signal: AbortSignal): Promise<void> {
-    const phone = await db.selectFrom('phones').select(['opted_out_at', 'invalid_at']).where('phone', '=', row.phone).executeTakeFirst()
+    const phone = await db.selectFrom('phones').select('opted_out_at').where('phone', '=', row.phone).executeTakeFirst()
     if (phone?.opted_out_at != null) return recordFailed(db, row.id, null, 'opted out before sending', clock.now())
     const body = await bodyOf(row.notification_id)
     await takeSlot(signal)

@@ -1,5 +1,10 @@
 // Every sentence the web pages show, in one place.
 import { maskPhone } from '../log.js'
+import type { SendResult } from '../verify/codes.js'
+import type { CheckDecision } from '../verify/rules.js'
+
+/** Why a code was not sent or not accepted. */
+export type Refusal = Exclude<SendResult | CheckDecision, { ok: true }>
 
 function formatTime(date: Date): string {
   return `${new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`
@@ -48,5 +53,19 @@ export const copy = {
   },
   noSuchTopic: (key: string) => `There is no open topic called ${key}.`,
   tooManySubscriptions: (max: number) => `You already follow ${max} topics, the most allowed.`,
+  /** The sentence shown on the form for each refusal of a send or a check. */
+  refusal: (refusal: Refusal): string => {
+    switch (refusal.reason) {
+      case 'cooldown': return copy.errors.cooldown(refusal.waitSeconds)
+      case 'phoneHourly': return copy.errors.phoneHourly
+      case 'ipHourly': return copy.errors.ipHourly
+      case 'locked': return copy.errors.locked(refusal.until)
+      case 'sendFailed': return copy.errors.sendFailed
+      case 'wrong': return copy.errors.wrong(refusal.triesLeft)
+      case 'expired': return copy.errors.expired
+      case 'tooManyAttempts': return copy.errors.tooManyAttempts
+      case 'noCode': return copy.errors.noCode
+    }
+  },
   formatDate: (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso)),
 } as const

@@ -92,12 +92,7 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions)
     const result = await sendCode(verify, phone.phone, request.ip)
     request.log.info({ phone: maskPhone(phone.phone), outcome: result.ok ? 'sent' : result.reason }, 'verification code requested')
     if (result.ok) return codePage(reply, phone.phone, name, '', {})
-    const error =
-      result.reason === 'cooldown' ? copy.errors.cooldown(result.waitSeconds)
-      : result.reason === 'phoneHourly' ? copy.errors.phoneHourly
-      : result.reason === 'ipHourly' ? copy.errors.ipHourly
-      : result.reason === 'locked' ? copy.errors.locked(result.until)
-      : copy.errors.sendFailed
+    const error = copy.refusal(result)
     // A refused resend keeps the person on the code form, where their pending code still works.
     if (result.reason === 'cooldown') return codePage(reply, phone.phone, name, '', { code: error }, 429)
     return verifyPage(reply, phoneInput, name, { phone: error }, result.reason === 'sendFailed' ? 502 : 429)
@@ -114,13 +109,7 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions)
     const decision = await checkCode(verify, phone.phone, codeInput, request.ip)
     request.log.info({ phone: maskPhone(phone.phone), outcome: decision.ok ? 'verified' : decision.reason }, 'verification code checked')
     if (!decision.ok) {
-      const error =
-        decision.reason === 'wrong' ? copy.errors.wrong(decision.triesLeft)
-        : decision.reason === 'expired' ? copy.errors.expired
-        : decision.reason === 'tooManyAttempts' ? copy.errors.tooManyAttempts
-        : decision.reason === 'locked' ? copy.errors.locked(decision.until)
-        : copy.errors.noCode
-      return codePage(reply, phone.phone, name, codeInput, { code: error }, decision.reason === 'locked' ? 429 : 422)
+      return codePage(reply, phone.phone, name, codeInput, { code: copy.refusal(decision) }, decision.reason === 'locked' ? 429 : 422)
     }
     const profileId = await linkVerifiedPhone(verify.db, phone.phone, sessionProfileId(request), name === '' ? undefined : name, verify.clock.now())
     reply.setCookie(SESSION_COOKIE, profileId, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_DAYS * 86_400 })
