@@ -1,30 +1,35 @@
-// The smsbot command line: text the running bot as Twilio would, and manage topics.
+// The smsbot command line: text the running bot as Twilio would, manage topics and publish notifications.
+import { setTimeout as delay } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
-import { ConfigError, createConfig, type ResolvedConfig } from '../config.js'
-import { migrateToLatest, openDatabase } from '../database.js'
-import { resolveSecrets } from '../dev-secrets.js'
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
-import { TOPIC_KEY } from '../sms/commands.js'
+import { ConfigError, createConfig, type ResolvedConfig } from '../config.js'
+import { resolveSecrets } from '../dev-secrets.js'
+import { bodyProblem } from '../notify/problems.js'
+import { normalizeTopicKey, TOPIC_KEY } from '../sms/commands.js'
 import { inboundParams, messagesOf, signWebhook } from '../sms/simulate.js'
-import { listOpenTopics, saveTopic } from '../topics/queries.js'
+import { cliCopy, USAGE } from './copy.js'
+import { apiOperator, localOperator, type Operator, OperatorError } from './operators.js'
+import { progressLine } from './progress.js'
+
+export { USAGE } from './copy.js'
 
 export interface CliIo {
   env: Record<string, string | undefined>
   out: (line: string) => void
   err: (line: string) => void
+  /** Shows a line that replaces the previous status line (a progress bar); defaults to `out`. */
+  status?: (line: string) => void
   fetch?: typeof fetch
+  /** Waits between progress polls; tests move things along instead. */
+  sleep?: (ms: number) => Promise<void>
 }
 
-export const USAGE = `Usage:
-  smsbot text <from> <body...>        send a signed test SMS to the running server and print the reply
-  smsbot topics add <key> <title...>  open a topic (or rename it)
-  smsbot topics list                  list open topics with their subscriber counts
+interface Options {
+  url: string | undefined
+  wait: boolean
+}
 
-Options:
-  --url <url>   the server to talk to (default: http://HOST:PORT from the environment)
-  -h, --help    show this help
-
-Configuration comes from the environment and .env, as for the server (see template.env).`
+const POLL_MS = 1000
 
 class UsageError extends Error {}
 
@@ -37,10 +42,10 @@ function serverUrl(config: ResolvedConfig, url: string | undefined): string {
 
 async function text(config: ResolvedConfig, args: string[], url: string | undefined, io: CliIo): Promise<number> {
   const [fromInput, ...words] = args
-  if (fromInput === undefined || words.length === 0) throw new UsageError('text needs a phone number and a message')
+  if (fromInput === undefined || words.length === 0) throw new UsageError(cliCopy.usage.text)
   // Twilio sends whatever E.164 number the carrier gives, so any possible number will do here.
   const from = parsePhoneNumberFromString(fromInput, config.defaultCountry)
-  if (from === undefined || !from.isPossible()) throw new UsageError(`"${fromInput}" is not a phone number, e.g. +15551234567`)
+  if (from === undefined || !from.isPossible()) throw new UsageError(cliCopy.usage.notPhone(fromInput))
 
   const target = serverUrl(config, url)
   // The server checks the signature against PUBLIC_URL when it is set, so sign what it will rebuild.
@@ -60,47 +65,123 @@ async function text(config: ResolvedConfig, args: string[], url: string | undefi
       body: new URLSearchParams(params).toString(),
     })
   } catch {
-    io.err(`Cannot reach smsbot at ${target}. Is it running (npm start)? Use --url to point elsewhere.`)
+    io.err(cliCopy.unreachable(target))
     return 1
   }
   const responseText = await response.text()
   if (!response.ok) {
-    io.err(`smsbot answered ${response.status}: ${responseText}`)
+    io.err(cliCopy.answered(response.status, responseText))
     return 1
   }
   const messages = messagesOf(responseText)
-  if (messages.length === 0) io.out('(no reply: empty TwiML)')
+  if (messages.length === 0) io.out(cliCopy.noReply)
   for (const message of messages) io.out(message)
   return 0
 }
 
-async function topics(config: ResolvedConfig, args: string[], io: CliIo): Promise<number> {
-  const [action, key, ...titleWords] = args
-  if (action !== 'add' && action !== 'list') throw new UsageError('topics needs add or list')
-  if (action === 'add' && (key === undefined || !TOPIC_KEY.test(key) || titleWords.length === 0)) {
-    throw new UsageError('topics add needs a key (letters, digits, - _ .) and a title')
-  }
-  const db = openDatabase(config.databasePath)
-  try {
-    await migrateToLatest(db, config.databasePath)
-    if (action === 'add') {
-      const topic = await saveTopic(db, key as string, titleWords.join(' '), new Date())
-      io.out(`Topic ${topic.key} is open: ${topic.title}`)
-    } else {
-      const { topics } = await listOpenTopics(db)
-      if (topics.length === 0) io.out('No open topics. Add one: smsbot topics add CS2500-01 "Fundies 1"')
-      for (const t of topics) io.out(`${t.key}\t${t.subscribers} subscriber${t.subscribers === 1 ? '' : 's'}\t${t.title}`)
+type Action = (operator: Operator) => Promise<number>
+
+function topicKey(key: string | undefined, command: string): string {
+  if (key === undefined || !TOPIC_KEY.test(key)) throw new UsageError(`${command} ${cliCopy.usage.topicKey}`)
+  return normalizeTopicKey(key)
+}
+
+/** Polls until nothing is left queued or in flight, drawing the bar each time. */
+async function watch(operator: Operator, id: number, io: CliIo): Promise<number> {
+  const status = io.status ?? io.out
+  const sleep = io.sleep ?? ((ms: number) => delay(ms))
+  let progress = await operator.progress(id)
+  if (!progress.done) io.err(cliCopy.watching)
+  for (;;) {
+    status(progressLine(progress))
+    if (progress.done) {
+      io.out(cliCopy.finished(progress))
+      return 0
     }
-    return 0
+    await sleep(POLL_MS)
+    progress = await operator.progress(id)
+  }
+}
+
+/** Checks the arguments of an operator command before anything is opened, and returns what to do. */
+function operatorAction(command: string, args: string[], options: Options, io: CliIo): Action {
+  const [first, second, ...more] = args
+  if (command === 'topics' && first === 'list') {
+    return async (operator) => {
+      const topics = await operator.listTopics()
+      if (topics.length === 0) io.out(cliCopy.noTopics)
+      for (const t of topics) io.out(cliCopy.topicLine(t.key, t.subscribers, t.title))
+      return 0
+    }
+  }
+  if (command === 'topics' && first === 'add') {
+    const key = topicKey(second, 'topics add')
+    const title = more.join(' ').trim()
+    if (title === '') throw new UsageError(cliCopy.usage.topicTitle)
+    return async (operator) => {
+      const topic = await operator.saveTopic(key, title)
+      io.out(cliCopy.topicOpen(topic.key, topic.title))
+      return 0
+    }
+  }
+  if (command === 'topics' && first === 'close') {
+    const key = topicKey(second, 'topics close')
+    return async (operator) => {
+      await operator.closeTopic(key)
+      io.out(cliCopy.topicClosed(key))
+      return 0
+    }
+  }
+  if (command === 'topics') throw new UsageError(cliCopy.usage.topics)
+  if (command === 'notify') {
+    const body = args.slice(1).join(' ').trim()
+    if (first === undefined || body === '') throw new UsageError(cliCopy.usage.notify)
+    const key = topicKey(first, 'notify')
+    const problem = bodyProblem(body)
+    if (problem !== undefined) throw new OperatorError(problem.message)
+    return async (operator) => {
+      const published = await operator.publish(key, body)
+      io.out(cliCopy.queued(key, published))
+      if (published.recipients === 0) io.out(cliCopy.nobody)
+      else if (!options.wait) io.out(cliCopy.follow(published.id))
+      else return watch(operator, published.id, io)
+      return 0
+    }
+  }
+  if (command === 'progress') {
+    if (first === undefined || !/^[0-9]{1,15}$/.test(first)) throw new UsageError(cliCopy.usage.progress)
+    return (operator) => watch(operator, Number(first), io)
+  }
+  throw new UsageError(cliCopy.usage.unknown(command))
+}
+
+/** The API when there is a token or a --url, else the database file on this machine. */
+async function operatorFor(config: ResolvedConfig, options: Options, io: CliIo): Promise<Operator> {
+  if (config.adminToken !== undefined) return apiOperator(serverUrl(config, options.url), config.adminToken, io.fetch ?? fetch)
+  if (options.url !== undefined) throw new OperatorError(cliCopy.needsToken(serverUrl(config, options.url)))
+  return localOperator(config.databasePath)
+}
+
+async function run(command: string, rest: string[], options: Options, io: CliIo): Promise<number> {
+  const { config } = resolveSecrets(createConfig(io.env))
+  if (command === 'text') return text(config, rest, options.url, io)
+  const action = operatorAction(command, rest, options, io)
+  const operator = await operatorFor(config, options, io)
+  try {
+    return await action(operator)
   } finally {
-    await db.destroy()
+    await operator.close()
   }
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { url: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { url: { type: 'string' }, 'no-wait': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    })
   } catch (err) {
     io.err(`${(err as Error).message}\n\n${USAGE}`)
     return 2
@@ -111,16 +192,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return parsed.values.help === true ? 0 : 2
   }
   try {
-    const { config } = resolveSecrets(createConfig(io.env))
-    if (command === 'text') return await text(config, rest, parsed.values.url, io)
-    if (command === 'topics') return await topics(config, rest, io)
-    throw new UsageError(`unknown command "${command}"`)
+    return await run(command, rest, { url: parsed.values.url, wait: parsed.values['no-wait'] !== true }, io)
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`smsbot: ${err.message}\n\n${USAGE}`)
       return 2
     }
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof OperatorError) {
       io.err(err.message)
       return 1
     }

@@ -6,6 +6,7 @@ import type { Db } from '../database.js'
 import { TOPIC_KEY } from '../sms/commands.js'
 import { twilioSignatureCheck } from '../sms/signature.js'
 import { closeTopic, findOpenTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
+import { bodyProblem, type Problem, problems } from './problems.js'
 import { enqueueNotification, notificationProgress, recordDeliveryStatus } from './queries.js'
 
 export interface NotifyRoutesOptions {
@@ -16,9 +17,7 @@ export interface NotifyRoutesOptions {
   publicUrl: URL | undefined
 }
 
-const MAX_BODY = 1600
-
-const fail = (reply: FastifyReply, status: number, error: string, message: string) => reply.code(status).send({ error, message })
+const fail = (reply: FastifyReply, status: number, problem: Problem) => reply.code(status).send(problem)
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 
@@ -44,12 +43,12 @@ export async function notifyRoutes(app: FastifyInstance, options: NotifyRoutesOp
 
   await app.register(async (api) => {
     api.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (options.adminToken === undefined) return fail(reply, 503, 'api_disabled', 'The operator API is off: set ADMIN_TOKEN to enable it.')
+      if (options.adminToken === undefined) return fail(reply, 503, problems.apiDisabled)
       const header = request.headers.authorization ?? ''
       const token = header.startsWith('Bearer ') ? header.slice(7) : ''
       // Comparing digests keeps the comparison constant-time whatever the lengths.
       if (!timingSafeEqual(digest(token), digest(options.adminToken))) {
-        return fail(reply, 401, 'unauthorized', 'Send Authorization: Bearer <ADMIN_TOKEN>.')
+        return fail(reply, 401, problems.unauthorized)
       }
     })
 
@@ -61,15 +60,15 @@ export async function notifyRoutes(app: FastifyInstance, options: NotifyRoutesOp
     api.put<{ Params: { key: string }; Body: { title: string } }>('/topics/:key', {
       schema: { params: keyParams, body: { type: 'object', required: ['title'], properties: { title: { type: 'string', minLength: 1, maxLength: 120 } } } },
     }, async (request, reply) => {
-      if (!TOPIC_KEY.test(request.params.key)) return fail(reply, 400, 'invalid_key', 'A topic key is 1 to 64 letters, digits, -, _ or ., starting and ending with a letter or digit.')
+      if (!TOPIC_KEY.test(request.params.key)) return fail(reply, 400, problems.invalidKey)
       const title = request.body.title.trim()
-      if (title === '') return fail(reply, 400, 'invalid_title', 'The title must not be blank.')
+      if (title === '') return fail(reply, 400, problems.invalidTitle)
       const topic = await saveTopic(db, request.params.key, title, clock.now())
       return { key: topic.key, title: topic.title }
     })
 
     api.delete<{ Params: { key: string } }>('/topics/:key', { schema: { params: keyParams } }, async (request, reply) => {
-      if (!(await closeTopic(db, request.params.key, clock.now()))) return fail(reply, 404, 'no_such_topic', `There is no open topic ${request.params.key}.`)
+      if (!(await closeTopic(db, request.params.key, clock.now()))) return fail(reply, 404, problems.noSuchTopic(request.params.key))
       return reply.code(204).send()
     })
 
@@ -77,9 +76,9 @@ export async function notifyRoutes(app: FastifyInstance, options: NotifyRoutesOp
       schema: { params: keyParams, body: { type: 'object', required: ['body'], properties: { body: { type: 'string' } } } },
     }, async (request, reply) => {
       const text = request.body.body.trim()
-      if (text === '') return fail(reply, 400, 'empty_body', 'The notification text is empty.')
-      if (text.length > MAX_BODY) return fail(reply, 400, 'body_too_long', `The notification text is ${text.length} characters; the most is ${MAX_BODY}.`)
-      if ((await findOpenTopic(db, request.params.key)) === undefined) return fail(reply, 404, 'no_such_topic', `There is no open topic ${request.params.key}.`)
+      const problem = bodyProblem(text)
+      if (problem !== undefined) return fail(reply, 400, problem)
+      if ((await findOpenTopic(db, request.params.key)) === undefined) return fail(reply, 404, problems.noSuchTopic(request.params.key))
       const published = await enqueueNotification(db, request.params.key, text, clock.now())
       return reply.code(202).send(published)
     })
@@ -88,7 +87,7 @@ export async function notifyRoutes(app: FastifyInstance, options: NotifyRoutesOp
       schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,15}$' } } } },
     }, async (request, reply) => {
       const progress = await notificationProgress(db, Number(request.params.id))
-      if (progress === undefined) return fail(reply, 404, 'no_such_notification', `There is no notification ${request.params.id}.`)
+      if (progress === undefined) return fail(reply, 404, problems.noSuchNotification(request.params.id))
       return progress
     })
   }, { prefix: '/api' })

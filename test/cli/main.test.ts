@@ -1,4 +1,5 @@
 // The smsbot CLI: a signed text to a listening server, topics, usage and failures.
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { runCli, USAGE } from '../../src/cli/main.js'
@@ -71,15 +72,26 @@ t.test('usage: help, bad arguments and bad configuration', async (t) => {
     [['text'], 2, /text needs a phone number and a message/],
     [['text', '+16175550123'], 2, /text needs a phone number and a message/],
     [['text', '12', 'H'], 2, /"12" is not a phone number/],
-    [['topics'], 2, /topics needs add or list/],
-    [['topics', 'add', 'bad key!', 'x'], 2, /topics add needs a key/],
-    [['topics', 'add', 'CS1'], 2, /topics add needs a key/],
+    [['topics'], 2, /topics needs add, list or close/],
+    [['topics', 'remove', 'CS1'], 2, /topics needs add, list or close/],
+    [['topics', 'add', 'bad key!', 'x'], 2, /topics add needs a topic key/],
+    [['topics', 'add', 'CS1'], 2, /topics add needs a title after the key/],
+    [['topics', 'add', 'CS1', ' '], 2, /topics add needs a title after the key/],
+    [['topics', 'close'], 2, /topics close needs a topic key/],
+    [['notify'], 2, /notify needs a topic key and the text to send/],
+    [['notify', 'CS1'], 2, /notify needs a topic key and the text to send/],
+    [['notify', 'bad!', 'hello'], 2, /notify needs a topic key/],
+    [['notify', 'CS1', 'x'.repeat(1601)], 1, /^The notification text is 1601 characters; the most is 1600\.$/],
+    [['progress'], 2, /progress needs a notification id/],
+    [['progress', 'seven'], 2, /progress needs a notification id/],
+    [['--url', 'http://127.0.0.1:9', 'topics', 'list'], 1, /^ADMIN_TOKEN is needed to use the operator API at http:\/\/127\.0\.0\.1:9/],
   ]
   for (const [argv, code, message] of cases) {
     const cli = io(env)
     t.equal(await runCli(argv, cli), code, argv.join(' '))
     t.match(cli.lines.err.join('\n'), message, argv.join(' '))
   }
+  t.notOk(existsSync(env.DATABASE_PATH), 'arguments are checked before the database is opened')
   const help = io(env)
   t.equal(await runCli(['--help'], help), 0)
   t.same(help.lines.out, [USAGE])

@@ -1,0 +1,88 @@
+// Where the operator commands go: the server's API (--url, ADMIN_TOKEN) or, on the server's own machine, its database file.
+import { systemClock } from '../clock.js'
+import { migrateToLatest, openDatabase } from '../database.js'
+import { problems } from '../notify/problems.js'
+import { enqueueNotification, notificationProgress, type Progress, type Published } from '../notify/queries.js'
+import { closeTopic, findOpenTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
+import { cliCopy } from './copy.js'
+
+export interface TopicSummary {
+  key: string
+  title: string
+  subscribers: number
+}
+
+export interface Operator {
+  saveTopic(key: string, title: string): Promise<{ key: string; title: string }>
+  listTopics(): Promise<TopicSummary[]>
+  closeTopic(key: string): Promise<void>
+  publish(key: string, body: string): Promise<Published>
+  progress(id: number): Promise<Progress>
+  close(): Promise<void>
+}
+
+/** A refusal to show the operator as it is (no stack trace). */
+export class OperatorError extends Error {}
+
+export function apiOperator(baseUrl: string, token: string, doFetch: typeof fetch): Operator {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response
+    try {
+      response = await doFetch(`${baseUrl}/api${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      })
+    } catch {
+      throw new OperatorError(cliCopy.unreachable(baseUrl))
+    }
+    const text = await response.text()
+    if (!response.ok) {
+      let message = text
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? text
+      } catch {
+        // Not JSON (a proxy's error page, say): show it as it came.
+      }
+      throw new OperatorError(cliCopy.answered(response.status, message))
+    }
+    return (text === '' ? undefined : JSON.parse(text)) as T
+  }
+  return {
+    saveTopic: (key, title) => call('PUT', `/topics/${encodeURIComponent(key)}`, { title }),
+    listTopics: async () => (await call<{ topics: TopicSummary[] }>('GET', '/topics')).topics,
+    closeTopic: async (key) => void (await call('DELETE', `/topics/${encodeURIComponent(key)}`)),
+    publish: (key, body) => call('POST', `/topics/${encodeURIComponent(key)}/notifications`, { body }),
+    progress: (id) => call('GET', `/notifications/${id}`),
+    close: async () => {},
+  }
+}
+
+/** Works on the database file directly; a server running on the same file sends what this queues. */
+export async function localOperator(databasePath: string): Promise<Operator> {
+  const db = openDatabase(databasePath)
+  try {
+    await migrateToLatest(db, databasePath)
+  } catch (err) {
+    await db.destroy()
+    throw err
+  }
+  const now = () => systemClock.now()
+  return {
+    saveTopic: (key, title) => saveTopic(db, key, title, now()),
+    listTopics: async () => (await listOpenTopics(db)).topics,
+    closeTopic: async (key) => {
+      if (!(await closeTopic(db, key, now()))) throw new OperatorError(problems.noSuchTopic(key).message)
+    },
+    publish: async (key, body) => {
+      if ((await findOpenTopic(db, key)) === undefined) throw new OperatorError(problems.noSuchTopic(key).message)
+      return enqueueNotification(db, key, body, now())
+    },
+    progress: async (id) => {
+      const progress = await notificationProgress(db, id)
+      if (progress === undefined) throw new OperatorError(problems.noSuchNotification(id).message)
+      return progress
+    },
+    close: () => db.destroy(),
+  }
+}
