@@ -1,0 +1,82 @@
+// Child processes for the benchmark: the servers under test and the mock Twilio, their readiness and their memory.
+import { type ChildProcess, fork } from 'node:child_process'
+import { openSync, readFileSync } from 'node:fs'
+import { setTimeout as delay } from 'node:timers/promises'
+
+export interface Service {
+  url: string
+  pid: number
+  /** Resident set size now, in MB. */
+  rssMb(): number
+  /** The highest resident set size since the process started (VmHWM), in MB. */
+  peakRssMb(): number
+  stop(): Promise<void>
+}
+
+function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return match === null ? Number.NaN : Number(match[1]) / 1024
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill('SIGTERM')
+  await Promise.race([exited, delay(15_000).then(() => child.kill('SIGKILL'))])
+  await exited
+}
+
+/** Starts a Node script with this environment and waits until GET /healthz answers 200. Its output goes to `logFile`. */
+export async function startService(script: string, env: Record<string, string>, port: number, logFile: string): Promise<Service> {
+  const log = openSync(logFile, 'a')
+  const child = fork(script, [], { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', log, log, 'ipc'] })
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}; see ${logFile}`)
+    if (Date.now() > deadline) throw new Error(`${script} did not answer /healthz within 60 s; see ${logFile}`)
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break
+    } catch {
+      // not listening yet
+    }
+    await delay(50)
+  }
+  const pid = child.pid as number
+  return { url, pid, rssMb: () => status(pid, 'VmRSS'), peakRssMb: () => status(pid, 'VmHWM'), stop: () => stopChild(child) }
+}
+
+/** Messages accepted since the last reset, with the arrival times (ms) of the first and the last. */
+export interface MockStats {
+  count: number
+  first: number
+  last: number
+}
+
+export interface MockTwilioProcess {
+  url: string
+  stats(): Promise<MockStats>
+  reset(): Promise<MockStats>
+  stop(): Promise<void>
+}
+
+/** The mock Twilio in its own process, so that it does not share the service's event loop. */
+export async function startMockTwilioProcess(script: string, logFile: string): Promise<MockTwilioProcess> {
+  const log = openSync(logFile, 'a')
+  const child = fork(script, [], { stdio: ['ignore', log, log, 'ipc'] })
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { ready: string }).ready))
+    child.once('exit', (code) => reject(new Error(`mock Twilio exited with ${code}; see ${logFile}`)))
+  })
+  const ask = (request: 'stats' | 'reset') =>
+    new Promise<MockStats>((resolve) => {
+      child.once('message', (m) => resolve(m as MockStats))
+      child.send(request)
+    })
+  return {
+    url,
+    stats: () => ask('stats'),
+    reset: () => ask('reset'),
+    stop: () => stopChild(child),
+  }
+}

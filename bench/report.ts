@@ -1,0 +1,92 @@
+// The benchmark's figures as tables, and each target checked against them (pure).
+import type { LoadResult } from './load.js'
+
+interface Pair {
+  H: LoadResult
+  SUB: LoadResult
+}
+
+export interface Results {
+  node: string
+  cpu: string
+  cores: number
+  date: string
+  seconds: number
+  connections: number
+  ceiling: Pair
+  empty: Pair
+  repeat: Pair
+  big: Pair
+  memory: { before: number; peak: number; afterFirst: number; afterRepeat: number }
+  bigPeakRss: number
+  seedSeconds: number
+  enqueueMs: number
+  dispatch: { messages: number; concurrency: number; perSecond: number }
+  throttled: { configured: number; messages: number; seconds: number; perSecond: number }
+  targets?: Target[]
+}
+
+export interface Target {
+  measure: string
+  target: string
+  figure: string
+  met: boolean
+}
+
+const fixed = (n: number, digits = 0) => n.toFixed(digits)
+
+function table(rows: string[][]): string {
+  const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((r) => (r[c] as string).length)))
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join('  ')).join('\n')
+}
+
+export function targets(r: Results): Target[] {
+  const hRatio = r.empty.H.requestsPerSecond / r.ceiling.H.requestsPerSecond
+  const subRatio = r.empty.SUB.requestsPerSecond / r.ceiling.SUB.requestsPerSecond
+  const p99 = Math.max(r.empty.H.p99, r.empty.SUB.p99)
+  const scale = Math.min(r.big.H.requestsPerSecond / r.empty.H.requestsPerSecond, r.big.SUB.requestsPerSecond / r.empty.SUB.requestsPerSecond)
+  const throttleError = Math.abs(r.throttled.perSecond / r.throttled.configured - 1)
+  const growth = r.memory.afterRepeat - r.memory.afterFirst
+  return [
+    { measure: 'signed H ÷ bare Fastify', target: '≥ 0.70', figure: fixed(hRatio, 2), met: hRatio >= 0.7 },
+    { measure: 'signed SUB ÷ bare Fastify', target: '≥ 0.50', figure: fixed(subRatio, 2), met: subRatio >= 0.5 },
+    { measure: 'p99 at 10 connections (H, SUB)', target: '≤ 10 ms', figure: `${fixed(r.empty.H.p99)} / ${fixed(r.empty.SUB.p99)} ms`, met: p99 <= 10 },
+    { measure: '1 M-row database ÷ empty (worse of H, SUB)', target: '≥ 0.90', figure: fixed(scale, 2), met: scale >= 0.9 },
+    { measure: 'enqueue 100 000 recipients', target: '≤ 1 s', figure: `${fixed(r.enqueueMs)} ms`, met: r.enqueueMs <= 1000 },
+    { measure: 'unthrottled dispatch', target: '≥ 2 000 msg/s', figure: `${fixed(r.dispatch.perSecond)} msg/s`, met: r.dispatch.perSecond >= 2000 },
+    { measure: 'throttled dispatch at 50/s', target: 'within 2 %', figure: `${fixed(r.throttled.perSecond, 2)}/s (${fixed(throttleError * 100, 2)} %)`, met: throttleError <= 0.02 },
+    { measure: 'RSS after the runs', target: '≤ 150 MB', figure: `${fixed(r.memory.afterRepeat)} MB`, met: r.memory.afterRepeat <= 150 },
+    { measure: 'RSS growth, repeated run', target: 'none (≤ 5 MB)', figure: `${growth >= 0 ? '+' : ''}${fixed(growth, 1)} MB`, met: growth <= 5 },
+  ]
+}
+
+export function printReport(r: Results): void {
+  const load = (name: string, x: LoadResult, ratio: string) => [
+    name, fixed(x.requestsPerSecond), fixed(x.p50), fixed(x.p97_5), fixed(x.p99), String(x.errors), String(x.non2xx), String(x.reused), ratio,
+  ]
+  const ratio = (a: LoadResult, b: LoadResult) => fixed(a.requestsPerSecond / b.requestsPerSecond, 2)
+  process.stdout.write(`\nsmsbot benchmark — Node ${r.node}, ${r.cpu} (${r.cores} cores), ${r.connections} connections, ${r.seconds} s per run\n\n`)
+  process.stdout.write(`${table([
+    ['webhook', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'errors', 'non-2xx', 'reused sids', 'ratio'],
+    load('bare Fastify, H', r.ceiling.H, '1.00'),
+    load('bare Fastify, SUB', r.ceiling.SUB, '1.00'),
+    load('smsbot H, empty db', r.empty.H, `${ratio(r.empty.H, r.ceiling.H)} of bare`),
+    load('smsbot SUB, empty db', r.empty.SUB, `${ratio(r.empty.SUB, r.ceiling.SUB)} of bare`),
+    load('smsbot H, repeated', r.repeat.H, `${ratio(r.repeat.H, r.ceiling.H)} of bare`),
+    load('smsbot SUB, repeated', r.repeat.SUB, `${ratio(r.repeat.SUB, r.ceiling.SUB)} of bare`),
+    load('smsbot H, 1M subscriptions', r.big.H, `${ratio(r.big.H, r.empty.H)} of empty`),
+    load('smsbot SUB, 1M subscriptions', r.big.SUB, `${ratio(r.big.SUB, r.empty.SUB)} of empty`),
+  ])}\n\n`)
+  process.stdout.write(`${table([
+    ['fan-out and memory', 'figure'],
+    ['seed 1M subscriptions, 100k phones, 1k topics', `${fixed(r.seedSeconds, 1)} s`],
+    ['enqueue one notification to 100 000', `${fixed(r.enqueueMs)} ms`],
+    [`unthrottled dispatch, ${r.dispatch.messages} messages, concurrency ${r.dispatch.concurrency}`, `${fixed(r.dispatch.perSecond)} msg/s`],
+    [`throttled at ${r.throttled.configured}/s, ${r.throttled.messages} messages`, `${fixed(r.throttled.perSecond, 2)} msg/s over ${fixed(r.throttled.seconds, 2)} s`],
+    ['RSS before / peak / after / after repeat (empty db)', `${fixed(r.memory.before)} / ${fixed(r.memory.peak)} / ${fixed(r.memory.afterFirst)} / ${fixed(r.memory.afterRepeat)} MB`],
+    ['RSS peak, 1M database', `${fixed(r.bigPeakRss)} MB`],
+  ])}\n\n`)
+  const checked = targets(r)
+  r.targets = checked
+  process.stdout.write(`${table([['target', 'wanted', 'measured', ''], ...checked.map((t) => [t.measure, t.target, t.figure, t.met ? 'met' : 'MISSED'])])}\n`)
+}
