@@ -26,10 +26,18 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited
 }
 
-/** Starts a Node script with this environment and waits until GET /healthz answers 200. Its output goes to `logFile`. */
+/**
+ * Starts a Node script with this environment and waits until GET /healthz answers 200. Its output goes to `logFile`.
+ * With BENCH_CPU_PROF=<dir> each service writes a CPU profile there when it stops.
+ */
 export async function startService(script: string, env: Record<string, string>, port: number, logFile: string): Promise<Service> {
   const log = openSync(logFile, 'a')
-  const child = fork(script, [], { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', log, log, 'ipc'] })
+  const profile = process.env.BENCH_CPU_PROF
+  const child = fork(script, [], {
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+    execArgv: profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`],
+    stdio: ['ignore', log, log, 'ipc'],
+  })
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 60_000
   for (;;) {

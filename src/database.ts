@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, Migrator, SqliteDialect, type MigrationResultSet } from 'kysely'
+import { Kysely, Migrator, SqliteDialect, type MigrationResultSet, type SqliteDatabase } from 'kysely'
 import { migrations } from '../db/migrations/index.js'
 import type { Database } from './schema.js'
 
@@ -27,7 +27,27 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+}
+
+/**
+ * Kysely prepares every query afresh; preparing costs as much as running a small one. Kysely's SQL text is the
+ * same for the same query shape, so statements are kept by text (the oldest dropped beyond `size`).
+ */
+export function withStatementCache(sqlite: SQLite.Database, size = 256): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>()
+  return {
+    close: () => void sqlite.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql)
+      if (statement === undefined) {
+        statement = sqlite.prepare(sql)
+        if (statements.size >= size) statements.delete(statements.keys().next().value as string)
+        statements.set(sql, statement)
+      }
+      return statement
+    },
+  }
 }
 
 export function createMigrator(db: Kysely<any>): Migrator {

@@ -6,7 +6,7 @@ import { maskPhone } from '../log.js'
 import { setOptedOut } from '../phones/queries.js'
 import type { OutboxRow } from '../schema.js'
 import { SendError, type SmsSender } from '../sender/sender.js'
-import { claimDue, recordFailed, recordRetry, recordSent, releaseClaims } from './queries.js'
+import { claimDue, recordFailed, recordRetry, recordSentMany, releaseClaims } from './queries.js'
 
 export interface DispatcherOptions {
   db: Db
@@ -60,25 +60,30 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const interval = 1000 / options.ratePerSecond
   // Never claim more than can be started well within the lease, so a live claim is never taken over.
   const batch = Math.max(1, Math.min(options.concurrency, Math.floor((options.ratePerSecond * options.leaseMs) / 2000)))
+  const refill = Math.min(batch, Math.ceil(options.concurrency / 2))
   const bodies = new Map<number, string>()
   const inFlight = new Set<Promise<void>>()
   let stopping = new AbortController()
   let loop: Promise<void> | undefined
   let gate: Promise<void> = Promise.resolve()
   let lastStart = -Infinity
+  let pendingSent: Array<{ id: number; sid: string; resolve: () => void; reject: (err: unknown) => void }> = []
 
   /**
-   * Token bucket of capacity one: each send starts at least 1/rate after the previous one actually started,
-   * never in a burst. Turns are taken one at a time, in order.
+   * Token bucket of capacity one: send n starts no earlier than 1/rate after send n-1's slot, and a slot is never
+   * earlier than the moment it is taken, so idle time builds up no burst. Slots follow the schedule rather than
+   * the timer's lateness, so the rate does not drift; below 1 ms (a timer's resolution) a send goes at once.
+   * Turns are taken one at a time, in order.
    */
   function takeSlot(signal: AbortSignal): Promise<void> {
     const turn = gate.then(async () => {
-      let wait = lastStart + interval - clock.now().getTime()
-      while (wait > 0 && !signal.aborted) {
+      const due = lastStart + interval
+      let wait = due - clock.now().getTime()
+      while (wait >= 1 && !signal.aborted) {
         await sleep(wait, signal)
-        wait = lastStart + interval - clock.now().getTime()
+        wait = due - clock.now().getTime()
       }
-      if (!signal.aborted) lastStart = clock.now().getTime()
+      if (!signal.aborted) lastStart = Math.max(due, clock.now().getTime())
     })
     gate = turn
     return turn
@@ -108,7 +113,27 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return handleFailure(row, err)
     }
     // Twilio accepted the message: from here on it is never sent again (see README, "the duplicate window").
-    await recordSent(db, row.id, sid, clock.now())
+    await commitSent(row.id, sid)
+  }
+
+  /**
+   * Group commit: sids recorded in the same event-loop turn share one transaction. A row stays in flight (and
+   * counts against the concurrency) until its sid is committed, so the duplicate window is no wider.
+   */
+  function commitSent(id: number, sid: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      pendingSent.push({ id, sid, resolve, reject })
+      if (pendingSent.length === 1) setImmediate(flushSent)
+    })
+  }
+
+  function flushSent(): void {
+    const batch = pendingSent
+    pendingSent = []
+    recordSentMany(db, batch, clock.now()).then(
+      () => batch.forEach((sent) => sent.resolve()),
+      (err: unknown) => batch.forEach((sent) => sent.reject(err)),
+    )
   }
 
   async function handleFailure(row: OutboxRow, err: unknown): Promise<void> {
@@ -132,7 +157,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   async function run(): Promise<void> {
     const signal = stopping.signal
     while (!signal.aborted) {
-      if (inFlight.size >= options.concurrency) {
+      // Claim when at least `refill` slots are free, so that claims (a transaction each) come a few rows at a time.
+      if (options.concurrency - inFlight.size < refill) {
         await Promise.race(inFlight)
         continue
       }

@@ -52,13 +52,25 @@ export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number
   const at = now.toISOString()
   const leaseUntil = new Date(now.getTime() + leaseMs).toISOString()
   return db.transaction().execute(async (trx) => {
-    const due = await trx
+    // Two index searches (outbox_work_idx) rather than one OR, which made SQLite sort every due row to take a few.
+    const expired = await trx
       .selectFrom('outbox')
       .select('id')
-      .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', at)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', at)])]))
+      .where('status', '=', 'sending')
+      .where('lease_until', '<', at)
       .orderBy('id')
       .limit(limit)
       .execute()
+    const queued = expired.length >= limit ? [] : await trx
+      .selectFrom('outbox')
+      .select('id')
+      .where('status', '=', 'queued')
+      .where('next_attempt_at', '<=', at)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit - expired.length)
+      .execute()
+    const due = [...expired, ...queued]
     if (due.length === 0) return []
     return trx
       .updateTable('outbox')
@@ -70,7 +82,17 @@ export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number
 }
 
 export async function recordSent(db: Db, id: number, sid: string, now: Date): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'sent', sid, lease_until: null, attempts: (eb) => eb('attempts', '+', 1), updated_at: now.toISOString() }).where('id', '=', id).execute()
+  await recordSentMany(db, [{ id, sid }], now)
+}
+
+/** Records sends Twilio accepted, in one transaction: one commit for many rows is what makes fan-out fast. */
+export async function recordSentMany(db: Db, sent: Array<{ id: number; sid: string }>, now: Date): Promise<void> {
+  const at = now.toISOString()
+  await db.transaction().execute(async (trx) => {
+    for (const { id, sid } of sent) {
+      await trx.updateTable('outbox').set({ status: 'sent', sid, lease_until: null, attempts: (eb) => eb('attempts', '+', 1), updated_at: at }).where('id', '=', id).execute()
+    }
+  })
 }
 
 export async function recordRetry(db: Db, id: number, nextAttemptAt: Date, error: string, now: Date): Promise<void> {
