@@ -75,8 +75,16 @@ async function runCommand(ctx: AnswerContext, db: Db, command: Command, phone: s
   }
 }
 
-/** A MessageSid seen before gets the reply stored then, and changes nothing (Twilio retries webhooks). */
+/** Commands whose reply depends on the message alone and which change nothing. */
+const STATELESS = new Set<Command['kind']>(['help', 'signup', 'empty', 'mediaOnly', 'noText', 'unknown'])
+
+/**
+ * A MessageSid seen before gets the reply stored then, and changes nothing (Twilio retries webhooks).
+ * A stateless command needs no record for that: its retry gets the same reply by construction.
+ */
 export async function answerSms(ctx: AnswerContext, sms: InboundSms): Promise<Answer> {
+  const command = parseCommand(sms.body, sms.numMedia)
+  if (STATELESS.has(command.kind)) return { command: command.kind, reply: await runCommand(ctx, ctx.db, command, sms.from, ctx.clock.now()) }
   return ctx.db.transaction().execute(async (trx) => {
     const previous = await trx
       .selectFrom('inbound_messages')
@@ -86,7 +94,6 @@ export async function answerSms(ctx: AnswerContext, sms: InboundSms): Promise<An
     if (previous !== undefined) return { command: 'repeat' as const, reply: previous.reply }
 
     const now = ctx.clock.now()
-    const command = parseCommand(sms.body, sms.numMedia)
     await rememberPhone(trx, sms.from, now)
     const reply = await runCommand(ctx, trx, command, sms.from, now)
     await trx

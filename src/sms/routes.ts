@@ -1,24 +1,15 @@
 // POST /sms: Twilio's inbound-message webhook, answered with TwiML.
 import type { FastifyInstance } from 'fastify'
-import twilio from 'twilio'
 import { maskPhone } from '../log.js'
 import { answerSms, type AnswerContext } from './answer.js'
 import { replies } from './replies.js'
 import { twilioSignatureCheck } from './signature.js'
+import { toTwiml } from './twiml.js'
 
 export interface SmsRoutesOptions {
   authToken: string
   publicUrl: URL | undefined
   context: Omit<AnswerContext, 'signupUrl'>
-}
-
-/** Characters XML 1.0 cannot carry (controls, lone surrogates, U+FFFE/U+FFFF); the TwiML builder throws on them. */
-const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
-
-export function toTwiml(text: string): string {
-  const response = new twilio.twiml.MessagingResponse()
-  if (text !== '') response.message(text.replace(NOT_XML, ''))
-  return response.toString()
 }
 
 const inboundSchema = {
@@ -55,7 +46,7 @@ export async function smsRoutes(app: FastifyInstance, options: SmsRoutesOptions)
     try {
       const answer = await answerSms(context, { messageSid: MessageSid, from: From, body: Body, numMedia: NumMedia })
       twiml = toTwiml(answer.reply)
-      request.log.info({ from: maskPhone(From), command: answer.command }, 'sms answered')
+      request.logFields = { from: maskPhone(From), command: answer.command }
     } catch (err) {
       request.log.error({ err, from: maskPhone(From) }, 'sms failed; answered with the failure reply')
       twiml = toTwiml(replies.failure)
