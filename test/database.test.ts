@@ -1,9 +1,10 @@
-// Migrations: applied to an empty file, re-applied idempotently, down and up again, and a newer database refused.
+// The database: migrations applied, re-applied, reverted and refused when newer; the statement cache.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { sql } from 'kysely'
-import { createMigrator, DatabaseTooNewError, migrateToLatest, openDatabase } from '../src/database.js'
+import SQLite from 'better-sqlite3'
+import { createMigrator, DatabaseTooNewError, migrateToLatest, openDatabase, withStatementCache } from '../src/database.js'
 import { migrations } from '../db/migrations/index.js'
 
 t.test('an empty database is created with its folder and migrated; a second run changes nothing', async (t) => {
@@ -55,4 +56,19 @@ t.test('a database migrated by newer code refuses to start', async (t) => {
   await db.insertInto('kysely_migration' as never).values({ name: '2099-01-01-01-future', timestamp: new Date().toISOString() } as never).execute()
   const error = await t.rejects(migrateToLatest(db, path), DatabaseTooNewError)
   t.match((error as unknown as Error).message, /newer version of smsbot \(unknown migrations: 2099-01-01-01-future\)/)
+})
+
+t.test('the statement cache reuses a statement per SQL text and drops the oldest beyond its size', async (t) => {
+  const sqlite = new SQLite(':memory:')
+  t.teardown(() => sqlite.open && sqlite.close())
+  const cached = withStatementCache(sqlite, 2)
+  const one = cached.prepare('select 1 as n')
+  t.equal(cached.prepare('select 1 as n'), one, 'same text, same statement')
+  const two = cached.prepare('select 2 as n')
+  cached.prepare('select 3 as n')
+  t.equal(cached.prepare('select 2 as n'), two, 'still cached')
+  t.not(cached.prepare('select 1 as n'), one, 'the oldest was dropped and prepared again')
+  t.same((cached.prepare('select 1 as n') as unknown as SQLite.Statement).all(), [{ n: 1 }])
+  cached.close()
+  t.notOk(sqlite.open, 'close closes the database')
 })

@@ -60,6 +60,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const interval = 1000 / options.ratePerSecond
   // Never claim more than can be started well within the lease, so a live claim is never taken over.
   const batch = Math.max(1, Math.min(options.concurrency, Math.floor((options.ratePerSecond * options.leaseMs) / 2000)))
+  const lateness = Math.min(interval / 2, 5)
   const refill = Math.min(batch, Math.ceil(options.concurrency / 2))
   const bodies = new Map<number, string>()
   const inFlight = new Set<Promise<void>>()
@@ -70,9 +71,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let pendingSent: Array<{ id: number; sid: string; resolve: () => void; reject: (err: unknown) => void }> = []
 
   /**
-   * Token bucket of capacity one: send n starts no earlier than 1/rate after send n-1's slot, and a slot is never
-   * earlier than the moment it is taken, so idle time builds up no burst. Slots follow the schedule rather than
-   * the timer's lateness, so the rate does not drift; below 1 ms (a timer's resolution) a send goes at once.
+   * Token bucket of capacity one: send n starts no earlier than 1/rate after send n-1's slot, and idle time builds
+   * up no burst. Slots follow the schedule rather than the timer's lateness (up to half an interval or 5 ms), so
+   * the rate does not drift; below 1 ms (a timer's resolution) a send goes at once.
    * Turns are taken one at a time, in order.
    */
   function takeSlot(signal: AbortSignal): Promise<void> {
@@ -83,7 +84,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         await sleep(wait, signal)
         wait = due - clock.now().getTime()
       }
-      if (!signal.aborted) lastStart = Math.max(due, clock.now().getTime())
+      // A timer that fired a little late keeps the schedule (else every lateness would slow the rate); a turn
+      // that came long after its slot (no work for a while) starts a new schedule from now.
+      const now = clock.now().getTime()
+      if (!signal.aborted) lastStart = now - due <= lateness ? due : now
     })
     gate = turn
     return turn

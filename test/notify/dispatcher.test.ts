@@ -9,7 +9,7 @@ import { memoryLogger, recordingSender, testClock, testDb, type TapT } from '../
 
 const phone = (i: number) => `+1617555${String(1000 + i)}`
 
-async function setup(t: TapT, subscribers: number, options: Partial<DispatcherOptions> = {}) {
+async function setup(t: TapT, subscribers: number, options: Partial<DispatcherOptions> = {}, tickMs = 10) {
   const db = await testDb(t)
   const clock = testClock()
   const sender = recordingSender()
@@ -35,9 +35,9 @@ async function setup(t: TapT, subscribers: number, options: Partial<DispatcherOp
     idleMs: 250,
     ...options,
   })
-  /** Moves virtual time on by 10 ms and lets everything waiting run. */
+  /** Moves virtual time on by `tickMs` (10 ms) and lets everything waiting run. */
   const tick = async () => {
-    clock.advance(10)
+    clock.advance(tickMs)
     await new Promise((resolve) => setImmediate(resolve))
   }
   /** Runs the dispatcher until nothing is queued or in flight for the notification. */
@@ -63,6 +63,16 @@ t.test('sends every recipient once, never faster than SEND_RATE_PER_SECOND', asy
   t.same(sender.sent.map((s) => s.to).sort(), Array.from({ length: 12 }, (_, i) => phone(i)).sort(), 'each subscriber exactly once')
   for (let i = 1; i < sentAt.length; i++) t.ok((sentAt[i] as number) - (sentAt[i - 1] as number) >= 500, `send ${i} starts ≥ 500 ms after the previous`)
   t.equal(sender.sent[0]?.body, 'A seat opened in CS2500-01')
+})
+
+t.test('timers that fire a little late do not slow the rate: slots keep to the schedule', async (t) => {
+  // 3 a second is a slot every 333.3 ms; virtual time moves 2 ms at a time, so every wake-up is up to 2 ms late.
+  const { db, clock, sentAt, drain } = await setup(t, 31, { ratePerSecond: 3 }, 2)
+  const published = await enqueueNotification(db, 'CS2500-01', 'hello', clock.now())
+  t.match(await drain(published.id), { sent: 31, done: true })
+  const span = (sentAt.at(-1) as number) - (sentAt[0] as number)
+  t.ok(span >= 10_000 && span <= 10_002, `30 intervals took ${span} ms (10 000 expected; drifting by each lateness would take ~10 030)`)
+  for (let i = 1; i < sentAt.length; i++) t.ok((sentAt[i] as number) - (sentAt[i - 1] as number) >= 331, `gap ${i} is at least a slot minus the lateness`)
 })
 
 t.test('429 and 5xx are retried with backoff, then given up after the last attempt', async (t) => {

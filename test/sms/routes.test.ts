@@ -3,6 +3,7 @@ import { XMLValidator } from 'fast-xml-parser'
 import t from 'tap'
 import twilio from 'twilio'
 import { saveTopic } from '../../src/topics/queries.js'
+import { messagesOf } from '../../src/sms/simulate.js'
 import { AUTH_TOKEN, buildTestApp, type TapT, fixture, inbound, postSigned, text } from '../helpers.js'
 
 const PHONE = '+16175550123'
@@ -200,11 +201,23 @@ t.test('a signed request missing required parameters is a 400 with a reason', as
 t.test('an internal failure still answers valid TwiML and is logged', async (t) => {
   const { app, db, lines } = await withTopics(t)
   await db.schema.dropTable('inbound_messages').execute()
-  const response = await postSigned(app, inbound('H'))
+  const response = await postSigned(app, inbound('LIST'))
   t.equal(response.statusCode, 200)
   t.equal(response.body, '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Something went wrong — please try again.</Message></Response>')
   const logged = lines.map((l) => JSON.parse(l) as { level: number; msg: string; from?: string })
   t.ok(logged.some((l) => l.level === 50 && /sms failed/.test(l.msg) && l.from === '+1******0123'), 'an error line with the masked phone')
+})
+
+t.test('stateless commands are answered without the database, and a retry gets the same reply', async (t) => {
+  const { app, db } = await withTopics(t)
+  const help = inbound('H')
+  const first = await postSigned(app, help)
+  t.match(messagesOf(first.body)[0], /^smsbot: SUB <topic> to follow/)
+  t.equal((await postSigned(app, help)).body, first.body, 'the retry gets the same reply')
+  t.same(await db.selectFrom('inbound_messages').selectAll().execute(), [], 'nothing was recorded')
+  t.same(await db.selectFrom('phones').selectAll().execute(), [], 'nothing was changed')
+  await db.schema.dropTable('inbound_messages').execute()
+  t.equal((await postSigned(app, inbound('H'))).body, first.body, 'H does not even need the database')
 })
 
 t.test('no log line holds a full phone number', async (t) => {
