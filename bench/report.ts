@@ -40,18 +40,21 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join('  ')).join('\n')
 }
 
+/** The empty database's rate for a workload: the mean of its two rounds, since one round alone is noisy here. */
+const emptyRate = (r: Results, workload: 'H' | 'SUB') => (r.empty[workload].requestsPerSecond + r.repeat[workload].requestsPerSecond) / 2
+
 export function targets(r: Results): Target[] {
   const hRatio = r.empty.H.requestsPerSecond / r.ceiling.H.requestsPerSecond
   const subRatio = r.empty.SUB.requestsPerSecond / r.ceiling.SUB.requestsPerSecond
   const p99 = Math.max(r.empty.H.p99, r.empty.SUB.p99)
-  const scale = Math.min(r.big.H.requestsPerSecond / r.empty.H.requestsPerSecond, r.big.SUB.requestsPerSecond / r.empty.SUB.requestsPerSecond)
+  const scale = Math.min(r.big.H.requestsPerSecond / emptyRate(r, 'H'), r.big.SUB.requestsPerSecond / emptyRate(r, 'SUB'))
   const throttleError = Math.abs(r.throttled.perSecond / r.throttled.configured - 1)
   const growth = r.memory.afterRepeat - r.memory.afterFirst
   return [
     { measure: 'signed H ÷ bare Fastify', target: '≥ 0.70', figure: fixed(hRatio, 2), met: hRatio >= 0.7 },
     { measure: 'signed SUB ÷ bare Fastify', target: '≥ 0.50', figure: fixed(subRatio, 2), met: subRatio >= 0.5 },
     { measure: 'p99 at 10 connections (H, SUB)', target: '≤ 10 ms', figure: `${fixed(r.empty.H.p99)} / ${fixed(r.empty.SUB.p99)} ms`, met: p99 <= 10 },
-    { measure: '1 M-row database ÷ empty (worse of H, SUB)', target: '≥ 0.90', figure: fixed(scale, 2), met: scale >= 0.9 },
+    { measure: '1 M-row database ÷ empty (worse of H, SUB; empty = mean of 2 rounds)', target: '≥ 0.90', figure: fixed(scale, 2), met: scale >= 0.9 },
     { measure: 'enqueue 100 000 recipients', target: '≤ 1 s', figure: `${fixed(r.enqueueMs)} ms`, met: r.enqueueMs <= 1000 },
     { measure: 'unthrottled dispatch', target: '≥ 2 000 msg/s', figure: `${fixed(r.dispatch.perSecond)} msg/s`, met: r.dispatch.perSecond >= 2000 },
     { measure: 'throttled dispatch at 50/s', target: 'within 2 %', figure: `${fixed(r.throttled.perSecond, 2)}/s (${fixed(throttleError * 100, 2)} %)`, met: throttleError <= 0.02 },
@@ -74,8 +77,8 @@ export function printReport(r: Results): void {
     load('smsbot SUB, empty db', r.empty.SUB, `${ratio(r.empty.SUB, r.ceiling.SUB)} of bare`),
     load('smsbot H, repeated', r.repeat.H, `${ratio(r.repeat.H, r.ceiling.H)} of bare`),
     load('smsbot SUB, repeated', r.repeat.SUB, `${ratio(r.repeat.SUB, r.ceiling.SUB)} of bare`),
-    load('smsbot H, 1M subscriptions', r.big.H, `${ratio(r.big.H, r.empty.H)} of empty`),
-    load('smsbot SUB, 1M subscriptions', r.big.SUB, `${ratio(r.big.SUB, r.empty.SUB)} of empty`),
+    load('smsbot H, 1M subscriptions', r.big.H, `${fixed(r.big.H.requestsPerSecond / emptyRate(r, 'H'), 2)} of empty`),
+    load('smsbot SUB, 1M subscriptions', r.big.SUB, `${fixed(r.big.SUB.requestsPerSecond / emptyRate(r, 'SUB'), 2)} of empty`),
   ])}\n\n`)
   process.stdout.write(`${table([
     ['fan-out and memory', 'figure'],

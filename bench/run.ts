@@ -1,5 +1,5 @@
 // npm run bench: the webhook and the dispatcher measured against their ceilings, side by side in one run.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -156,4 +156,10 @@ async function main(): Promise<void> {
   }
 }
 
-await main()
+// `npm run bench -- --report` prints the last run's results.json again (after a change to the report).
+if (process.argv.includes('--report')) {
+  const results = JSON.parse(readFileSync(here('./results.json'), 'utf8')) as Results
+  printReport(results)
+} else {
+  await main()
+}
