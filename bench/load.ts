@@ -1,6 +1,6 @@
 // The webhook load: Twilio-shaped signed requests built before the run, driven by autocannon.
 import autocannon from 'autocannon'
-import twilio from 'twilio'
+import { inboundParams, signWebhook } from '../src/sms/simulate.js'
 
 export const ACCOUNT_SID = `AC${'0'.repeat(32)}`
 
@@ -24,13 +24,9 @@ export function signedRequests(workload: Workload, count: number, url: string, a
   const requests: SignedRequest[] = new Array(count)
   for (let i = 0; i < count; i++) {
     sidCounter += 1
-    const sid = `SM${sidCounter.toString(16).padStart(32, '0')}`
-    const params = {
-      ToCountry: 'US', ToState: 'MA', SmsMessageSid: sid, NumMedia: '0', ToCity: 'BOSTON', FromZip: '02115', SmsSid: sid,
-      FromState: 'MA', SmsStatus: 'received', FromCity: 'BOSTON', Body: workload.text(i), FromCountry: 'US', To: '+16175550100',
-      ToZip: '02108', NumSegments: '1', MessageSid: sid, AccountSid: ACCOUNT_SID, From: workload.from(i), ApiVersion: '2010-04-01',
-    }
-    requests[i] = { body: new URLSearchParams(params).toString(), signature: twilio.getExpectedTwilioSignature(authToken, url, params) }
+    const messageSid = `SM${sidCounter.toString(16).padStart(32, '0')}`
+    const params = inboundParams({ from: workload.from(i), to: '+16175550100', body: workload.text(i), accountSid: ACCOUNT_SID, messageSid })
+    requests[i] = { body: new URLSearchParams(params).toString(), signature: signWebhook(authToken, url, params) }
   }
   return requests
 }

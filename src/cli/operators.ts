@@ -2,8 +2,8 @@
 import { systemClock } from '../clock.js'
 import { migrateToLatest, openDatabase } from '../database.js'
 import { problems } from '../notify/problems.js'
-import { enqueueNotification, notificationProgress, type Progress, type Published } from '../notify/queries.js'
-import { closeTopic, findOpenTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
+import { notificationProgress, publishToOpenTopic, type Progress, type Published } from '../notify/queries.js'
+import { closeTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
 import { cliCopy } from './copy.js'
 
 export interface TopicSummary {
@@ -75,8 +75,9 @@ export async function localOperator(databasePath: string): Promise<Operator> {
       if (!(await closeTopic(db, key, now()))) throw new OperatorError(problems.noSuchTopic(key).message)
     },
     publish: async (key, body) => {
-      if ((await findOpenTopic(db, key)) === undefined) throw new OperatorError(problems.noSuchTopic(key).message)
-      return enqueueNotification(db, key, body, now())
+      const published = await publishToOpenTopic(db, key, body, now())
+      if (published === undefined) throw new OperatorError(problems.noSuchTopic(key).message)
+      return published
     },
     progress: async (id) => {
       const progress = await notificationProgress(db, id)

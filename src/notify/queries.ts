@@ -3,6 +3,7 @@ import { SegmentedMessage } from 'sms-segments-calculator'
 import type { Db } from '../database.js'
 import type { OutboxRow, OutboxStatus } from '../schema.js'
 import { normalizeTopicKey } from '../sms/commands.js'
+import { findOpenTopic } from '../topics/queries.js'
 
 export interface Published {
   id: number
@@ -45,6 +46,12 @@ export async function enqueueNotification(db: Db, topicKey: string, body: string
     await trx.updateTable('notifications').set({ recipients }).where('id', '=', notification.id).execute()
     return { id: notification.id, recipients, segments }
   })
+}
+
+/** Publishes to an open topic; undefined when there is no open topic with that key (the API and the CLI say so). */
+export async function publishToOpenTopic(db: Db, topicKey: string, body: string, now: Date): Promise<Published | undefined> {
+  if ((await findOpenTopic(db, topicKey)) === undefined) return undefined
+  return enqueueNotification(db, topicKey, body, now)
 }
 
 /** Claims up to `limit` rows that are due, or whose lease expired (left by a dead process). */

@@ -5,9 +5,9 @@ import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'
 import { TOPIC_KEY } from '../sms/commands.js'
 import { twilioSignatureCheck } from '../sms/signature.js'
-import { closeTopic, findOpenTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
+import { closeTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
 import { bodyProblem, type Problem, problems } from './problems.js'
-import { enqueueNotification, notificationProgress, recordDeliveryStatus } from './queries.js'
+import { notificationProgress, publishToOpenTopic, recordDeliveryStatus } from './queries.js'
 
 export interface NotifyRoutesOptions {
   db: Db
@@ -78,8 +78,8 @@ export async function notifyRoutes(app: FastifyInstance, options: NotifyRoutesOp
       const text = request.body.body.trim()
       const problem = bodyProblem(text)
       if (problem !== undefined) return fail(reply, 400, problem)
-      if ((await findOpenTopic(db, request.params.key)) === undefined) return fail(reply, 404, problems.noSuchTopic(request.params.key))
-      const published = await enqueueNotification(db, request.params.key, text, clock.now())
+      const published = await publishToOpenTopic(db, request.params.key, text, clock.now())
+      if (published === undefined) return fail(reply, 404, problems.noSuchTopic(request.params.key))
       return reply.code(202).send(published)
     })
 
