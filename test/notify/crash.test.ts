@@ -9,6 +9,47 @@ import { startServer } from '../process.js'
 const SUBSCRIBERS = 2000
 const CONCURRENCY = 10
 const ADMIN = 'admin-token-0123456789abcdef'
+const PROGRESS_FETCH_MS = 5_000
+
+/** Rejects with `message()` after `ms`; `cancel` clears the timer. */
+function deadline(ms: number, message: () => string): { expired: Promise<never>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message())), ms)
+  })
+  return { expired, cancel: () => clearTimeout(timer) }
+}
+
+/**
+ * Polls `condition` every `intervalMs` until it holds. Once `timeoutMs` have passed it fails with a message naming
+ * `what` and the last `state()`, even if a check itself hangs, instead of leaving the test to tap's global timeout.
+ */
+async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  { timeoutMs, what, intervalMs = 5, state }: { timeoutMs: number; what: string; intervalMs?: number; state?: () => string },
+): Promise<void> {
+  let stopped = false
+  const limit = deadline(timeoutMs, () => `timed out after ${timeoutMs} ms waiting for ${what}${state === undefined ? '' : ` (${state()})`}`)
+  const poll = async () => {
+    while (!stopped && !(await condition())) await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+  try {
+    await Promise.race([poll(), limit.expired])
+  } finally {
+    stopped = true
+    limit.cancel()
+  }
+}
+
+/** Resolves as `promise` does, or fails naming `what` once `timeoutMs` have passed. */
+async function within<T>(promise: Promise<T>, { timeoutMs, what }: { timeoutMs: number; what: string }): Promise<T> {
+  const limit = deadline(timeoutMs, () => `timed out after ${timeoutMs} ms waiting for ${what}`)
+  try {
+    return await Promise.race([promise, limit.expired])
+  } finally {
+    limit.cancel()
+  }
+}
 
 t.test('no subscriber is lost and none gets the message twice beyond the documented window', async (t) => {
   const dir = t.testdir()
@@ -40,29 +81,43 @@ t.test('no subscriber is lost and none gets the message twice beyond the documen
   }
 
   const first = await startServer(env)
+  // Killing a process that already ended changes nothing; this only matters if a wait below fails.
+  t.teardown(() => first.child.kill('SIGKILL'))
   const publish = await fetch(`${first.url}/api/topics/CS2500-01/notifications`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ body: 'A seat opened in CS2500-01' }),
+    signal: AbortSignal.timeout(10_000),
   })
   t.equal(publish.status, 202)
   const { id, recipients } = (await publish.json()) as { id: number; recipients: number }
   t.equal(recipients, SUBSCRIBERS)
 
-  while (received.size < SUBSCRIBERS / 3) await new Promise((resolve) => setTimeout(resolve, 5))
+  await waitFor(() => received.size >= SUBSCRIBERS / 3, {
+    timeoutMs: 30_000,
+    what: `the first server to send to a third of the ${SUBSCRIBERS} subscribers before it is killed`,
+    state: () => `${received.size} received so far`,
+  })
   first.child.kill('SIGKILL')
-  await first.exited
+  await within(first.exited, { timeoutMs: 10_000, what: 'the first server to exit after SIGKILL' })
   const atCrash = received.size
   t.ok(atCrash < SUBSCRIBERS, `killed mid-dispatch, after ${atCrash} of ${SUBSCRIBERS}`)
 
   const second = await startServer(env)
   t.teardown(() => second.child.kill('SIGTERM'))
-  let progress: { queued: number; sent: number; failed: number; done: boolean } = { queued: 1, sent: 0, failed: 0, done: false }
-  const deadline = Date.now() + 60_000
-  while (!progress.done && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    progress = (await (await fetch(`${second.url}/api/notifications/${id}`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as typeof progress
-  }
+  let progress: { queued: number; sent: number; failed: number; done: boolean } | undefined
+  await waitFor(
+    async () => {
+      const response = await fetch(`${second.url}/api/notifications/${id}`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+        signal: AbortSignal.timeout(PROGRESS_FETCH_MS),
+      })
+      if (response.status !== 200) throw new Error(`GET /api/notifications/${id} answered ${response.status}: ${await response.text()}`)
+      progress = (await response.json()) as NonNullable<typeof progress>
+      return progress.done
+    },
+    { timeoutMs: 60_000, intervalMs: 200, what: 'the restarted server to drain the outbox', state: () => `last progress: ${JSON.stringify(progress)}, ${received.size} recipients reached` },
+  )
   t.match(progress, { queued: 0, sent: SUBSCRIBERS, failed: 0, done: true }, 'the outbox drained after the restart')
 
   const missing = phones.filter((p) => !received.has(p))
