@@ -1,4 +1,4 @@
-// npm run bench: the webhook and the dispatcher measured against their ceilings, side by side in one run.
+// npm run bench: the webhook and the dispatcher measured against their ceilings and an Express reference, in one run.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
@@ -15,6 +15,7 @@ import { printReport, type Results } from './report.js'
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
 const SERVER = here('../dist/src/server.js')
 const CEILING = here('./ceiling.mjs')
+const REFERENCE = here('./reference-express.mjs')
 const MOCK = here('./mock-twilio.mjs')
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -87,6 +88,14 @@ async function main(): Promise<void> {
     await measure(ceiling, workloads.H, WARMUP_SECONDS)
     results.ceiling = { H: await measure(ceiling, workloads.H), SUB: await measure(ceiling, workloads.SUB) }
     await ceiling.stop()
+
+    step('Express reference (express.urlencoded + twilio.webhook() + better-sqlite3) on an empty database file')
+    const referencePath = join(dir, 'reference.sqlite')
+    await freshDatabase(referencePath, (db) => seedTopics(db, TOPICS))
+    const reference = await startService(REFERENCE, { DATABASE_PATH: referencePath, TWILIO_AUTH_TOKEN: AUTH_TOKEN }, port, log)
+    await measure(reference, workloads.H, WARMUP_SECONDS)
+    results.reference = { H: await measure(reference, workloads.H), SUB: await measure(reference, workloads.SUB) }
+    await reference.stop()
 
     step('smsbot (built) on an empty database file')
     const emptyPath = join(dir, 'empty.sqlite')
