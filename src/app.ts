@@ -91,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowedCountries: config.allowedCountries,
     defaultCountry: config.defaultCountry,
     maxSubscriptions: config.maxSubscriptions,
+    sessionDays: config.sessionDays,
   })
 
   await app.register(notifyRoutes, { db, clock, adminToken: config.adminToken, authToken: config.twilio.authToken, publicUrl: config.publicUrl })
@@ -112,8 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('preClose', async () => dispatcher.stop())
   }
 
-  if (isConsoleSender(sender)) {
-    // Development only: what the console sender would have texted, newest first.
+  if (isConsoleSender(sender) && !config.production) {
+    // Development only (it holds one-time codes): what the console sender would have texted, newest first.
     app.get('/dev/outbox', async () => ({ messages: sender.outbox() }))
   }
 

@@ -34,6 +34,7 @@ export interface Config {
   allowedCountries: CountryCode[]
   defaultCountry: CountryCode
   maxSubscriptions: number
+  sessionDays: number
   sendRatePerSecond: number
   sendConcurrency: number
   sendLeaseSeconds: number
@@ -180,6 +181,10 @@ export function createConfig(env: Env): Config {
     r.problems.push('SESSION_SECRET must be at least 32 characters (try: openssl rand -hex 32)')
   }
   if (production) {
+    // The console sender keeps every one-time code in /dev/outbox: a production server never falls back to it.
+    if (smsSender === 'console' && r.raw('SMS_SENDER') === undefined) {
+      r.problems.push('TWILIO_ACCOUNT_SID is required when NODE_ENV is production (or set SMS_SENDER=console to run without sending, on purpose)')
+    }
     if (sessionSecret === undefined) r.problems.push('SESSION_SECRET is required when NODE_ENV is production (try: openssl rand -hex 32)')
     if (authToken === undefined) r.problems.push('TWILIO_AUTH_TOKEN is required when NODE_ENV is production: webhook signatures are checked with it')
   }
@@ -222,6 +227,7 @@ export function createConfig(env: Env): Config {
     allowedCountries,
     defaultCountry,
     maxSubscriptions: r.int('MAX_SUBSCRIPTIONS', 20, 1, 10_000),
+    sessionDays: r.int('SESSION_DAYS', 30, 1, 365),
     sendRatePerSecond: r.number('SEND_RATE_PER_SECOND', 1, 0.01, 10_000),
     sendConcurrency: r.int('SEND_CONCURRENCY', 10, 1, 1000),
     sendLeaseSeconds: r.int('SEND_LEASE_SECONDS', 30, 5, 3600),

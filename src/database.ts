@@ -1,8 +1,21 @@
-// Opens the SQLite database through Kysely and brings its schema to the code's version.
+// Opens the database through Kysely, serialises what must not interleave, and brings the schema to the code's version.
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, Migrator, SqliteDialect, type MigrationResultSet, type SqliteDatabase } from 'kysely'
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  PostgresAdapter,
+  sql,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type MigrationResultSet,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+} from 'kysely'
 import { migrations } from '../db/migrations/index.js'
 import type { Database } from './schema.js'
 
@@ -27,7 +40,47 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) })
+}
+
+/**
+ * Every SQLite transaction begins IMMEDIATE: it takes the write lock first, so a read-then-write inside it cannot be
+ * overtaken by another connection or process (a deferred one would fail with SQLITE_BUSY when it came to write).
+ * In-process, Kysely's driver already runs one transaction at a time on its single connection.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings)
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings)
+  }
+}
+
+export function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+}
+
+/**
+ * Runs `work` in one transaction that is serialised with every other `serialize` call sharing one of `keys`
+ * (e.g. `phone:+15551234567`, `ip:203.0.113.7`): the way a limit or a "once" is enforced, never by timing.
+ * SQLite has one writer, and its transactions begin IMMEDIATE, so holding the write lock serialises everything.
+ * PostgreSQL takes a transaction-scoped advisory lock per key, in sorted order so that two callers never deadlock.
+ */
+export async function serialize<T>(db: Db, keys: readonly string[], work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    if (isPostgres(trx)) {
+      for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx)
+    }
+    return work(trx)
+  })
 }
 
 /**

@@ -41,6 +41,14 @@ export interface ProfilesTable {
   created_at: string
 }
 
+export interface SessionsTable {
+  id: string
+  profile_id: string
+  created_at: string
+  expires_at: string
+  revoked_at: string | null
+}
+
 export interface OtpCodesTable {
   phone: string
   code_hash: string
@@ -85,6 +93,7 @@ export interface Database {
   subscriptions: SubscriptionsTable
   inbound_messages: InboundMessagesTable
   profiles: ProfilesTable
+  sessions: SessionsTable
   otp_codes: OtpCodesTable
   otp_events: OtpEventsTable
   notifications: NotificationsTable

@@ -2,6 +2,8 @@
 import t from 'tap'
 import { ConfigError, createConfig } from '../src/config.js'
 
+const ACCOUNT = 'AC0123456789abcdef0123456789abcdef'
+
 function problems(env: Record<string, string>): string[] {
   try {
     createConfig(env)
@@ -104,13 +106,20 @@ t.test('the twilio sender needs credentials and a sending number or messaging se
   t.equal(config.smsSender, 'console', 'SMS_SENDER=console needs no sending number')
 })
 
-t.test('production requires SESSION_SECRET and TWILIO_AUTH_TOKEN', async (t) => {
+t.test('production requires SESSION_SECRET, TWILIO_AUTH_TOKEN and a real sender', async (t) => {
   const found = problems({ NODE_ENV: 'production' })
-  t.equal(found.length, 2)
-  t.match(found[0], /^SESSION_SECRET is required when NODE_ENV is production/)
-  t.match(found[1], /^TWILIO_AUTH_TOKEN is required when NODE_ENV is production/)
-  const config = createConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TWILIO_AUTH_TOKEN: 'y'.repeat(32) })
+  t.equal(found.length, 3)
+  t.match(found[0], /^TWILIO_ACCOUNT_SID is required when NODE_ENV is production/)
+  t.match(found[1], /^SESSION_SECRET is required when NODE_ENV is production/)
+  t.match(found[2], /^TWILIO_AUTH_TOKEN is required when NODE_ENV is production/)
+  const secrets = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TWILIO_AUTH_TOKEN: 'y'.repeat(32) }
+  t.same(problems(secrets), [
+    'TWILIO_ACCOUNT_SID is required when NODE_ENV is production (or set SMS_SENDER=console to run without sending, on purpose)',
+  ], 'secrets without an Account SID would fall back to the console sender, which publishes codes: refused')
+  t.equal(createConfig({ ...secrets, SMS_SENDER: 'console' }).smsSender, 'console', 'unless the console sender is asked for by name')
+  const config = createConfig({ ...secrets, TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_PHONE_NUMBER: '+15005550006' })
   t.equal(config.production, true)
+  t.equal(config.smsSender, 'twilio')
 })
 
 t.test('every problem is reported at once, in a readable error', async (t) => {

@@ -17,7 +17,7 @@ t.test('an empty database is created with its folder and migrated; a second run 
   const second = await migrateToLatest(db, path)
   t.same(second.results, [], 'nothing left to apply')
   const tables = (await db.introspection.getTables()).map((table) => table.name).sort()
-  t.same(tables, ['inbound_messages', 'notifications', 'otp_codes', 'otp_events', 'outbox', 'phones', 'profiles', 'subscriptions', 'topics'])
+  t.same(tables, ['inbound_messages', 'notifications', 'otp_codes', 'otp_events', 'outbox', 'phones', 'profiles', 'sessions', 'subscriptions', 'topics'])
 })
 
 t.test('pragmas: WAL and foreign keys are on', async (t) => {

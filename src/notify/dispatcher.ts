@@ -3,10 +3,10 @@ import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'
 import { maskPhone } from '../log.js'
-import { setOptedOut } from '../phones/queries.js'
+import { isOptedOut, markInvalid, setOptedOut } from '../phones/queries.js'
 import type { OutboxRow } from '../schema.js'
 import { SendError, type SmsSender } from '../sender/sender.js'
-import { claimDue, recordFailed, recordRetry, recordSentMany, releaseClaims } from './queries.js'
+import { claimDue, notificationBody, recordFailed, recordRetry, recordSentMany, releaseClaims } from './queries.js'
 
 export interface DispatcherOptions {
   db: Db
@@ -96,16 +96,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   async function bodyOf(notificationId: number): Promise<string> {
     let body = bodies.get(notificationId)
     if (body === undefined) {
-      const row = await db.selectFrom('notifications').select('body').where('id', '=', notificationId).executeTakeFirstOrThrow()
-      body = row.body
+      body = await notificationBody(db, notificationId)
       bodies.set(notificationId, body)
     }
     return body
   }
 
   async function deliver(row: OutboxRow, signal: AbortSignal): Promise<void> {
-    const phone = await db.selectFrom('phones').select('opted_out_at').where('phone', '=', row.phone).executeTakeFirst()
-    if (phone?.opted_out_at != null) return recordFailed(db, row.id, null, 'opted out before sending', clock.now())
+    if (await isOptedOut(db, row.phone)) return recordFailed(db, row.id, null, 'opted out before sending', clock.now())
     const body = await bodyOf(row.notification_id)
     await takeSlot(signal)
     // Stopping while waiting for a turn: give the row back for the next start.
@@ -154,7 +152,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     await recordFailed(db, row.id, error.code ?? null, error.message, now)
     if (error.code === OPTED_OUT) await setOptedOut(db, row.phone, true, now)
     if (error.code !== undefined && INVALID_NUMBER.has(error.code)) {
-      await db.updateTable('phones').set({ invalid_at: now.toISOString() }).where('phone', '=', row.phone).execute()
+      await markInvalid(db, row.phone, now)
     }
   }
 

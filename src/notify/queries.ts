@@ -2,8 +2,8 @@
 import { SegmentedMessage } from 'sms-segments-calculator'
 import type { Db } from '../database.js'
 import type { OutboxRow, OutboxStatus } from '../schema.js'
-import { normalizeTopicKey } from '../sms/commands.js'
-import { findOpenTopic } from '../topics/queries.js'
+import { normalizeTopicKey } from '../topics/keys.js'
+import { audienceOf, findOpenTopic } from '../topics/queries.js'
 
 export interface Published {
   id: number
@@ -27,19 +27,15 @@ export async function enqueueNotification(db: Db, topicKey: string, body: string
       .columns(['notification_id', 'phone', 'status', 'attempts', 'next_attempt_at', 'updated_at'])
       .expression((eb) =>
         eb
-          .selectFrom('subscriptions')
-          .innerJoin('phones', 'phones.phone', 'subscriptions.phone')
+          .selectFrom(audienceOf(trx, key).as('audience'))
           .select((s) => [
             s.val(notification.id).as('notification_id'),
-            'subscriptions.phone',
+            'audience.phone',
             s.val('queued').as('status'),
             s.val(0).as('attempts'),
             s.val(at).as('next_attempt_at'),
             s.val(at).as('updated_at'),
-          ])
-          .where('subscriptions.topic_key', '=', key)
-          .where('phones.opted_out_at', 'is', null)
-          .where('phones.invalid_at', 'is', null),
+          ]),
       )
       .executeTakeFirst()
     const recipients = Number(inserted.numInsertedOrUpdatedRows ?? 0n)
@@ -86,6 +82,12 @@ export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number
       .returningAll()
       .execute()
   })
+}
+
+/** A notification's text, for the dispatcher. */
+export async function notificationBody(db: Db, id: number): Promise<string> {
+  const row = await db.selectFrom('notifications').select('body').where('id', '=', id).executeTakeFirstOrThrow()
+  return row.body
 }
 
 export async function recordSent(db: Db, id: number, sid: string, now: Date): Promise<void> {

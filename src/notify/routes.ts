@@ -1,10 +1,11 @@
 // Operator API (/api, bearer token) and Twilio's delivery-status callback (POST /sms/status).
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'
-import { TOPIC_KEY } from '../sms/commands.js'
-import { twilioSignatureCheck } from '../sms/signature.js'
+import { TOPIC_KEY } from '../topics/keys.js'
+import { twilioSignatureCheck } from '../twilio/signature.js'
 import { closeTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
 import { bodyProblem, type Problem, problems } from './problems.js'
 import { notificationProgress, publishToOpenTopic, recordDeliveryStatus } from './queries.js'
@@ -21,27 +22,46 @@ const fail = (reply: FastifyReply, status: number, problem: Problem) => reply.co
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 
-const keyParams = { type: 'object', required: ['key'], properties: { key: { type: 'string', maxLength: 64 } } } as const
+const KeyParams = Type.Object({ key: Type.String({ maxLength: 64 }) })
+const ProblemReply = Type.Object({ error: Type.String(), message: Type.String() })
+const TopicReply = Type.Object({ key: Type.String(), title: Type.String() })
+const TopicsReply = Type.Object({
+  topics: Type.Array(Type.Object({ key: Type.String(), title: Type.String(), subscribers: Type.Integer(), createdAt: Type.String() })),
+})
+const PublishedReply = Type.Object({ id: Type.Integer(), recipients: Type.Integer(), segments: Type.Integer() })
+const ProgressReply = Type.Object({
+  id: Type.Integer(),
+  topic: Type.String(),
+  recipients: Type.Integer(),
+  segments: Type.Integer(),
+  queued: Type.Integer(),
+  sent: Type.Integer(),
+  delivered: Type.Integer(),
+  failed: Type.Integer(),
+  done: Type.Boolean(),
+})
 
-export async function notifyRoutes(app: FastifyInstance, options: NotifyRoutesOptions): Promise<void> {
+const StatusCallback = Type.Object({
+  MessageSid: Type.String({ maxLength: 64 }),
+  MessageStatus: Type.String({ maxLength: 32 }),
+  ErrorCode: Type.Optional(Type.String({ maxLength: 10 })),
+})
+
+export async function notifyRoutes(plain: FastifyInstance, options: NotifyRoutesOptions): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = options
 
-  app.post<{ Body: { MessageSid: string; MessageStatus: string; ErrorCode?: string } }>('/sms/status', {
+  app.post('/sms/status', {
     preValidation: twilioSignatureCheck(options.authToken, options.publicUrl),
-    schema: {
-      body: {
-        type: 'object',
-        required: ['MessageSid', 'MessageStatus'],
-        properties: { MessageSid: { type: 'string', maxLength: 64 }, MessageStatus: { type: 'string', maxLength: 32 }, ErrorCode: { type: 'string', maxLength: 10 } },
-      },
-    },
+    schema: { body: StatusCallback },
   }, async (request, reply) => {
     const code = request.body.ErrorCode === undefined || request.body.ErrorCode === '' ? null : Number(request.body.ErrorCode)
     await recordDeliveryStatus(db, request.body.MessageSid, request.body.MessageStatus, Number.isFinite(code) ? code : null, clock.now())
     return reply.code(204).send()
   })
 
-  await app.register(async (api) => {
+  await app.register(async (plainApi) => {
+    const api = plainApi.withTypeProvider<TypeBoxTypeProvider>()
     api.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       if (options.adminToken === undefined) return fail(reply, 503, problems.apiDisabled)
       const header = request.headers.authorization ?? ''
@@ -52,13 +72,17 @@ export async function notifyRoutes(app: FastifyInstance, options: NotifyRoutesOp
       }
     })
 
-    api.get('/topics', async () => {
+    api.get('/topics', { schema: { response: { 200: TopicsReply, '4xx': ProblemReply, '5xx': ProblemReply } } }, async () => {
       const { topics } = await listOpenTopics(db)
       return { topics: topics.map((t) => ({ key: t.key, title: t.title, subscribers: t.subscribers, createdAt: t.created_at })) }
     })
 
-    api.put<{ Params: { key: string }; Body: { title: string } }>('/topics/:key', {
-      schema: { params: keyParams, body: { type: 'object', required: ['title'], properties: { title: { type: 'string', minLength: 1, maxLength: 120 } } } },
+    api.put('/topics/:key', {
+      schema: {
+        params: KeyParams,
+        body: Type.Object({ title: Type.String({ minLength: 1, maxLength: 120 }) }),
+        response: { 200: TopicReply, '4xx': ProblemReply, '5xx': ProblemReply },
+      },
     }, async (request, reply) => {
       if (!TOPIC_KEY.test(request.params.key)) return fail(reply, 400, problems.invalidKey)
       const title = request.body.title.trim()
@@ -67,13 +91,17 @@ export async function notifyRoutes(app: FastifyInstance, options: NotifyRoutesOp
       return { key: topic.key, title: topic.title }
     })
 
-    api.delete<{ Params: { key: string } }>('/topics/:key', { schema: { params: keyParams } }, async (request, reply) => {
+    api.delete('/topics/:key', { schema: { params: KeyParams, response: { 204: Type.Null(), '4xx': ProblemReply, '5xx': ProblemReply } } }, async (request, reply) => {
       if (!(await closeTopic(db, request.params.key, clock.now()))) return fail(reply, 404, problems.noSuchTopic(request.params.key))
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     })
 
-    api.post<{ Params: { key: string }; Body: { body: string } }>('/topics/:key/notifications', {
-      schema: { params: keyParams, body: { type: 'object', required: ['body'], properties: { body: { type: 'string' } } } },
+    api.post('/topics/:key/notifications', {
+      schema: {
+        params: KeyParams,
+        body: Type.Object({ body: Type.String() }),
+        response: { 202: PublishedReply, '4xx': ProblemReply, '5xx': ProblemReply },
+      },
     }, async (request, reply) => {
       const text = request.body.body.trim()
       const problem = bodyProblem(text)
@@ -83,8 +111,11 @@ export async function notifyRoutes(app: FastifyInstance, options: NotifyRoutesOp
       return reply.code(202).send(published)
     })
 
-    api.get<{ Params: { id: string } }>('/notifications/:id', {
-      schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,15}$' } } } },
+    api.get('/notifications/:id', {
+      schema: {
+        params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,15}$' }) }),
+        response: { 200: ProgressReply, '4xx': ProblemReply, '5xx': ProblemReply },
+      },
     }, async (request, reply) => {
       const progress = await notificationProgress(db, Number(request.params.id))
       if (progress === undefined) return fail(reply, 404, problems.noSuchNotification(request.params.id))

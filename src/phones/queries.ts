@@ -1,5 +1,10 @@
-// Phones the service knows: first contact and the carrier opt-out state.
+// The phones table: first contact, carrier opt-out, numbers Twilio called invalid, and the verified link to a profile.
 import type { Db } from '../database.js'
+
+/** The serialisation key for everything that must happen one at a time per phone (see `serialize`). */
+export function phoneLock(phone: string): string {
+  return `phone:${phone}`
+}
 
 /** Records a phone the first time it is seen; later calls change nothing. */
 export async function rememberPhone(db: Db, phone: string, now: Date): Promise<void> {
@@ -22,4 +27,46 @@ export async function setOptedOut(db: Db, phone: string, optedOut: boolean, now:
 export async function isOptedOut(db: Db, phone: string): Promise<boolean> {
   const row = await db.selectFrom('phones').select('opted_out_at').where('phone', '=', phone).executeTakeFirst()
   return row?.opted_out_at != null
+}
+
+/** Twilio said the number cannot receive SMS (not a mobile, not a valid number): notifications skip it. */
+export async function markInvalid(db: Db, phone: string, now: Date): Promise<void> {
+  await db.updateTable('phones').set({ invalid_at: now.toISOString() }).where('phone', '=', phone).execute()
+}
+
+/** Phones that must get no notification (opted out, or invalid), as a subquery for a fan-out. */
+export function unreachablePhones(db: Db) {
+  return db
+    .selectFrom('phones')
+    .select('phones.phone')
+    .where((eb) => eb.or([eb('phones.opted_out_at', 'is not', null), eb('phones.invalid_at', 'is not', null)]))
+}
+
+export interface VerifiedPhone {
+  phone: string
+  verifiedAt: string
+  optedOut: boolean
+}
+
+/** The phone verified by a profile, if it still has one (a phone verified elsewhere later moves away). */
+export async function verifiedPhoneOf(db: Db, profileId: string): Promise<VerifiedPhone | undefined> {
+  const row = await db
+    .selectFrom('phones')
+    .select(['phone', 'verified_at', 'opted_out_at'])
+    .where('profile_id', '=', profileId)
+    .where('verified_at', 'is not', null)
+    .executeTakeFirst()
+  return row === undefined ? undefined : { phone: row.phone, verifiedAt: row.verified_at as string, optedOut: row.opted_out_at !== null }
+}
+
+/**
+ * Makes `phone` the one verified phone of `profileId`: the profile's previous phone is unlinked, and the phone is
+ * taken from any other profile. Returns the profile that had the phone before, when it was another one.
+ */
+export async function linkPhoneToProfile(db: Db, phone: string, profileId: string, now: Date): Promise<string | undefined> {
+  await rememberPhone(db, phone, now)
+  const before = await db.selectFrom('phones').select('profile_id').where('phone', '=', phone).executeTakeFirstOrThrow()
+  await db.updateTable('phones').set({ profile_id: null, verified_at: null }).where('profile_id', '=', profileId).where('phone', '!=', phone).execute()
+  await db.updateTable('phones').set({ profile_id: profileId, verified_at: now.toISOString() }).where('phone', '=', phone).execute()
+  return before.profile_id !== null && before.profile_id !== profileId ? before.profile_id : undefined
 }

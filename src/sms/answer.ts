@@ -1,9 +1,11 @@
 // Answers one inbound SMS: runs its command against the database, once per MessageSid.
 import type { Clock } from '../clock.js'
-import type { Db } from '../database.js'
-import { rememberPhone, isOptedOut, setOptedOut } from '../phones/queries.js'
+import { serialize, type Db } from '../database.js'
+import { isOptedOut, phoneLock, rememberPhone, setOptedOut } from '../phones/queries.js'
+import { normalizeTopicKey, TOPIC_KEY } from '../topics/keys.js'
 import { listOpenTopics, listSubscriptions, subscribe, unsubscribe, unsubscribeAll } from '../topics/queries.js'
-import { parseCommand, TOPIC_KEY, normalizeTopicKey, type Command } from './commands.js'
+import { parseCommand, type Command } from './commands.js'
+import { claimMessage, saveReply, storedReply } from './queries.js'
 import { replies } from './replies.js'
 
 export interface InboundSms {
@@ -13,12 +15,16 @@ export interface InboundSms {
   numMedia: number
 }
 
-export interface AnswerContext {
-  db: Db
-  clock: Clock
+/** What a command's answer depends on besides the database. */
+export interface CommandRules {
   maxSubscriptions: number
   /** The verification form's address for a phone, for the S command. */
   signupUrl: (phone: string) => string
+}
+
+export interface AnswerContext extends CommandRules {
+  db: Db
+  clock: Clock
 }
 
 export interface Answer {
@@ -30,18 +36,18 @@ export interface Answer {
 /** How many topics the TOPICS reply lists before it says how many more there are. */
 const TOPICS_SHOWN = 4
 
-async function runCommand(ctx: AnswerContext, db: Db, command: Command, phone: string, now: Date): Promise<string> {
+async function runCommand(db: Db, rules: CommandRules, command: Command, phone: string, now: Date): Promise<string> {
   switch (command.kind) {
     case 'help':
       return replies.help
     case 'signup':
-      return replies.signup(ctx.signupUrl(phone))
+      return replies.signup(rules.signupUrl(phone))
     case 'subscribe': {
       if (command.topic === null) return replies.subscribeWhich
       if (!TOPIC_KEY.test(command.topic)) return replies.invalidTopic
-      const result = await subscribe(db, phone, command.topic, ctx.maxSubscriptions, now)
+      const result = await subscribe(db, phone, command.topic, rules.maxSubscriptions, now)
       if (result.status === 'noSuchTopic') return replies.noSuchTopic(normalizeTopicKey(command.topic))
-      if (result.status === 'limit') return replies.tooManySubscriptions(ctx.maxSubscriptions)
+      if (result.status === 'limit') return replies.tooManySubscriptions(rules.maxSubscriptions)
       if (result.status === 'already') return replies.alreadySubscribed(result.topic.key)
       return replies.subscribed(result.topic, await isOptedOut(db, phone))
     }
@@ -79,27 +85,22 @@ async function runCommand(ctx: AnswerContext, db: Db, command: Command, phone: s
 const STATELESS = new Set<Command['kind']>(['help', 'signup', 'empty', 'mediaOnly', 'noText', 'unknown'])
 
 /**
- * A MessageSid seen before gets the reply stored then, and changes nothing (Twilio retries webhooks).
- * A stateless command needs no record for that: its retry gets the same reply by construction.
+ * A MessageSid seen before gets the reply stored then, and changes nothing (Twilio retries webhooks): the sid is
+ * claimed first, and the command runs in the claim's transaction, serialised per phone. A stateless command needs
+ * no record: its retry gets the same reply by construction.
  */
 export async function answerSms(ctx: AnswerContext, sms: InboundSms): Promise<Answer> {
+  const { db, clock, ...rules } = ctx
   const command = parseCommand(sms.body, sms.numMedia)
-  if (STATELESS.has(command.kind)) return { command: command.kind, reply: await runCommand(ctx, ctx.db, command, sms.from, ctx.clock.now()) }
-  return ctx.db.transaction().execute(async (trx) => {
-    const previous = await trx
-      .selectFrom('inbound_messages')
-      .select('reply')
-      .where('message_sid', '=', sms.messageSid)
-      .executeTakeFirst()
-    if (previous !== undefined) return { command: 'repeat' as const, reply: previous.reply }
-
-    const now = ctx.clock.now()
+  if (STATELESS.has(command.kind)) return { command: command.kind, reply: await runCommand(db, rules, command, sms.from, clock.now()) }
+  return serialize(db, [phoneLock(sms.from)], async (trx) => {
+    const now = clock.now()
+    if (!(await claimMessage(trx, sms.messageSid, sms.from, now))) {
+      return { command: 'repeat' as const, reply: (await storedReply(trx, sms.messageSid)) ?? '' }
+    }
     await rememberPhone(trx, sms.from, now)
-    const reply = await runCommand(ctx, trx, command, sms.from, now)
-    await trx
-      .insertInto('inbound_messages')
-      .values({ message_sid: sms.messageSid, phone: sms.from, command: command.kind, reply, received_at: now.toISOString() })
-      .execute()
+    const reply = await runCommand(trx, rules, command, sms.from, now)
+    await saveReply(trx, sms.messageSid, command.kind, reply)
     return { command: command.kind, reply }
   })
 }

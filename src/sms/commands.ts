@@ -49,13 +49,6 @@ const SUGGESTED_AS: Record<Word, string> = {
   topics: 'TOPICS',
 }
 
-/** A topic key: letters, digits, `-`, `_`, `.`, starting and ending with a letter or digit. */
-export const TOPIC_KEY = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$/
-
-export function normalizeTopicKey(key: string): string {
-  return key.toUpperCase()
-}
-
 /** Trims white space and trailing punctuation, e.g. "  Sub cs2500-01!! " → "Sub cs2500-01". */
 export function normalizeBody(body: string): string {
   return body.trim().replace(/[\s.,!?;:…]+$/u, '')

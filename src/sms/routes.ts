@@ -1,9 +1,10 @@
 // POST /sms: Twilio's inbound-message webhook, answered with TwiML.
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { maskPhone } from '../log.js'
+import { twilioSignatureCheck } from '../twilio/signature.js'
 import { answerSms, type AnswerContext } from './answer.js'
 import { replies } from './replies.js'
-import { twilioSignatureCheck } from './signature.js'
 import { toTwiml } from './twiml.js'
 
 export interface SmsRoutesOptions {
@@ -12,30 +13,18 @@ export interface SmsRoutesOptions {
   context: Omit<AnswerContext, 'signupUrl'>
 }
 
-const inboundSchema = {
-  body: {
-    type: 'object',
-    required: ['MessageSid', 'From'],
-    properties: {
-      MessageSid: { type: 'string', minLength: 1, maxLength: 64 },
-      From: { type: 'string', minLength: 1, maxLength: 64 },
-      Body: { type: 'string', default: '' },
-      NumMedia: { type: 'integer', minimum: 0, default: 0 },
-    },
-  },
-} as const
+const Inbound = Type.Object({
+  MessageSid: Type.String({ minLength: 1, maxLength: 64 }),
+  From: Type.String({ minLength: 1, maxLength: 64 }),
+  Body: Type.String({ default: '' }),
+  NumMedia: Type.Integer({ minimum: 0, default: 0 }),
+})
 
-interface InboundBody {
-  MessageSid: string
-  From: string
-  Body: string
-  NumMedia: number
-}
-
-export async function smsRoutes(app: FastifyInstance, options: SmsRoutesOptions): Promise<void> {
+export async function smsRoutes(plain: FastifyInstance, options: SmsRoutesOptions): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   const checkSignature = twilioSignatureCheck(options.authToken, options.publicUrl)
 
-  app.post<{ Body: InboundBody }>('/sms', { schema: inboundSchema, preValidation: checkSignature }, async (request, reply) => {
+  app.post('/sms', { schema: { body: Inbound }, preValidation: checkSignature }, async (request, reply) => {
     const origin = options.publicUrl?.href.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`
     const context: AnswerContext = {
       ...options.context,

@@ -1,7 +1,8 @@
-// Topics and subscriptions: shared by the SMS commands, the web profile and the operator API.
+// The topics and subscriptions tables: shared by the SMS commands, the web profile, the operator API and the fan-out.
 import type { Db } from '../database.js'
+import { unreachablePhones } from '../phones/queries.js'
 import type { Topic } from '../schema.js'
-import { normalizeTopicKey } from '../sms/commands.js'
+import { normalizeTopicKey } from './keys.js'
 
 export async function findOpenTopic(db: Db, key: string): Promise<Topic | undefined> {
   return db
@@ -73,23 +74,52 @@ export type SubscribeResult =
   | { status: 'noSuchTopic' }
   | { status: 'limit' }
 
-/** Subscribes a known phone (see rememberPhone) to an open topic, within the per-phone limit. */
+/**
+ * Subscribes a known phone (see rememberPhone) to an open topic, within the per-phone limit (open topics count;
+ * a closed topic's subscriptions are hidden and do not). One read and one write: call it inside
+ * `serialize(db, [phoneLock(phone)], …)` so that simultaneous subscriptions of one phone are counted one by one.
+ */
 export async function subscribe(db: Db, phone: string, key: string, maxSubscriptions: number, now: Date): Promise<SubscribeResult> {
-  const topic = await findOpenTopic(db, key)
-  if (topic === undefined) return { status: 'noSuchTopic' }
-  const existing = await db
-    .selectFrom('subscriptions')
-    .select('topic_key')
-    .where('phone', '=', phone)
-    .execute()
-  if (existing.some((s) => s.topic_key === topic.key)) return { status: 'already', topic }
-  if (existing.length >= maxSubscriptions) return { status: 'limit' }
+  const row = await db
+    .selectFrom('topics')
+    .selectAll('topics')
+    .select((eb) => [
+      eb
+        .selectFrom('subscriptions')
+        .innerJoin('topics as held', 'held.key', 'subscriptions.topic_key')
+        .select(eb.fn.countAll<number>().as('n'))
+        .where('subscriptions.phone', '=', phone)
+        .where('held.closed_at', 'is', null)
+        .as('held'),
+      eb
+        .selectFrom('subscriptions')
+        .select(eb.fn.countAll<number>().as('n'))
+        .where('subscriptions.phone', '=', phone)
+        .whereRef('subscriptions.topic_key', '=', 'topics.key')
+        .as('already'),
+    ])
+    .where('topics.key', '=', normalizeTopicKey(key))
+    .where('topics.closed_at', 'is', null)
+    .executeTakeFirst()
+  if (row === undefined) return { status: 'noSuchTopic' }
+  const { held, already, ...topic } = row
+  if (Number(already) > 0) return { status: 'already', topic }
+  if (Number(held) >= maxSubscriptions) return { status: 'limit' }
   await db
     .insertInto('subscriptions')
     .values({ phone, topic_key: topic.key, created_at: now.toISOString() })
     .onConflict((oc) => oc.columns(['phone', 'topic_key']).doNothing())
     .execute()
   return { status: 'subscribed', topic }
+}
+
+/** The phones a notification to this topic goes to: its subscribers, less those opted out or invalid. */
+export function audienceOf(db: Db, key: string) {
+  return db
+    .selectFrom('subscriptions')
+    .select('subscriptions.phone')
+    .where('subscriptions.topic_key', '=', normalizeTopicKey(key))
+    .where('subscriptions.phone', 'not in', unreachablePhones(db))
 }
 
 /** Returns false when the phone did not follow that topic. */

@@ -2,12 +2,17 @@
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
 import helmet from '@fastify/helmet'
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CountryCode } from 'libphonenumber-js'
+import { serialize } from '../database.js'
 import { maskPhone } from '../log.js'
 import { normalizePhone } from '../phones/normalize.js'
+import { phoneLock, verifiedPhoneOf, type VerifiedPhone } from '../phones/queries.js'
+import { findProfile, revokeSession, sessionProfile } from '../profiles/queries.js'
+import { signInWithPhone } from '../profiles/sign-in.js'
 import { listOpenTopics, listSubscriptions, subscribe, unsubscribe } from '../topics/queries.js'
-import { checkCode, linkVerifiedPhone, sendCode, type VerifyContext } from '../verify/codes.js'
+import { checkCode, sendCode, type VerifyContext } from '../verify/codes.js'
 import { copy } from './copy.js'
 import { renderPage, type Page } from './views.js'
 
@@ -16,32 +21,36 @@ export interface WebRoutesOptions {
   allowedCountries: CountryCode[]
   defaultCountry: CountryCode
   maxSubscriptions: number
+  sessionDays: number
 }
 
 const SESSION_COOKIE = 'smsbot_session'
-const SESSION_DAYS = 30
 
-interface VerifyBody {
-  phone?: string
-  name?: string
-  code?: string
+const verifyForm = {
+  body: Type.Object({
+    phone: Type.Optional(Type.String({ maxLength: 40 })),
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    code: Type.Optional(Type.String({ maxLength: 40 })),
+  }),
 }
 
-const formSchema = {
-  body: {
-    type: 'object',
-    properties: {
-      phone: { type: 'string', maxLength: 40 },
-      name: { type: 'string', maxLength: 200 },
-      code: { type: 'string', maxLength: 40 },
-      topic: { type: 'string', maxLength: 80 },
-      action: { type: 'string', enum: ['subscribe', 'unsubscribe'] },
-    },
-  },
-} as const
+const subscriptionForm = {
+  body: Type.Object({
+    topic: Type.Optional(Type.String({ maxLength: 80 })),
+    action: Type.Optional(Type.Union([Type.Literal('subscribe'), Type.Literal('unsubscribe')])),
+  }),
+}
 
-export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions): Promise<void> {
+interface SignedIn {
+  profileId: string
+  displayName: string | null
+  phone: VerifiedPhone
+}
+
+export async function webRoutes(plain: FastifyInstance, options: WebRoutesOptions): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   const { verify } = options
+  const { db, clock } = verify
   const secure = verify.publicUrl?.protocol === 'https:'
   const ttlMinutes = Math.round(verify.otp.ttlSeconds / 60)
 
@@ -63,11 +72,22 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions)
     throw error
   })
 
-  function sessionProfileId(request: FastifyRequest): string | undefined {
+  /** The session id the browser's signed cookie carries, whether or not the session is still live. */
+  function sessionId(request: FastifyRequest): string | undefined {
     const raw = request.cookies[SESSION_COOKIE]
     if (raw === undefined) return undefined
     const unsigned = request.unsignCookie(raw)
     return unsigned.valid && unsigned.value !== null ? unsigned.value : undefined
+  }
+
+  /** The signed-in profile and its verified phone, when the session is live and the profile still has the phone. */
+  async function signedIn(request: FastifyRequest): Promise<SignedIn | undefined> {
+    const id = sessionId(request)
+    const profileId = id === undefined ? undefined : await sessionProfile(db, id, clock.now())
+    if (profileId === undefined) return undefined
+    const [profile, phone] = await Promise.all([findProfile(db, profileId), verifiedPhoneOf(db, profileId)])
+    if (profile === undefined || phone === undefined) return undefined
+    return { profileId, displayName: profile.display_name, phone }
   }
 
   const verifyPage = (reply: FastifyReply, phone: string, name: string, errors: Record<string, string>, status = 200) =>
@@ -76,11 +96,11 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions)
   const codePage = (reply: FastifyReply, phone: string, name: string, codeValue: string, errors: Record<string, string>, status = 200) =>
     page(reply, 'code', copy.codeTitle, { phone, name, code: codeValue, errors, intro: copy.codeIntro(phone, ttlMinutes), length: verify.otp.length }, status)
 
-  app.get<{ Querystring: { phone?: string } }>('/verify', {
-    schema: { querystring: { type: 'object', properties: { phone: { type: 'string', maxLength: 40 } } } },
+  app.get('/verify', {
+    schema: { querystring: Type.Object({ phone: Type.Optional(Type.String({ maxLength: 40 })) }) },
   }, async (request, reply) => verifyPage(reply, request.query.phone ?? '', '', {}))
 
-  app.post<{ Body: VerifyBody }>('/verify', { schema: formSchema, preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post('/verify', { schema: verifyForm, preValidation: app.csrfProtection }, async (request, reply) => {
     const phoneInput = (request.body.phone ?? '').trim()
     const name = (request.body.name ?? '').trim()
     if (name.length > 60) return verifyPage(reply, phoneInput, name, { name: copy.errors.nameTooLong }, 422)
@@ -98,7 +118,7 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions)
     return verifyPage(reply, phoneInput, name, { phone: error }, result.reason === 'sendFailed' ? 502 : 429)
   })
 
-  app.post<{ Body: VerifyBody }>('/verify/code', { schema: formSchema, preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post('/verify/code', { schema: verifyForm, preValidation: app.csrfProtection }, async (request, reply) => {
     const name = (request.body.name ?? '').trim().slice(0, 60)
     const phone = normalizePhone(request.body.phone ?? '', options.defaultCountry, options.allowedCountries)
     if (!phone.ok) return verifyPage(reply, request.body.phone ?? '', name, { phone: copy.errors.phoneInvalid }, 422)
@@ -111,26 +131,25 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions)
     if (!decision.ok) {
       return codePage(reply, phone.phone, name, codeInput, { code: copy.refusal(decision) }, decision.reason === 'locked' ? 429 : 422)
     }
-    const profileId = await linkVerifiedPhone(verify.db, phone.phone, sessionProfileId(request), name === '' ? undefined : name, verify.clock.now())
-    reply.setCookie(SESSION_COOKIE, profileId, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_DAYS * 86_400 })
+    const current = sessionId(request)
+    const session = await signInWithPhone(db, {
+      phone: phone.phone,
+      profileId: current === undefined ? undefined : await sessionProfile(db, current, clock.now()),
+      sessionId: current,
+      displayName: name === '' ? undefined : name,
+      now: clock.now(),
+      sessionDays: options.sessionDays,
+    })
+    reply.setCookie(SESSION_COOKIE, session.sessionId, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: options.sessionDays * 86_400 })
     return page(reply, 'success', copy.successTitle, {})
   })
 
-  async function loadProfile(profileId: string) {
-    return verify.db
-      .selectFrom('profiles')
-      .innerJoin('phones', 'phones.profile_id', 'profiles.id')
-      .select(['profiles.id', 'profiles.display_name', 'phones.phone', 'phones.verified_at', 'phones.opted_out_at'])
-      .where('profiles.id', '=', profileId)
-      .executeTakeFirst()
-  }
-
-  async function profilePage(reply: FastifyReply, profile: NonNullable<Awaited<ReturnType<typeof loadProfile>>>, error?: string) {
-    const [subscriptions, open] = await Promise.all([listSubscriptions(verify.db, profile.phone), listOpenTopics(verify.db)])
+  async function profilePage(reply: FastifyReply, user: SignedIn, error?: string) {
+    const [subscriptions, open] = await Promise.all([listSubscriptions(db, user.phone.phone), listOpenTopics(db)])
     const followed = new Set(subscriptions.map((s) => s.key))
     return page(reply, 'me', copy.profileTitle, {
-      profile: { displayName: profile.display_name, phone: maskPhone(profile.phone), verifiedOn: copy.formatDate(profile.verified_at as string) },
-      optedOut: profile.opted_out_at !== null,
+      profile: { displayName: user.displayName, phone: maskPhone(user.phone.phone), verifiedOn: copy.formatDate(user.phone.verifiedAt) },
+      optedOut: user.phone.optedOut,
       subscriptions,
       others: open.topics.filter((t) => !followed.has(t.key)),
       error,
@@ -138,28 +157,29 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions)
   }
 
   app.get('/me', async (request, reply) => {
-    const profileId = sessionProfileId(request)
-    const profile = profileId === undefined ? undefined : await loadProfile(profileId)
-    if (profile === undefined) return reply.redirect('/verify', 303)
-    return profilePage(reply, profile)
+    const user = await signedIn(request)
+    if (user === undefined) return reply.redirect('/verify', 303)
+    return profilePage(reply, user)
   })
 
-  app.post<{ Body: { topic?: string; action?: 'subscribe' | 'unsubscribe' } }>('/me/subscriptions', { schema: formSchema, preValidation: app.csrfProtection }, async (request, reply) => {
-    const profileId = sessionProfileId(request)
-    const profile = profileId === undefined ? undefined : await loadProfile(profileId)
-    if (profile === undefined) return reply.redirect('/verify', 303)
+  app.post('/me/subscriptions', { schema: subscriptionForm, preValidation: app.csrfProtection }, async (request, reply) => {
+    const user = await signedIn(request)
+    if (user === undefined) return reply.redirect('/verify', 303)
     const topic = request.body.topic ?? ''
+    const phone = user.phone.phone
     if (request.body.action === 'unsubscribe') {
-      await unsubscribe(verify.db, profile.phone, topic)
+      await unsubscribe(db, phone, topic)
     } else {
-      const result = await subscribe(verify.db, profile.phone, topic, options.maxSubscriptions, verify.clock.now())
-      if (result.status === 'noSuchTopic') return profilePage(reply, profile, copy.noSuchTopic(topic))
-      if (result.status === 'limit') return profilePage(reply, profile, copy.tooManySubscriptions(options.maxSubscriptions))
+      const result = await serialize(db, [phoneLock(phone)], (trx) => subscribe(trx, phone, topic, options.maxSubscriptions, clock.now()))
+      if (result.status === 'noSuchTopic') return profilePage(reply, user, copy.noSuchTopic(topic))
+      if (result.status === 'limit') return profilePage(reply, user, copy.tooManySubscriptions(options.maxSubscriptions))
     }
     return reply.redirect('/me', 303)
   })
 
-  app.post('/logout', { preValidation: app.csrfProtection }, async (_request, reply) => {
+  app.post('/logout', { preValidation: app.csrfProtection }, async (request, reply) => {
+    const id = sessionId(request)
+    if (id !== undefined) await revokeSession(db, id, clock.now())
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return reply.redirect('/verify', 303)
   })

@@ -100,14 +100,8 @@ const message = `<% layout('@layout') %>
 <p><%= it.text %></p>
 <p><a href="/verify"><%= it.link %></a></p>`
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
-
-/** Every attribute in these templates is double-quoted, so & < > " are all that must be escaped (apostrophes stay readable). */
-function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"]/g, (c) => ESCAPES[c] as string)
-}
-
-const eta = new Eta({ autoEscape: true, escapeFunction: escapeHtml, cache: true, useWith: false })
+// Eta's own escaping (& < > " and '), so a value is safe whatever quotes a template puts around it.
+const eta = new Eta({ autoEscape: true, cache: true, useWith: false })
 for (const [name, template] of Object.entries({ layout, field, verify, code, success, me, message })) eta.loadTemplate(`@${name}`, template)
 
 export type Page = 'verify' | 'code' | 'success' | 'me' | 'message'

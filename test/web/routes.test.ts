@@ -42,6 +42,13 @@ class Browser {
   }
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" }
+
+/** What a reader sees of a page: tags dropped, entities decoded, white space collapsed. */
+function textOf(html: string): string {
+  return html.replace(/<[^>]*>/g, ' ').replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, name: string) => ENTITIES[name] as string).replace(/\s+/g, ' ')
+}
+
 async function setup(t: TapT, env: Record<string, string> = {}) {
   const test = await buildTestApp(t, { env })
   await saveTopic(test.db, 'CS2500-01', 'Fundamentals of CS 1', test.clock.now())
@@ -84,7 +91,7 @@ t.test('the whole flow: code sent, wrong code, right code, profile, toggles, log
 
   const right = await browser.post('/verify/code', { phone: '+16175550123', name: 'Ada Lovelace', code: code() })
   t.equal(right.statusCode, 200)
-  t.match(right.body, "You are now subscribed! Send 'H' for help on commands.")
+  t.match(textOf(right.body), "You are now subscribed! Send 'H' for help on commands.")
   t.match(right.body, /href="\/me"/)
   const session = right.cookies.find((c) => c.name === 'smsbot_session')
   t.match(session, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 30 * 86_400 })
@@ -169,6 +176,11 @@ t.test('expired, dead, locked and hourly refusals each have their own message', 
   const wrong = code() === '0000' ? '1111' : '0000'
   for (let i = 0; i < 5; i++) await browser.post('/verify/code', { phone: '+16175550123', code: wrong })
   t.match((await browser.post('/verify/code', { phone: '+16175550123', code: code() })).body, /Too many wrong tries for this code\. Send a new one\./)
+  // Guesses against the dead code were not counted: the sixth failure needs a live code.
+  clock.advance(30_000)
+  await browser.post('/verify', { phone: '6175550123' })
+  const sixth = await browser.post('/verify/code', { phone: '+16175550123', code: code() === '0000' ? '1111' : '0000' })
+  t.match(sixth.body, /That code is not right\. You have 4 tries left\./)
   const locked = await browser.post('/verify/code', { phone: '+16175550123', code: code() })
   t.equal(locked.statusCode, 429)
   t.match(locked.body, /Too many wrong codes for this number\. You can try again after Nov 24, 2026, 12:10 PM UTC\./)
@@ -229,4 +241,36 @@ t.test('no log line holds a code or a full phone number', async (t) => {
   t.match(log, /verification code checked/)
   t.notMatch(log, /6175550123/)
   t.notMatch(log, new RegExp(`code is ${theCode}|"code":"${theCode}"`))
+})
+
+t.test('sessions live in the database: log-out revokes a copied cookie, sessions expire, a moved phone leaves', async (t) => {
+  const { browser, code, app, clock } = await setup(t, { SESSION_DAYS: '2' })
+  const signIn = async (b: Browser, phone: string) => {
+    clock.advance(30_000) // past the resend cooldown
+    await b.get('/verify')
+    await b.post('/verify', { phone })
+    const right = await b.post('/verify/code', { phone, code: code() })
+    t.equal(right.statusCode, 200)
+    return right.cookies.find((c) => c.name === 'smsbot_session')?.value as string
+  }
+  const me = (cookie: string) => app.inject({ method: 'GET', url: '/me', headers: { cookie: `smsbot_session=${cookie}` } })
+
+  const copied = await signIn(browser, '+16175550123')
+  t.equal((await me(copied)).statusCode, 200, 'the cookie works')
+  await browser.post('/logout', {})
+  const afterLogout = await me(copied)
+  t.equal(afterLogout.statusCode, 303, 'a copy taken before log-out is refused after it')
+  t.equal(afterLogout.headers.location, '/verify')
+
+  const second = await signIn(browser, '+16175550123')
+  t.not(second, copied, 'a new session id each time')
+  clock.advance(2 * 86_400_000 - 1)
+  t.equal((await me(second)).statusCode, 200, 'still live a millisecond before it expires')
+  clock.advance(1)
+  t.equal((await me(second)).statusCode, 303, 'an expired session is refused')
+
+  const third = await signIn(browser, '+16175550123')
+  const other = new Browser(app)
+  await signIn(other, '+16175550123')
+  t.equal((await me(third)).statusCode, 303, 'the phone moved to another profile: the old profile cannot see it')
 })

@@ -1,4 +1,4 @@
-// Checks X-Twilio-Signature in preValidation: the body is parsed but not yet coerced by the schema.
+// Checks X-Twilio-Signature for every Twilio webhook (/sms, /sms/status) in preValidation: the body is parsed, not yet coerced.
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
 import twilio from 'twilio'

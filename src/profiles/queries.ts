@@ -1,0 +1,60 @@
+// The profiles and sessions tables: who a signed-in browser is, and sessions that can be revoked server-side.
+import { nanoid } from 'nanoid'
+import type { Db } from '../database.js'
+import type { Profile } from '../schema.js'
+
+const DAY = 86_400_000
+
+export async function findProfile(db: Db, id: string): Promise<Profile | undefined> {
+  return db.selectFrom('profiles').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function createProfile(db: Db, displayName: string | undefined, now: Date): Promise<string> {
+  const id = nanoid()
+  await db.insertInto('profiles').values({ id, display_name: displayName ?? null, created_at: now.toISOString() }).execute()
+  return id
+}
+
+export async function renameProfile(db: Db, id: string, displayName: string): Promise<void> {
+  await db.updateTable('profiles').set({ display_name: displayName }).where('id', '=', id).execute()
+}
+
+/** A new session for a profile; its random id is what the (signed) cookie carries. */
+export async function createSession(db: Db, profileId: string, now: Date, days: number): Promise<string> {
+  const id = nanoid(32)
+  await db
+    .insertInto('sessions')
+    .values({ id, profile_id: profileId, created_at: now.toISOString(), expires_at: new Date(now.getTime() + days * DAY).toISOString(), revoked_at: null })
+    .execute()
+  return id
+}
+
+/** The profile of a session that is neither revoked nor expired. */
+export async function sessionProfile(db: Db, sessionId: string, now: Date): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('profile_id')
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .executeTakeFirst()
+  return row?.profile_id
+}
+
+export async function revokeSession(db: Db, sessionId: string, now: Date): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: now.toISOString() }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute()
+}
+
+/** Revokes every session of a profile, e.g. when the phone it verified moves to another profile. */
+export async function revokeSessionsOf(db: Db, profileId: string, now: Date): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: now.toISOString() }).where('profile_id', '=', profileId).where('revoked_at', 'is', null).execute()
+}
+
+/** Deletes sessions that expired before `now` (revoked ones go when they would have expired); returns how many. */
+export async function pruneSessions(db: Db, now: Date, limit = 500): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where('id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('expires_at', '<=', now.toISOString()).limit(limit))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

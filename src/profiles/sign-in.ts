@@ -1,0 +1,34 @@
+// Signs a browser in with a phone it just proved it owns: the profile, the phone's link to it, and a fresh session.
+import { serialize, type Db } from '../database.js'
+import { linkPhoneToProfile, phoneLock } from '../phones/queries.js'
+import { createProfile, createSession, findProfile, pruneSessions, renameProfile, revokeSession, revokeSessionsOf } from './queries.js'
+
+export interface SignIn {
+  phone: string
+  /** The profile of the browser's current session, if it has one. */
+  profileId: string | undefined
+  /** The browser's current session, replaced by a fresh one (no session fixation). */
+  sessionId: string | undefined
+  displayName: string | undefined
+  now: Date
+  sessionDays: number
+}
+
+/**
+ * Links a verified phone to the signed-in profile (or a new one) and starts a new session. A profile has one
+ * verified phone (a new one replaces the old); a phone verified by another profile moves here, and that profile's
+ * sessions are revoked, so it can no longer see the phone.
+ */
+export async function signInWithPhone(db: Db, signIn: SignIn): Promise<{ profileId: string; sessionId: string }> {
+  const { phone, now } = signIn
+  return serialize(db, [phoneLock(phone)], async (trx) => {
+    const existing = signIn.profileId === undefined ? undefined : await findProfile(trx, signIn.profileId)
+    const profileId = existing?.id ?? (await createProfile(trx, signIn.displayName, now))
+    if (existing !== undefined && signIn.displayName !== undefined) await renameProfile(trx, profileId, signIn.displayName)
+    const previousOwner = await linkPhoneToProfile(trx, phone, profileId, now)
+    if (previousOwner !== undefined) await revokeSessionsOf(trx, previousOwner, now)
+    if (signIn.sessionId !== undefined) await revokeSession(trx, signIn.sessionId, now)
+    await pruneSessions(trx, now)
+    return { profileId, sessionId: await createSession(trx, profileId, now, signIn.sessionDays) }
+  })
+}

@@ -1,0 +1,27 @@
+// The inbound_messages table: each MessageSid claimed once, with the reply it got, so a retry gets the same reply.
+import type { Db } from '../database.js'
+
+/**
+ * Claims a MessageSid for this request; false when it was claimed before. On PostgreSQL a simultaneous claim of the
+ * same sid waits here until the first transaction ends, then sees its row: the duplicate never runs the command.
+ */
+export async function claimMessage(db: Db, messageSid: string, phone: string, now: Date): Promise<boolean> {
+  const claimed = await db
+    .insertInto('inbound_messages')
+    .values({ message_sid: messageSid, phone, command: '', reply: '', received_at: now.toISOString() })
+    .onConflict((oc) => oc.column('message_sid').doNothing())
+    .returning('message_sid')
+    .executeTakeFirst()
+  return claimed !== undefined
+}
+
+/** The reply stored for a claimed MessageSid (committed, since the claim waited for it). */
+export async function storedReply(db: Db, messageSid: string): Promise<string | undefined> {
+  const row = await db.selectFrom('inbound_messages').select('reply').where('message_sid', '=', messageSid).executeTakeFirst()
+  return row?.reply
+}
+
+/** Records what the claimed message was and the reply it got, in the claim's transaction. */
+export async function saveReply(db: Db, messageSid: string, command: string, reply: string): Promise<void> {
+  await db.updateTable('inbound_messages').set({ command, reply }).where('message_sid', '=', messageSid).execute()
+}
