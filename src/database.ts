@@ -1,5 +1,5 @@
 // Opens the database through Kysely, serialises what must not interleave, and brings the schema to the code's version.
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import {
@@ -31,9 +31,23 @@ export class DatabaseTooNewError extends Error {
   }
 }
 
+/**
+ * The database holds phones and names: its folder, when created here, is 0700, and the file 0600 before SQLite opens
+ * it, since SQLite gives its -wal and -shm files the main file's mode. Files left readable by others (an older
+ * version made them 0644) are narrowed; an existing folder is left as it is (it may be the working directory).
+ */
+function prepareDatabaseFiles(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  closeSync(openSync(path, 'a', 0o600))
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    const stat = statSync(file, { throwIfNoEntry: false })
+    if (stat !== undefined && (stat.mode & 0o077) !== 0) chmodSync(file, 0o600)
+  }
+}
+
 /** The only place that speaks SQLite: pragmas belong to the dialect set-up, not to queries. */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:' && path !== '') prepareDatabaseFiles(path)
   const sqlite = new SQLite(path)
   sqlite.pragma('journal_mode = WAL')
   // NORMAL in WAL mode survives a process crash; only an OS crash can lose the last commits.

@@ -1,6 +1,6 @@
 // Development secrets: generated once and kept beside the database file, so the server and the simulator agree.
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Config, ResolvedConfig } from './config.js'
 
@@ -23,8 +23,10 @@ function readOrCreate(path: string): DevSecrets {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SyntaxError)) throw err
   }
   const secrets = { twilioAuthToken: randomBytes(16).toString('hex'), sessionSecret: randomBytes(32).toString('hex') }
-  mkdirSync(dirname(path), { recursive: true })
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
   writeFileSync(path, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 })
+  // `mode` applies only when the file is created: a damaged file that is replaced keeps its own otherwise.
+  chmodSync(path, 0o600)
   return secrets
 }
 

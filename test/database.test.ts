@@ -1,5 +1,5 @@
 // The database: migrations applied, re-applied, reverted and refused when newer; the statement cache.
-import { existsSync } from 'node:fs'
+import { chmodSync, existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { sql } from 'kysely'
@@ -18,6 +18,34 @@ t.test('an empty database is created with its folder and migrated; a second run 
   t.same(second.results, [], 'nothing left to apply')
   const tables = (await db.introspection.getTables()).map((table) => table.name).sort()
   t.same(tables, ['inbound_messages', 'notifications', 'otp_codes', 'otp_events', 'outbox', 'phones', 'profiles', 'sessions', 'subscriptions', 'topics'])
+})
+
+t.test('a new database is private: folder 0700, the file and its -wal and -shm 0600', async (t) => {
+  const folder = join(t.testdir(), 'data')
+  const path = join(folder, 'smsbot.sqlite')
+  const db = openDatabase(path)
+  t.teardown(() => db.destroy())
+  await migrateToLatest(db, path)
+  await db.insertInto('phones').values({ phone: '+16175550123', first_seen_at: 'x', opted_out_at: null, profile_id: null, verified_at: null }).execute()
+  const mode = (file: string) => statSync(file).mode & 0o777
+  t.equal(mode(folder), 0o700, 'folder')
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) t.equal(mode(file), 0o600, file.slice(folder.length + 1))
+})
+
+t.test('database files an older version left readable by others are narrowed; an existing folder is left alone', async (t) => {
+  const folder = t.testdir()
+  chmodSync(folder, 0o755)
+  const path = join(folder, 'smsbot.sqlite')
+  // An older version's database, still open (so its -wal and -shm exist), with the modes it gave them.
+  const older = openDatabase(path)
+  t.teardown(() => older.destroy())
+  await migrateToLatest(older, path)
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) chmodSync(file, 0o644)
+  const db = openDatabase(path)
+  t.teardown(() => db.destroy())
+  await db.selectFrom('phones').selectAll().execute()
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) t.equal(statSync(file).mode & 0o777, 0o600, file.slice(folder.length + 1))
+  t.equal(statSync(folder).mode & 0o777, 0o755, 'the folder is not changed')
 })
 
 t.test('pragmas: WAL and foreign keys are on', async (t) => {

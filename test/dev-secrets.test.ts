@@ -1,5 +1,5 @@
 // Development secrets: generated once beside the database, reused, and never used when the environment has them.
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { createConfig } from '../src/config.js'
@@ -37,4 +37,14 @@ t.test('a damaged secrets file is replaced', async (t) => {
   t.equal(resolved.config.sessionSecret, 'c'.repeat(32))
   writeFileSync(join(dir, 'dev-secrets.json'), '{"twilioAuthToken": 1}')
   t.match(resolveSecrets(createConfig({ DATABASE_PATH: join(dir, 'db.sqlite') })).config.twilio.authToken, /^[0-9a-f]{32}$/)
+})
+
+t.test('the folder it creates is 0700, and a replaced file is 0600 however it was left', async (t) => {
+  const dir = t.testdir({ old: { 'dev-secrets.json': '{ not json' } })
+  resolveSecrets(createConfig({ DATABASE_PATH: join(dir, 'new', 'smsbot.sqlite') }))
+  t.equal(statSync(join(dir, 'new')).mode & 0o777, 0o700, 'created folder')
+  const damaged = join(dir, 'old', 'dev-secrets.json')
+  chmodSync(damaged, 0o644)
+  resolveSecrets(createConfig({ DATABASE_PATH: join(dir, 'old', 'smsbot.sqlite') }))
+  t.equal(statSync(damaged).mode & 0o777, 0o600, 'replaced file')
 })
