@@ -8,9 +8,34 @@ export function maskPhone(phone: string): string {
   return `+${digits[0]}${'*'.repeat(digits.length - 5)}${digits.slice(-4)}`
 }
 
-/** Masks anything that looks like a phone number (7+ digits, optionally after + or %2B) inside free text. */
+/**
+ * Percent-escapes of the characters a phone is written with (and of `%` itself, for double encoding) decoded,
+ * so that `%2B1%20617%20555%200199` cannot slip past the pattern below; other escapes are left as they are.
+ */
+function decodePhoneEscapes(text: string): string {
+  let decoded = text
+  for (let pass = 0; pass < 4; pass++) {
+    const next = decoded.replace(/%([0-9a-f]{2})/gi, (escape, hex: string) => {
+      const char = String.fromCharCode(parseInt(hex, 16))
+      return /[\d\s().+%-]/.test(char) ? char : escape
+    })
+    if (next === decoded) break
+    decoded = next
+  }
+  return decoded
+}
+
+/**
+ * Masks anything that looks like a phone number (7+ digits, optionally after + or `(`) inside free text, also when
+ * it is percent-encoded or spaced with `+` as in a form-encoded query (`617+555+0199`).
+ */
 export function maskPhonesIn(text: string): string {
-  return text.replace(/(?:\+|%2B|\()?\d[\d\s().-]{5,}\d/gi, (match) => (match.replace(/\D/g, '').length >= 7 ? maskPhone(match.replace(/%2B/i, '+')) : match))
+  return decodePhoneEscapes(text).replace(/[+(]?\d[\d\s().+-]{5,}\d/g, (match) => (match.replace(/\D/g, '').length >= 7 ? maskPhone(match) : match))
+}
+
+/** What a request log line shows of the URL: the path only (a query string can carry anything), phones masked. */
+export function loggedPath(url: string): string {
+  return maskPhonesIn(url.split(/[?#]/, 1)[0] as string)
 }
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
@@ -19,7 +44,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     level,
     transport: pretty ? { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } : undefined,
     serializers: {
-      req: (req: { method: string; url: string; id?: string }) => ({ method: req.method, url: maskPhonesIn(req.url) }),
+      req: (req: { method: string; url: string; id?: string }) => ({ method: req.method, url: loggedPath(req.url) }),
     },
   }, pretty ? undefined : destination as pino.DestinationStream | undefined)
 }
