@@ -1,10 +1,22 @@
 // Every sentence the web pages show, in one place.
 import { maskPhone } from '../log.js'
+import type { NotMobileType } from '../phones/normalize.js'
 import type { SendResult } from '../verify/codes.js'
 import type { CheckDecision } from '../verify/rules.js'
 
 /** Why a code was not sent or not accepted. */
 export type Refusal = Exclude<SendResult | CheckDecision, { ok: true }>
+
+/** What each kind of number that cannot take a text is called on the form. */
+const NOT_MOBILE_NAMES: Record<NotMobileType, string> = {
+  PREMIUM_RATE: 'a premium-rate number',
+  TOLL_FREE: 'a toll-free number',
+  SHARED_COST: 'a shared-cost number',
+  UAN: 'a company switchboard number',
+  VOICEMAIL: 'a voicemail access number',
+  PAGER: 'a pager number',
+  FIXED_LINE: 'a landline',
+}
 
 function formatTime(date: Date): string {
   return `${new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`
@@ -39,6 +51,7 @@ export const copy = {
   errors: {
     phoneInvalid: 'That does not look like a mobile number. Check the digits and try again.',
     phoneCountry: (allowed: string[]) => `We can only text numbers in ${allowed.join(', ')}.`,
+    phoneNotMobile: (type: NotMobileType) => `We can only text mobile numbers; that looks like ${NOT_MOBILE_NAMES[type]}.`,
     nameTooLong: 'Please keep your name under 60 characters.',
     cooldown: (seconds: number) => `We just sent you a code. Wait ${seconds} second${seconds === 1 ? '' : 's'} before asking for a new one.`,
     phoneHourly: 'Too many codes were sent to this number in the last hour. Try again later.',

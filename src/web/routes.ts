@@ -106,7 +106,7 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
     if (name.length > 60) return verifyPage(reply, phoneInput, name, { name: copy.errors.nameTooLong }, 422)
     const phone = normalizePhone(phoneInput, options.defaultCountry, options.allowedCountries)
     if (!phone.ok) {
-      const error = phone.reason === 'invalid' ? copy.errors.phoneInvalid : copy.errors.phoneCountry(options.allowedCountries)
+      const error = phone.reason === 'invalid' ? copy.errors.phoneInvalid : phone.reason === 'notMobile' ? copy.errors.phoneNotMobile(phone.type) : copy.errors.phoneCountry(options.allowedCountries)
       return verifyPage(reply, phoneInput, name, { phone: error }, 422)
     }
     const result = await sendCode(verify, phone.phone, request.ip)

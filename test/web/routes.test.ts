@@ -274,3 +274,15 @@ t.test('sessions live in the database: log-out revokes a copied cookie, sessions
   await signIn(other, '+16175550123')
   t.equal((await me(third)).statusCode, 303, 'the phone moved to another profile: the old profile cannot see it')
 })
+
+t.test('a premium-rate number is refused with a sentence saying why, and gets no code', async (t) => {
+  const { browser, sender } = await setup(t)
+  await browser.get('/verify')
+  const refused = await browser.post('/verify', { phone: '+1 900 555 0198', name: 'Ada' })
+  t.equal(refused.statusCode, 422)
+  t.match(textOf(refused.body), 'We can only text mobile numbers; that looks like a premium-rate number.')
+  t.match(refused.body, /value="\+1 900 555 0198"/, 'the input is kept')
+  const tollFree = await browser.post('/verify', { phone: '(800) 555-0199' })
+  t.match(textOf(tollFree.body), 'that looks like a toll-free number.')
+  t.equal(sender.sent.length, 0, 'nothing was texted')
+})
