@@ -1,5 +1,6 @@
 // Every sentence the smsbot command prints, in one place.
 import type { Published, Progress } from '../notify/queries.js'
+import { maskPhone } from '../log.js'
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -10,10 +11,14 @@ export const USAGE = `Usage:
   smsbot topics close <key>             close a topic (its subscribers are told nothing)
   smsbot notify <topic> <text...>       text every subscriber of a topic and show progress until done
   smsbot progress <id>                  show a notification's progress until done
+  smsbot tunnel                         open an ngrok tunnel, run the server behind it, point the Twilio number at it
+  smsbot wire <public-url>              point the Twilio number's SMS webhook at <public-url>/sms (POST)
+  smsbot wire --restore                 put back the SMS webhook that smsbot wire or tunnel replaced
 
 Options:
   --url <url>   the server to talk to (default: http://HOST:PORT from the environment)
   --no-wait     notify: return as soon as the notification is queued
+  --restore     wire: put the previous webhook back
   -h, --help    show this help
 
 topics, notify and progress use the server's operator API when ADMIN_TOKEN is set
@@ -47,4 +52,56 @@ export const cliCopy = {
     progress: 'progress needs a notification id (a number)',
     unknown: (command: string) => `unknown command "${command}"`,
   },
+} as const
+
+const NGROK_TOKEN_PAGE = 'https://dashboard.ngrok.com/get-started/your-authtoken'
+const webhook = (url: string, method: string) => `${url}${method === '' ? '' : ` (${method})`}`
+const listed = (names: string[]) => (names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`)
+
+/** smsbot tunnel and smsbot wire: what they did, and for each refusal what to fix. */
+export const wiringCopy = {
+  usage: {
+    wire: 'wire needs the public base URL Twilio should call, e.g. https://abc123.ngrok-free.app (or --restore)',
+    restoreAlone: 'wire --restore takes no URL',
+    tunnel: 'tunnel takes no arguments (PORT and HOST come from the environment)',
+    publicUrl: (input: string) => `"${input}" is not an http(s) URL without query, e.g. https://abc123.ngrok-free.app`,
+  },
+  needsTwilio: (command: string, missing: string[]) =>
+    `smsbot ${command} changes your Twilio number's SMS webhook, so it needs ${listed(missing)}: set ${missing.length === 1 ? 'it' : 'them'} in the environment or .env (see template.env).`,
+  noNgrokToken: `NGROK_AUTHTOKEN is not set: copy your authtoken from ${NGROK_TOKEN_PAGE} (a free ngrok account will do) into .env as NGROK_AUTHTOKEN=…`,
+  fixedPort: 'smsbot tunnel needs a fixed PORT to forward to (got 0): set PORT, e.g. PORT=3000.',
+  credentials: (accountSid: string) =>
+    `Twilio refused the credentials for account ${accountSid} (401, error 20003): check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN against the Account Info on https://console.twilio.com (live credentials, not test ones).`,
+  noNumber: (phone: string, accountSid: string) =>
+    `${maskPhone(phone)} is not a phone number of Twilio account ${accountSid}: set TWILIO_PHONE_NUMBER to one of the account's active numbers (Phone Numbers → Manage → Active numbers), in E.164 form such as +15551234567.`,
+  twilioUnreachable: (apiUrl: string, detail: string) =>
+    `Cannot reach Twilio's API at ${apiUrl} (${detail}): check your internet connection, or TWILIO_API_URL if you set it.`,
+  twilioAnswered: (status: number, code: number | undefined, detail: string) =>
+    `Twilio answered ${status}${code === undefined ? '' : ` (error ${code})`}: ${detail}`,
+  tunnelToken: (detail: string) => `ngrok refused NGROK_AUTHTOKEN: copy your authtoken again from ${NGROK_TOKEN_PAGE}. (ngrok said: ${detail})`,
+  tunnelBusy: (detail: string) =>
+    `ngrok refused the tunnel: your ngrok account already has an agent session open (the free plan allows one). Stop the other ngrok or smsbot tunnel, then try again. (ngrok said: ${detail})`,
+  tunnelUnreachable: (detail: string) =>
+    `Cannot reach ngrok's service to open the tunnel: check your internet connection, or a firewall or proxy in the way. (ngrok said: ${detail})`,
+  tunnelRefused: (detail: string) => `ngrok refused the tunnel: ${detail}. Check your account's limits on https://dashboard.ngrok.com.`,
+  wired: (phone: string, url: string) => `Twilio number ${maskPhone(phone)} now sends incoming SMS to ${webhook(url, 'POST')}.`,
+  previous: (url: string, method: string) =>
+    url === '' ? 'It had no SMS webhook before; smsbot wire --restore removes this one.' : `Before, it sent them to ${webhook(url, method)}; smsbot wire --restore puts that back.`,
+  smsApplication: (sid: string) =>
+    `Note: TwiML app ${sid} handles this number's SMS, and Twilio then ignores the number's own webhook. In the Twilio console, set the number's "A message comes in" to Webhook.`,
+  publicUrlReminder: (url: string) => `Run the server with PUBLIC_URL=${url} so that it checks Twilio's signatures against that URL.`,
+  restored: (phone: string, url: string, method: string) =>
+    url === '' ? `Twilio number ${maskPhone(phone)} has no SMS webhook again, as before smsbot set one.` : `Twilio number ${maskPhone(phone)} sends incoming SMS to ${webhook(url, method)} again.`,
+  changedSince: (phone: string, url: string) =>
+    `Left Twilio number ${maskPhone(phone)} as it is: its SMS webhook was changed to ${url === '' ? 'none' : url} after smsbot set it.`,
+  nothingToRestore: (path: string) => `Nothing to restore: no webhook change by smsbot is recorded in ${path}.`,
+  badRecord: (path: string) => `${path} is not a webhook record smsbot wrote: put the previous webhook back in the Twilio console, then delete that file.`,
+  retryRestore: 'Once that is fixed, smsbot wire --restore puts the previous webhook back.',
+  tunnelOpen: (url: string, local: string) => `Tunnel open: ${url} → ${local}`,
+  starting: (url: string) => `Starting smsbot with PUBLIC_URL=${url}`,
+  ready: 'Ready: text your Twilio number. Ctrl-C stops the server and the tunnel and puts the previous webhook back.',
+  stopping: 'Stopping: putting the previous webhook back.',
+  stoppedEarly: (exit: string) => `The server stopped before it was ready (${exit}); its messages are above. The Twilio webhook was not changed.`,
+  stoppedLater: (exit: string) => `The server stopped (${exit}); its messages are above.`,
+  tunnelClosed: 'Tunnel closed.',
 } as const

@@ -10,6 +10,7 @@ import { inboundParams, messagesOf, signWebhook } from '../sms/simulate.js'
 import { cliCopy, USAGE } from './copy.js'
 import { apiOperator, localOperator, type Operator, OperatorError } from './operators.js'
 import { progressLine } from './progress.js'
+import { runTunnel, runWire } from './wiring.js'
 
 export { USAGE } from './copy.js'
 
@@ -180,7 +181,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { url: { type: 'string' }, 'no-wait': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { url: { type: 'string' }, 'no-wait': { type: 'boolean' }, restore: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     })
   } catch (err) {
     io.err(`${(err as Error).message}\n\n${USAGE}`)
@@ -192,6 +193,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return parsed.values.help === true ? 0 : 2
   }
   try {
+    if (command === 'wire') return await runWire(rest, parsed.values.restore === true, io)
+    if (command === 'tunnel') return await runTunnel(rest, io)
     return await run(command, rest, { url: parsed.values.url, wait: parsed.values['no-wait'] !== true }, io)
   } catch (err) {
     if (err instanceof UsageError) {
