@@ -10,6 +10,7 @@ import type { Db } from './database.js'
 import type { SmsSender } from './sender/sender.js'
 import type { ConsoleSender } from './sender/console.js'
 import { createDispatcher } from './notify/dispatcher.js'
+import { startRetention, type Retention } from './retention.js'
 import { notifyRoutes } from './notify/routes.js'
 import { smsRoutes } from './sms/routes.js'
 import { webRoutes } from './web/routes.js'
@@ -111,6 +112,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onReady', async () => dispatcher.start())
     // preClose runs before onClose closes the database: in-flight sends finish and record their outcome.
     app.addHook('preClose', async () => dispatcher.stop())
+  }
+
+  if (deps.dispatch === true) {
+    // Rows past their retention window go in small batches while the server runs; stopped before the database closes.
+    let retention: Retention | undefined
+    app.addHook('onReady', async () => void (retention = startRetention({ db, clock, logger: deps.logger, config: config.retention })))
+    app.addHook('preClose', async () => retention?.stop())
   }
 
   if (isConsoleSender(sender) && !config.production) {

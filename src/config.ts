@@ -39,6 +39,8 @@ export interface Config {
   sendConcurrency: number
   sendLeaseSeconds: number
   sendMaxAttempts: number
+  /** Days kept: inbound message records (Twilio retries within minutes) and outbox rows of finished notifications. */
+  retention: { inboundDays: number; outboxDays: number }
   logLevel: string
 }
 
@@ -232,6 +234,10 @@ export function createConfig(env: Env): Config {
     sendConcurrency: r.int('SEND_CONCURRENCY', 10, 1, 1000),
     sendLeaseSeconds: r.int('SEND_LEASE_SECONDS', 30, 5, 3600),
     sendMaxAttempts: r.int('SEND_MAX_ATTEMPTS', 5, 1, 50),
+    retention: {
+      inboundDays: r.int('INBOUND_RETENTION_DAYS', 7, 1, 3650),
+      outboxDays: r.int('OUTBOX_RETENTION_DAYS', 30, 1, 3650),
+    },
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   }
 

@@ -17,6 +17,10 @@ export interface NotificationsTable {
   segments: number
   recipients: number
   created_at: string
+  /** Outbox rows pruned by retention, per final status: progress adds them to the rows still present. */
+  pruned_sent: Generated<number>
+  pruned_delivered: Generated<number>
+  pruned_failed: Generated<number>
 }
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed'

@@ -127,3 +127,10 @@ t.test('every problem is reported at once, in a readable error', async (t) => {
   t.equal(error.name, 'ConfigError')
   t.match(error.message, /^Invalid configuration:\n {2}- PORT must be[^\n]*\n {2}- LOG_LEVEL must be/)
 })
+
+t.test('retention windows: defaults, values, and bad values refused by name', async (t) => {
+  t.same(createConfig({}).retention, { inboundDays: 7, outboxDays: 30 })
+  t.same(createConfig({ INBOUND_RETENTION_DAYS: '2', OUTBOX_RETENTION_DAYS: ' 90 ' }).retention, { inboundDays: 2, outboxDays: 90 })
+  t.match(problems({ INBOUND_RETENTION_DAYS: '0' }), [/^INBOUND_RETENTION_DAYS must be a whole number from 1 to 3650/])
+  t.match(problems({ OUTBOX_RETENTION_DAYS: 'a month' }), [/^OUTBOX_RETENTION_DAYS must be a whole number from 1 to 3650/])
+})

@@ -24,6 +24,8 @@ export interface DispatcherOptions {
   /** Waits `ms`; tests pass one that moves an injected clock. Must resolve early when `wake` is called. */
   sleep?: (ms: number, wake: AbortSignal) => Promise<void>
   random?: () => number
+  /** Notification texts kept in memory (the oldest dropped beyond it); 64 by default. */
+  bodyCacheSize?: number
 }
 
 export interface Dispatcher {
@@ -63,6 +65,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const lateness = Math.min(interval / 2, 5)
   const refill = Math.min(batch, Math.ceil(options.concurrency / 2))
   const bodies = new Map<number, string>()
+  const bodyCacheSize = options.bodyCacheSize ?? 64
   const inFlight = new Set<Promise<void>>()
   let stopping = new AbortController()
   let loop: Promise<void> | undefined
@@ -98,6 +101,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (body === undefined) {
       body = await notificationBody(db, notificationId)
       bodies.set(notificationId, body)
+      // Only a few notifications are being sent at a time; one no longer sent is read again if it ever comes back.
+      if (bodies.size > bodyCacheSize) bodies.delete(bodies.keys().next().value as number)
     }
     return body
   }

@@ -173,9 +173,56 @@ export async function notificationProgress(db: Db, id: number): Promise<Progress
     recipients: notification.recipients,
     segments: notification.segments,
     queued,
-    sent: by('sent'),
-    delivered: by('delivered'),
-    failed: by('failed'),
+    // Rows that retention pruned are counted on the notification (see pruneFinishedOutbox).
+    sent: by('sent') + notification.pruned_sent,
+    delivered: by('delivered') + notification.pruned_delivered,
+    failed: by('failed') + notification.pruned_failed,
     done: queued === 0,
   }
+}
+
+/** The statuses a row ends in; a notification none of whose rows is queued or sending is finished. */
+type FinalStatus = Exclude<OutboxStatus, 'queued' | 'sending'>
+
+/**
+ * Deletes up to `limit` outbox rows last updated before `before` whose notification is finished, and adds them to
+ * the notification's pruned counts in the same transaction, so that its progress reads the same afterwards.
+ * The counts come from the rows the delete returned, with the status each had when it went. Returns how many.
+ */
+export async function pruneFinishedOutbox(db: Db, before: Date, limit: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const removed = await trx
+      .deleteFrom('outbox')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('outbox as candidate')
+          .select('candidate.id')
+          .where('candidate.updated_at', '<', before.toISOString())
+          // No row of its notification (the candidate included) queued or sending: the candidate is final too.
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom('outbox as open').select('open.id').whereRef('open.notification_id', '=', 'candidate.notification_id').where('open.status', 'in', ['queued', 'sending']))),
+          )
+          .limit(limit),
+      )
+      .returning(['notification_id', 'status'])
+      .execute()
+    const tally = new Map<number, Record<FinalStatus, number>>()
+    for (const row of removed) {
+      const counts = tally.get(row.notification_id) ?? { sent: 0, delivered: 0, failed: 0 }
+      counts[row.status as FinalStatus] += 1
+      tally.set(row.notification_id, counts)
+    }
+    for (const [id, counts] of tally) {
+      await trx
+        .updateTable('notifications')
+        .set((eb) => ({
+          pruned_sent: eb('pruned_sent', '+', counts.sent),
+          pruned_delivered: eb('pruned_delivered', '+', counts.delivered),
+          pruned_failed: eb('pruned_failed', '+', counts.failed),
+        }))
+        .where('id', '=', id)
+        .execute()
+    }
+    return removed.length
+  })
 }

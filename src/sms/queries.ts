@@ -25,3 +25,15 @@ export async function storedReply(db: Db, messageSid: string): Promise<string | 
 export async function saveReply(db: Db, messageSid: string, command: string, reply: string): Promise<void> {
   await db.updateTable('inbound_messages').set({ command, reply }).where('message_sid', '=', messageSid).execute()
 }
+
+/**
+ * Deletes up to `limit` inbound message records received before `before` (Twilio retries a webhook within minutes;
+ * a record only has to outlive the retries); returns how many.
+ */
+export async function pruneInboundMessages(db: Db, before: Date, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('inbound_messages')
+    .where('message_sid', 'in', (eb) => eb.selectFrom('inbound_messages').select('message_sid').where('received_at', '<', before.toISOString()).limit(limit))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

@@ -1,6 +1,6 @@
 // The otp_codes and otp_events tables: pending codes (hashed) and the send/failure events that rate limits count.
 import type { Db } from '../database.js'
-import type { OtpHistory, StoredCode } from './rules.js'
+import { LONGEST_WINDOW_MS, type OtpHistory, type StoredCode } from './rules.js'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -98,4 +98,24 @@ export async function countWrongGuess(db: Db, phone: string, maxAttempts: number
     .returning('attempts')
     .executeTakeFirst()
   return row?.attempts
+}
+
+/** Deletes up to `limit` send/failure events older than the longest window a rule counts in; returns how many. */
+export async function pruneOtpEvents(db: Db, now: Date, limit: number): Promise<number> {
+  const before = new Date(now.getTime() - LONGEST_WINDOW_MS).toISOString()
+  const result = await db
+    .deleteFrom('otp_events')
+    .where('id', 'in', (eb) => eb.selectFrom('otp_events').select('id').where('at', '<', before).limit(limit))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+/** Deletes up to `limit` codes that expired more than a day before `now` (a check of one says "no code"); returns how many. */
+export async function pruneOtpCodes(db: Db, now: Date, limit: number): Promise<number> {
+  const before = new Date(now.getTime() - DAY).toISOString()
+  const result = await db
+    .deleteFrom('otp_codes')
+    .where('phone', 'in', (eb) => eb.selectFrom('otp_codes').select('phone').where('expires_at', '<', before).limit(limit))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
 }

@@ -5,6 +5,9 @@ import type { OtpConfig } from '../config.js'
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
+/** The longest window any rule here counts events in (failed checks per 24 h): an older event never changes a decision. */
+export const LONGEST_WINDOW_MS = DAY
+
 /** A code of `length` digits from a cryptographic source; leading zeros count. */
 export function generateCode(length: number, random: (max: number) => number = randomInt): string {
   let code = ''

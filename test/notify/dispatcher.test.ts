@@ -189,3 +189,22 @@ t.test('stop: no new claims, in-flight sends finish, unstarted claims are given 
   await dispatcher.stop()
   t.same(sender.sent.map((s) => s.to), [0, 1, 2, 3, 4].map(phone), 'resumed after a restart, each once')
 })
+
+t.test('the body cache is bounded: beyond its size the oldest notification text is dropped and read again', async (t) => {
+  const { db, clock, sender, drain } = await setup(t, 1, { bodyCacheSize: 1 })
+  const requeue = async (id: number) => {
+    await db.insertInto('outbox').values({ notification_id: id, phone: phone(0), status: 'queued', next_attempt_at: clock.now().toISOString(), lease_until: null, sid: null, error_code: null, error_message: null, updated_at: clock.now().toISOString() }).execute()
+  }
+  const first = await enqueueNotification(db, 'CS2500-01', 'first text', clock.now())
+  await drain(first.id)
+  // The text changes under the cache (it never does in use): what is sent shows whether the cache was read.
+  await db.updateTable('notifications').set({ body: 'first text, read again' }).where('id', '=', first.id).execute()
+  await requeue(first.id)
+  await drain(first.id)
+  t.equal(sender.sent.at(-1)?.body, 'first text', 'within the bound, the cached text is used')
+  const second = await enqueueNotification(db, 'CS2500-01', 'second text', clock.now())
+  await drain(second.id)
+  await requeue(first.id)
+  await drain(first.id)
+  t.equal(sender.sent.at(-1)?.body, 'first text, read again', 'a second notification pushed the first out of a cache of one')
+})
