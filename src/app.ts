@@ -11,8 +11,9 @@ import type { SmsSender } from './sender/sender.js'
 import type { ConsoleSender } from './sender/console.js'
 import { createDispatcher } from './notify/dispatcher.js'
 import { startRetention, type Retention } from './retention.js'
-import { notifyRoutes } from './notify/routes.js'
+import { notifyRoutes, statusRoutes } from './notify/routes.js'
 import { smsRoutes } from './sms/routes.js'
+import { guardTwilioWebhooks } from './twilio/signature.js'
 import { webRoutes } from './web/routes.js'
 
 declare module 'fastify' {
@@ -43,6 +44,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: config.trustProxy,
+    // A request must arrive whole, and an idle connection must go, within the timeout (slow-client sockets).
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    connectionTimeout: config.requestTimeoutSeconds * 1000,
+    keepAliveTimeout: 10_000,
+    // Node checks requestTimeout on this interval (30 s by default, which would let a stalled request live twice as long).
+    http: { connectionsCheckingInterval: Math.min(5_000, config.requestTimeoutSeconds * 500) },
     genReqId: () => nanoid(12),
     requestIdHeader: false,
     // One line per request, written in onResponse below, instead of Fastify's two plus the route's own.
@@ -81,10 +88,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   })
 
-  await app.register(smsRoutes, {
-    authToken: config.twilio.authToken,
-    publicUrl: config.publicUrl,
-    context: { db, clock, maxSubscriptions: config.maxSubscriptions },
+  // Twilio's webhooks in their own context: form bodies only, small, and signed.
+  await app.register(async (webhooks) => {
+    guardTwilioWebhooks(webhooks, { authToken: config.twilio.authToken, publicUrl: config.publicUrl })
+    await webhooks.register(smsRoutes, {
+      publicUrl: config.publicUrl,
+      linkSecret: config.sessionSecret,
+      linkTtlSeconds: config.otp.linkTtlSeconds,
+      context: { db, clock, maxSubscriptions: config.maxSubscriptions },
+    })
+    await webhooks.register(statusRoutes, { db, clock })
   })
 
   await app.register(webRoutes, {
@@ -95,7 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sessionDays: config.sessionDays,
   })
 
-  await app.register(notifyRoutes, { db, clock, adminToken: config.adminToken, authToken: config.twilio.authToken, publicUrl: config.publicUrl })
+  await app.register(notifyRoutes, { db, clock, adminToken: config.adminToken })
 
   if (deps.dispatch === true) {
     const dispatcher = createDispatcher({

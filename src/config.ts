@@ -1,4 +1,5 @@
 // Reads and validates the environment into a typed Config; pure, so every rule is testable.
+import { isIP } from 'node:net'
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
 
 export interface OtpConfig {
@@ -9,6 +10,9 @@ export interface OtpConfig {
   resendSeconds: number
   maxFailuresPerDay: number
   maxSendsPerIpPerHour: number
+  maxFailuresPerIpPerHour: number
+  /** How long the one-time link that texting S returns stays valid. */
+  linkTtlSeconds: number
 }
 
 export interface Config {
@@ -16,8 +20,16 @@ export interface Config {
   port: number
   host: string
   publicUrl: URL | undefined
-  trustProxy: boolean
+  /** Which proxies' X-Forwarded-* are believed: none, or addresses/CIDRs/proxy-addr names ('loopback'). */
+  trustProxy: false | string[]
+  /** requestTimeout and connectionTimeout of the HTTP server. */
+  requestTimeoutSeconds: number
   databasePath: string
+  /** PostgreSQL instead of the SQLite file, when set. */
+  databaseUrl: string | undefined
+  databasePoolMax: number
+  /** What openDatabase opens: DATABASE_URL when set, else DATABASE_PATH. */
+  databaseLocation: string
   twilio: {
     accountSid: string | undefined
     /** Undefined until resolved: the environment, or a generated development token. */
@@ -137,6 +149,22 @@ class Reader {
     return value
   }
 
+  /** false, or the proxies to trust: `true` means a proxy on this machine (the ngrok agent), never every hop. */
+  proxies(name: string): false | string[] {
+    const value = this.raw(name)
+    if (value === undefined) return false
+    const lower = value.toLowerCase()
+    if (['false', '0', 'no', 'off'].includes(lower)) return false
+    if (['true', '1', 'yes', 'on'].includes(lower)) return ['loopback']
+    const entries = value.split(',').map((e) => e.trim()).filter(Boolean)
+    const bad = entries.filter((e) => !isProxyEntry(e))
+    if (entries.length === 0 || bad.length > 0) {
+      this.problems.push(`${name} must be true, false, or a comma-separated list of proxy addresses or CIDRs such as 10.0.0.0/8 (got "${value.slice(0, 80)}")`)
+      return false
+    }
+    return entries
+  }
+
   country(name: string, fallback: string): CountryCode {
     const value = (this.raw(name) ?? fallback).toUpperCase()
     if (!isSupportedCountry(value)) {
@@ -156,6 +184,17 @@ class Reader {
     }
     return codes as CountryCode[]
   }
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal']
+
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry.toLowerCase())) return true
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return false
+  if (prefix === undefined) return true
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)
 }
 
 export function createConfig(env: Env): Config {
@@ -189,12 +228,25 @@ export function createConfig(env: Env): Config {
     }
     if (sessionSecret === undefined) r.problems.push('SESSION_SECRET is required when NODE_ENV is production (try: openssl rand -hex 32)')
     if (authToken === undefined) r.problems.push('TWILIO_AUTH_TOKEN is required when NODE_ENV is production: webhook signatures are checked with it')
+    if (r.raw('PUBLIC_URL') === undefined) {
+      r.problems.push('PUBLIC_URL is required when NODE_ENV is production: webhook signatures and links use it, never the request\'s own Host')
+    }
   }
 
   const adminToken = r.raw('ADMIN_TOKEN')
   if (adminToken !== undefined && adminToken.length < 16) {
     r.problems.push('ADMIN_TOKEN must be at least 16 characters (try: openssl rand -hex 24)')
   }
+
+  const databaseUrl = r.raw('DATABASE_URL')
+  if (databaseUrl !== undefined) {
+    if (!/^postgres(ql)?:\/\/./i.test(databaseUrl)) r.problems.push('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/smsbot')
+    if (r.raw('DATABASE_PATH') !== undefined) r.problems.push('DATABASE_URL and DATABASE_PATH are both set: choose PostgreSQL (DATABASE_URL) or a SQLite file (DATABASE_PATH)')
+    // Several instances share one database: they must agree on these, so no per-host development secret will do.
+    if (authToken === undefined) r.problems.push('TWILIO_AUTH_TOKEN is required with DATABASE_URL: every instance must check webhook signatures with the same token')
+    if (sessionSecret === undefined) r.problems.push('SESSION_SECRET is required with DATABASE_URL: every instance must sign sessions and hash codes with the same secret')
+  }
+  const databasePath = r.string('DATABASE_PATH', './data/smsbot.sqlite')
 
   const publicUrl = r.url('PUBLIC_URL')
   const allowedCountries = r.countries('ALLOWED_COUNTRIES', 'US,CA')
@@ -205,8 +257,12 @@ export function createConfig(env: Env): Config {
     port: r.int('PORT', 3000, 0, 65535),
     host: r.string('HOST', '127.0.0.1'),
     publicUrl,
-    trustProxy: r.bool('TRUST_PROXY', false),
-    databasePath: r.string('DATABASE_PATH', './data/smsbot.sqlite'),
+    trustProxy: r.proxies('TRUST_PROXY'),
+    requestTimeoutSeconds: r.int('REQUEST_TIMEOUT_SECONDS', 30, 1, 600),
+    databasePath,
+    databaseUrl,
+    databasePoolMax: r.int('DATABASE_POOL_MAX', 10, 1, 1000),
+    databaseLocation: databaseUrl ?? databasePath,
     twilio: {
       accountSid,
       authToken,
@@ -225,6 +281,8 @@ export function createConfig(env: Env): Config {
       resendSeconds: r.int('OTP_RESEND_SECONDS', 30, 0, 3600),
       maxFailuresPerDay: r.int('OTP_MAX_FAILURES_PER_DAY', 10, 1, 1000),
       maxSendsPerIpPerHour: r.int('OTP_MAX_SENDS_PER_IP_PER_HOUR', 10, 1, 10_000),
+      maxFailuresPerIpPerHour: r.int('OTP_MAX_FAILURES_PER_IP_PER_HOUR', 20, 1, 10_000),
+      linkTtlSeconds: r.int('SIGNIN_LINK_TTL_SECONDS', 900, 60, 86_400),
     },
     allowedCountries,
     defaultCountry,

@@ -7,6 +7,7 @@ import {
   Kysely,
   Migrator,
   PostgresAdapter,
+  PostgresDialect,
   sql,
   SqliteDialect,
   SqliteDriver,
@@ -16,16 +17,18 @@ import {
   type SqliteDatabase,
   type SqliteDialectConfig,
 } from 'kysely'
+import pg from 'pg'
 import { migrations } from '../db/migrations/index.js'
 import type { Database } from './schema.js'
 
 export type Db = Kysely<Database>
 
 export class DatabaseTooNewError extends Error {
-  constructor(path: string, unknown: string[]) {
+  constructor(location: string, unknown: string[]) {
+    const postgres = isPostgresUrl(location)
     super(
-      `The database ${path} was migrated by a newer version of smsbot (unknown migrations: ${unknown.join(', ')}). ` +
-        'Run the newer code, or point DATABASE_PATH at another file.',
+      `The database ${postgres ? redactUrl(location) : location} was migrated by a newer version of smsbot (unknown migrations: ${unknown.join(', ')}). ` +
+        `Run the newer code, or point ${postgres ? 'DATABASE_URL' : 'DATABASE_PATH'} at another database.`,
     )
     this.name = 'DatabaseTooNewError'
   }
@@ -45,8 +48,36 @@ function prepareDatabaseFiles(path: string): void {
   }
 }
 
-/** The only place that speaks SQLite: pragmas belong to the dialect set-up, not to queries. */
-export function openDatabase(path: string): Db {
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location)
+}
+
+/** A database URL fit for a log or an error: no password. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
+}
+
+export interface OpenOptions {
+  /** PostgreSQL: the most connections the pool opens (DATABASE_POOL_MAX). */
+  poolMax?: number
+}
+
+/**
+ * Opens PostgreSQL for a postgres:// (or postgresql://) URL, else the SQLite file at that path. The only place that
+ * knows the dialects; the rest of the code speaks Kysely, and `serialize` below.
+ */
+export function openDatabase(location: string, options: OpenOptions = {}): Db {
+  if (isPostgresUrl(location)) {
+    const pool = new pg.Pool({ connectionString: location, max: options.poolMax ?? 10 })
+    // An idle client that loses its server (a restart, a failover) reports here; the pool replaces it.
+    pool.on('error', () => {})
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  }
+  return openSqlite(location)
+}
+
+/** SQLite: pragmas belong to the dialect set-up, not to queries. */
+function openSqlite(path: string): Db {
   if (path !== ':memory:' && path !== '') prepareDatabaseFiles(path)
   const sqlite = new SQLite(path)
   sqlite.pragma('journal_mode = WAL')

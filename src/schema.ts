@@ -62,6 +62,13 @@ export interface OtpCodesTable {
   consumed_at: string | null
 }
 
+export interface SigninLinksTable {
+  id: string
+  phone: string
+  used_at: string
+  expires_at: string
+}
+
 export interface OtpEventsTable {
   id: Generated<number>
   kind: 'send' | 'failure'
@@ -100,6 +107,7 @@ export interface Database {
   sessions: SessionsTable
   otp_codes: OtpCodesTable
   otp_events: OtpEventsTable
+  signin_links: SigninLinksTable
   notifications: NotificationsTable
   outbox: OutboxTable
 }

@@ -22,13 +22,16 @@ async function main(): Promise<void> {
   }
   const { config, generated } = resolved
   const logger = createLogger(config.logLevel)
+  if (config.publicUrl === undefined) {
+    logger.warn('PUBLIC_URL is not set: webhook signatures and links use the Host of each request; set PUBLIC_URL to the URL Twilio calls')
+  }
   if (generated.length > 0) {
     logger.warn({ variables: generated }, 'development secrets generated and kept beside the database; set them in production')
   }
 
-  const db = openDatabase(config.databasePath)
+  const db = openDatabase(config.databaseLocation, { poolMax: config.databasePoolMax })
   try {
-    await migrateToLatest(db, config.databasePath)
+    await migrateToLatest(db, config.databaseLocation)
   } catch (err) {
     logger.fatal({ err }, 'database migration failed')
     await db.destroy()

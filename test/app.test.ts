@@ -24,9 +24,9 @@ t.test('a 5xx never shows internals; a 4xx says why', async (t) => {
   t.notMatch(boom.body, /secret internals/)
   t.ok(lines.some((l) => /secret internals/.test(l)), 'the detail goes to the log')
 
-  const bad = await app.inject({ method: 'POST', url: '/sms', headers: { 'content-type': 'application/json', 'x-twilio-signature': 'x' }, payload: '{' })
-  t.equal(bad.statusCode, 400)
-  t.match(bad.json(), { error: 'fst_err_ctp_invalid_json_body' })
+  const bad = await app.inject({ method: 'POST', url: '/sms', headers: { 'content-type': 'application/json', 'x-twilio-signature': 'A'.repeat(27) + '=' }, payload: '{' })
+  t.equal(bad.statusCode, 415)
+  t.match(bad.json(), { error: 'fst_err_ctp_invalid_media_type' })
 
   const missing = await app.inject({ method: 'GET', url: '/nope' })
   t.equal(missing.statusCode, 404)

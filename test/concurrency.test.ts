@@ -5,7 +5,7 @@ import twilio from 'twilio'
 import { messagesOf } from '../src/sms/simulate.js'
 import { saveTopic } from '../src/topics/queries.js'
 import { checkCode, sendCode } from '../src/verify/codes.js'
-import { AUTH_TOKEN, buildTestApp, inbound, recordingSender, type RecordingSender, type TapT } from './helpers.js'
+import { AUTH_TOKEN, buildTestApp, DATABASES, inbound, recordingSender, type DatabaseKind, type RecordingSender, type TapT } from './helpers.js'
 
 const PHONE = '+16175550123'
 
@@ -62,9 +62,9 @@ class Session {
   }
 }
 
-async function setup(t: TapT, send: Transport, env: Record<string, string> = {}) {
+async function setup(t: TapT, send: Transport, database: DatabaseKind, env: Record<string, string> = {}) {
   const sender = recordingSender()
-  const test = await buildTestApp(t, { env: { MAX_SUBSCRIPTIONS: '3', ...env }, sender })
+  const test = await buildTestApp(t, { env: { MAX_SUBSCRIPTIONS: '3', ...env }, sender, database })
   if (send === viaHttp) await test.app.listen({ port: 0, host: '127.0.0.1' })
   for (let i = 0; i < 10; i++) await saveTopic(test.db, `TOPIC-${i}`, `Topic ${i}`, test.clock.now())
   const codeSent = () => /code is (\d+)/.exec(sender.sent.at(-1)?.body ?? '')?.[1] as string
@@ -81,10 +81,10 @@ async function setup(t: TapT, send: Transport, env: Record<string, string> = {})
 
 const count = (items: string[], pattern: RegExp) => items.filter((item) => pattern.test(item)).length
 
-for (const [name, send] of [['inject', viaInject], ['a listening server', viaHttp]] as const) {
-  t.test(`through ${name}`, async (t) => {
+for (const database of DATABASES) for (const [name, send] of [['inject', viaInject], ['a listening server', viaHttp]] as const) {
+  t.test(`${database}, through ${name}`, async (t) => {
     t.test('20 simultaneous POST /verify for one phone send exactly one code', async (t) => {
-      const { browser, sender } = await setup(t, send)
+      const { browser, sender } = await setup(t, send, database)
       const b = browser()
       await b.get('/verify')
       const responses = await Promise.all(Array.from({ length: 20 }, () => b.post('/verify', { phone: PHONE })))
@@ -95,7 +95,7 @@ for (const [name, send] of [['inject', viaInject], ['a listening server', viaHtt
     })
 
     t.test('40 simultaneous wrong guesses: exactly OTP_MAX_ATTEMPTS judged wrong, the rest too many', async (t) => {
-      const { browser, codeSent, db } = await setup(t, send)
+      const { browser, codeSent, db } = await setup(t, send, database)
       const b = browser()
       await b.get('/verify')
       await b.post('/verify', { phone: PHONE })
@@ -109,7 +109,7 @@ for (const [name, send] of [['inject', viaInject], ['a listening server', viaHtt
     })
 
     t.test('5 simultaneous right guesses: exactly one success', async (t) => {
-      const { browser, codeSent, db } = await setup(t, send)
+      const { browser, codeSent, db } = await setup(t, send, database)
       const b = browser()
       await b.get('/verify')
       await b.post('/verify', { phone: PHONE })
@@ -122,7 +122,7 @@ for (const [name, send] of [['inject', viaInject], ['a listening server', viaHtt
     })
 
     t.test('10 simultaneous SUBs by SMS with MAX_SUBSCRIPTIONS=3 leave exactly 3', async (t) => {
-      const { sms, db } = await setup(t, send)
+      const { sms, db } = await setup(t, send, database)
       const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => sms(inbound(`SUB TOPIC-${i}`, { From: PHONE }))))
       t.equal(count(replies, /^Subscribed to TOPIC-\d/), 3)
       t.equal(count(replies, /^You already follow 3 topics, the most allowed/), 7)
@@ -130,7 +130,7 @@ for (const [name, send] of [['inject', viaInject], ['a listening server', viaHtt
     })
 
     t.test('10 simultaneous subscriptions on /me with MAX_SUBSCRIPTIONS=3 leave exactly 3', async (t) => {
-      const { browser, codeSent, db } = await setup(t, send)
+      const { browser, codeSent, db } = await setup(t, send, database)
       const b = browser()
       await b.get('/verify')
       await b.post('/verify', { phone: PHONE })
@@ -143,7 +143,7 @@ for (const [name, send] of [['inject', viaInject], ['a listening server', viaHtt
     })
 
     t.test('one MessageSid posted 20 times at once: 20 identical replies, one effect', async (t) => {
-      const { sms, db } = await setup(t, send)
+      const { sms, db } = await setup(t, send, database)
       const params = inbound('SUB TOPIC-1', { From: PHONE })
       const replies = await Promise.all(Array.from({ length: 20 }, () => sms(params)))
       t.same(new Set(replies), new Set(['Subscribed to TOPIC-1 (Topic 1). Text UNSUB TOPIC-1 to stop.']))
@@ -154,8 +154,8 @@ for (const [name, send] of [['inject', viaInject], ['a listening server', viaHtt
   })
 }
 
-t.test('the query functions themselves, called simultaneously in one process', async (t) => {
-  const { db, clock, config } = await buildTestApp(t)
+for (const database of DATABASES) t.test(`${database}: the query functions themselves, called simultaneously in one process`, async (t) => {
+  const { db, clock, config } = await buildTestApp(t, { database })
   const sender = recordingSender()
   const ctx = { db, sender, clock, otp: config.otp, secret: config.sessionSecret, publicUrl: undefined }
   const sends = await Promise.all(Array.from({ length: 10 }, () => sendCode(ctx, PHONE, '203.0.113.7')))

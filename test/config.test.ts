@@ -23,7 +23,9 @@ t.test('defaults follow SPEC §5', async (t) => {
   t.equal(config.databasePath, './data/smsbot.sqlite')
   t.equal(config.smsSender, 'console')
   t.equal(config.twilio.apiUrl, 'https://api.twilio.com')
-  t.same(config.otp, { length: 4, ttlSeconds: 600, maxAttempts: 5, maxSendsPerHour: 5, resendSeconds: 30, maxFailuresPerDay: 10, maxSendsPerIpPerHour: 10 })
+  t.same(config.otp, { length: 4, ttlSeconds: 600, maxAttempts: 5, maxSendsPerHour: 5, resendSeconds: 30, maxFailuresPerDay: 10, maxSendsPerIpPerHour: 10, maxFailuresPerIpPerHour: 20, linkTtlSeconds: 900 })
+  t.equal(config.requestTimeoutSeconds, 30)
+  t.equal(config.sessionDays, 30)
   t.same(config.allowedCountries, ['US', 'CA'])
   t.equal(config.defaultCountry, 'US')
   t.equal(config.maxSubscriptions, 20)
@@ -51,7 +53,7 @@ t.test('values are read, trimmed and typed', async (t) => {
   })
   t.equal(config.port, 8080)
   t.equal(config.publicUrl?.href, 'https://abc123.ngrok-free.app/')
-  t.equal(config.trustProxy, true)
+  t.same(config.trustProxy, ['loopback'], 'true trusts only a proxy on this machine, never every hop')
   t.equal(config.smsSender, 'twilio', 'twilio by default when credentials are set')
   t.equal(config.twilio.apiUrl, 'http://127.0.0.1:4010')
   t.same(config.allowedCountries, ['US', 'GB'])
@@ -60,13 +62,17 @@ t.test('values are read, trimmed and typed', async (t) => {
   t.equal(config.logLevel, 'debug')
   t.equal(config.otp.length, 6)
   t.equal(createConfig({ TRUST_PROXY: 'off' }).trustProxy, false)
+  t.same(createConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,::1,fd00::/8' }).trustProxy, ['10.0.0.0/8', '192.0.2.7', '::1', 'fd00::/8'])
 })
 
 t.test('each bad value is refused with a message naming the variable and what is expected', async (t) => {
   const cases: Array<[Record<string, string>, RegExp]> = [
     [{ PORT: 'eighty' }, /^PORT must be a whole number from 0 to 65535/],
     [{ PORT: '70000' }, /^PORT must be a whole number/],
-    [{ TRUST_PROXY: 'maybe' }, /^TRUST_PROXY must be true or false/],
+    [{ TRUST_PROXY: 'maybe' }, /^TRUST_PROXY must be true, false, or a comma-separated list of proxy addresses or CIDRs/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY must be true, false/],
+    [{ TRUST_PROXY: '10.0.0.1, *' }, /^TRUST_PROXY must be true, false/],
+    [{ REQUEST_TIMEOUT_SECONDS: '0' }, /^REQUEST_TIMEOUT_SECONDS must be a whole number from 1 to 600/],
     [{ PUBLIC_URL: 'abc123.ngrok-free.app' }, /^PUBLIC_URL must be an http\(s\) URL/],
     [{ PUBLIC_URL: 'ftp://example.com' }, /^PUBLIC_URL must be an http\(s\) URL/],
     [{ PUBLIC_URL: 'https://example.com/?a=1' }, /^PUBLIC_URL must be an http\(s\) URL without query/],
@@ -106,13 +112,14 @@ t.test('the twilio sender needs credentials and a sending number or messaging se
   t.equal(config.smsSender, 'console', 'SMS_SENDER=console needs no sending number')
 })
 
-t.test('production requires SESSION_SECRET, TWILIO_AUTH_TOKEN and a real sender', async (t) => {
+t.test('production requires SESSION_SECRET, TWILIO_AUTH_TOKEN, PUBLIC_URL and a real sender', async (t) => {
   const found = problems({ NODE_ENV: 'production' })
-  t.equal(found.length, 3)
+  t.equal(found.length, 4)
   t.match(found[0], /^TWILIO_ACCOUNT_SID is required when NODE_ENV is production/)
   t.match(found[1], /^SESSION_SECRET is required when NODE_ENV is production/)
   t.match(found[2], /^TWILIO_AUTH_TOKEN is required when NODE_ENV is production/)
-  const secrets = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TWILIO_AUTH_TOKEN: 'y'.repeat(32) }
+  t.match(found[3], /^PUBLIC_URL is required when NODE_ENV is production/)
+  const secrets = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TWILIO_AUTH_TOKEN: 'y'.repeat(32), PUBLIC_URL: 'https://smsbot.example.org' }
   t.same(problems(secrets), [
     'TWILIO_ACCOUNT_SID is required when NODE_ENV is production (or set SMS_SENDER=console to run without sending, on purpose)',
   ], 'secrets without an Account SID would fall back to the console sender, which publishes codes: refused')
@@ -133,4 +140,24 @@ t.test('retention windows: defaults, values, and bad values refused by name', as
   t.same(createConfig({ INBOUND_RETENTION_DAYS: '2', OUTBOX_RETENTION_DAYS: ' 90 ' }).retention, { inboundDays: 2, outboxDays: 90 })
   t.match(problems({ INBOUND_RETENTION_DAYS: '0' }), [/^INBOUND_RETENTION_DAYS must be a whole number from 1 to 3650/])
   t.match(problems({ OUTBOX_RETENTION_DAYS: 'a month' }), [/^OUTBOX_RETENTION_DAYS must be a whole number from 1 to 3650/])
+})
+
+t.test('DATABASE_URL selects PostgreSQL; with DATABASE_PATH, or without shared secrets, the start is refused', async (t) => {
+  const secrets = { TWILIO_AUTH_TOKEN: 'y'.repeat(32), SESSION_SECRET: 'x'.repeat(32) }
+  const url = 'postgres://smsbot:secret@db.internal:5432/smsbot'
+  const config = createConfig({ ...secrets, DATABASE_URL: url, DATABASE_POOL_MAX: '25' })
+  t.equal(config.databaseLocation, url)
+  t.equal(config.databasePoolMax, 25)
+  t.equal(createConfig({}).databaseLocation, './data/smsbot.sqlite', 'SQLite stays the default')
+  t.equal(createConfig({}).databasePoolMax, 10)
+  t.same(problems({ ...secrets, DATABASE_URL: url, DATABASE_PATH: './data/x.sqlite' }), [
+    'DATABASE_URL and DATABASE_PATH are both set: choose PostgreSQL (DATABASE_URL) or a SQLite file (DATABASE_PATH)',
+  ])
+  t.same(problems({ DATABASE_URL: url }), [
+    'TWILIO_AUTH_TOKEN is required with DATABASE_URL: every instance must check webhook signatures with the same token',
+    'SESSION_SECRET is required with DATABASE_URL: every instance must sign sessions and hash codes with the same secret',
+  ])
+  t.match(problems({ ...secrets, DATABASE_URL: 'mysql://x/y' }), [/^DATABASE_URL must be a PostgreSQL URL/])
+  t.match(problems({ ...secrets, DATABASE_URL: url, DATABASE_POOL_MAX: '0' }), [/^DATABASE_POOL_MAX must be a whole number from 1 to 1000/])
+  t.equal(createConfig({ ...secrets, DATABASE_URL: 'postgresql://h/db' }).databaseLocation, 'postgresql://h/db')
 })

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import t from 'tap'
 import { sql } from 'kysely'
 import SQLite from 'better-sqlite3'
-import { createMigrator, DatabaseTooNewError, migrateToLatest, openDatabase, withStatementCache } from '../src/database.js'
+import { createMigrator, DatabaseTooNewError, migrateToLatest, openDatabase, redactUrl, withStatementCache, type Db } from '../src/database.js'
+import { testDbOf, testPostgresUrl } from './helpers.js'
 import { migrations } from '../db/migrations/index.js'
 
 t.test('an empty database is created with its folder and migrated; a second run changes nothing', async (t) => {
@@ -17,7 +18,7 @@ t.test('an empty database is created with its folder and migrated; a second run 
   const second = await migrateToLatest(db, path)
   t.same(second.results, [], 'nothing left to apply')
   const tables = (await db.introspection.getTables()).map((table) => table.name).sort()
-  t.same(tables, ['inbound_messages', 'notifications', 'otp_codes', 'otp_events', 'outbox', 'phones', 'profiles', 'sessions', 'subscriptions', 'topics'])
+  t.same(tables, ['inbound_messages', 'notifications', 'otp_codes', 'otp_events', 'outbox', 'phones', 'profiles', 'sessions', 'signin_links', 'subscriptions', 'topics'])
 })
 
 t.test('a new database is private: folder 0700, the file and its -wal and -shm 0600', async (t) => {
@@ -99,4 +100,54 @@ t.test('the statement cache reuses a statement per SQL text and drops the oldest
   t.same((cached.prepare('select 1 as n') as unknown as SQLite.Statement).all(), [{ n: 1 }])
   cached.close()
   t.notOk(sqlite.open, 'close closes the database')
+})
+
+/** Tables, columns (name, kind of type, nullable, auto-numbered) and named indexes, in one comparable shape. */
+async function schemaOf(db: Db, postgres: boolean) {
+  const kind = (type: string) => (/int/i.test(type) ? 'integer' : /text|char/i.test(type) ? 'text' : type)
+  // SQLite lets a PRIMARY KEY that is not an integer hold NULL (a historical quirk); smsbot never writes one.
+  const keyColumns = async (table: string) =>
+    postgres ? new Set<string>() : new Set((await sql<{ name: string; pk: number }>`select name, pk from pragma_table_info(${table})`.execute(db)).rows.filter((r) => r.pk > 0).map((r) => r.name))
+  const tables = await Promise.all((await db.introspection.getTables()).map(async (table) => {
+    const keys = await keyColumns(table.name)
+    return {
+      name: table.name,
+      columns: table.columns
+        .map((c) => ({ name: c.name, type: kind(c.dataType), nullable: c.isNullable && !keys.has(c.name), autoId: c.isAutoIncrementing }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    }
+  }))
+  tables.sort((a, b) => a.name.localeCompare(b.name))
+  const indexes = postgres
+    ? await sql<{ name: string; table: string }>`select indexname as name, tablename as "table" from pg_indexes where schemaname = 'public' and indexname not in (select conname from pg_constraint) and tablename not like 'kysely_%'`.execute(db)
+    : await sql<{ name: string; table: string }>`select name, tbl_name as "table" from sqlite_master where type = 'index' and name not like 'sqlite_autoindex_%'`.execute(db)
+  return { tables, indexes: indexes.rows.map((r) => `${r.table}.${r.name}`).sort() }
+}
+
+t.test('the same migrations build an equivalent schema on SQLite and PostgreSQL', async (t) => {
+  const sqlite = await testDbOf(t, 'sqlite')
+  const postgres = await testDbOf(t, 'postgres')
+  t.teardown(() => Promise.all([sqlite.db.destroy(), postgres.db.destroy()]))
+  const [a, b] = await Promise.all([schemaOf(sqlite.db, false), schemaOf(postgres.db, true)])
+  t.ok(a.tables.length >= 11 && a.indexes.length >= 10, `${a.tables.length} tables, ${a.indexes.length} indexes`)
+  t.same(b.tables, a.tables, 'tables and columns')
+  t.same(b.indexes, a.indexes, 'indexes')
+  t.same(a.tables.find((table) => table.name === 'outbox')?.columns.find((c) => c.name === 'id'), { name: 'id', type: 'integer', nullable: false, autoId: true })
+})
+
+t.test('PostgreSQL: several instances starting at once migrate once; a newer database is refused', async (t) => {
+  const url = await testPostgresUrl(t)
+  const instances = Array.from({ length: 4 }, () => openDatabase(url, { poolMax: 2 }))
+  t.teardown(() => Promise.all(instances.map((db) => db.destroy())))
+  const results = await Promise.all(instances.map((db) => migrateToLatest(db, url)))
+  const applied = results.flatMap((r) => r.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+  t.same(applied.sort(), Object.keys(migrations).sort(), 'each migration applied by exactly one of them')
+  const [first] = instances as [Db]
+  const rows = await first.selectFrom('kysely_migration' as never).select('name' as never).execute()
+  t.equal(rows.length, Object.keys(migrations).length)
+  await sql`insert into kysely_migration (name, timestamp) values ('2099-01-01-from-the-future', '2099-01-01T00:00:00.000Z')`.execute(first)
+  const refused = await migrateToLatest(first, url).then(() => undefined, (err: unknown) => err)
+  t.ok(refused instanceof DatabaseTooNewError)
+  t.match((refused as Error).message, /unknown migrations: 2099-01-01-from-the-future.*DATABASE_URL/)
+  t.equal(redactUrl('postgres://smsbot:hunter2@db:5432/x'), 'postgres://smsbot:***@db:5432/x', 'a password never reaches an error')
 })

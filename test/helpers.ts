@@ -9,7 +9,10 @@ import twilio from 'twilio'
 import { buildApp } from '../src/app.js'
 import type { Clock } from '../src/clock.js'
 import { createConfig, type ResolvedConfig } from '../src/config.js'
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
 import { migrateToLatest, openDatabase, type Db } from '../src/database.js'
+import { loadCluster } from './postgres/cluster.js'
 import { createLogger } from '../src/log.js'
 import { messagesOf } from '../src/sms/simulate.js'
 import { SendError, type OutboundSms, type SentSms, type SmsSender } from '../src/sender/sender.js'
@@ -87,6 +90,39 @@ export async function testDb(t: TapT, path = join(t.testdir(), 'smsbot.sqlite'))
   return db
 }
 
+export type DatabaseKind = 'sqlite' | 'postgres'
+export const DATABASES: DatabaseKind[] = ['sqlite', 'postgres']
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const cluster = loadCluster()
+  if (cluster === undefined) throw new Error('No PostgreSQL cluster for this run: tests start one in .taprc `before` (test/postgres/before.ts)')
+  const client = new pg.Client({ connectionString: cluster.adminUrl })
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/** A new, empty PostgreSQL database in the run's cluster for this test, dropped when it ends; its URL. */
+export async function testPostgresUrl(t: TapT): Promise<string> {
+  const name = `t_${randomBytes(6).toString('hex')}`
+  await admin((client) => client.query(`create database ${name}`))
+  t.teardown(() => admin((client) => client.query(`drop database if exists ${name} with (force)`)))
+  const url = new URL(loadCluster()?.adminUrl as string)
+  url.pathname = `/${name}`
+  return url.href
+}
+
+/** A migrated database of either kind: a SQLite file in the test's folder, or a fresh PostgreSQL database. */
+export async function testDbOf(t: TapT, kind: DatabaseKind): Promise<{ db: Db; location: string }> {
+  const location = kind === 'postgres' ? await testPostgresUrl(t) : join(t.testdir(), 'smsbot.sqlite')
+  const db = openDatabase(location)
+  await migrateToLatest(db, location)
+  return { db, location }
+}
+
 export interface TestApp {
   app: FastifyInstance
   db: Db
@@ -98,10 +134,12 @@ export interface TestApp {
 
 export async function buildTestApp(
   t: TapT,
-  options: { env?: Record<string, string>; sender?: SmsSender; clock?: TestClock } = {},
+  options: { env?: Record<string, string>; sender?: SmsSender; clock?: TestClock; database?: DatabaseKind } = {},
 ): Promise<TestApp> {
-  const config = testConfig(t, options.env)
-  const db = await testDb(t, config.databasePath)
+  const env = options.database === 'postgres' ? { DATABASE_PATH: '', DATABASE_URL: await testPostgresUrl(t), ...options.env } : options.env
+  const config = testConfig(t, env)
+  const db = openDatabase(config.databaseLocation)
+  await migrateToLatest(db, config.databaseLocation)
   const clock = options.clock ?? testClock()
   const sender = options.sender ?? recordingSender()
   const { logger, lines } = memoryLogger()

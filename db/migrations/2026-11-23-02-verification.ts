@@ -1,5 +1,6 @@
 // Phone verification: profiles, the verified link from a phone to a profile, one-time codes and their rate events.
 import type { Kysely } from 'kysely'
+import { autoId } from './columns.js'
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -27,7 +28,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Sends and failed checks, counted in rolling windows per phone and per client IP.
   await db.schema
     .createTable('otp_events')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('phone', 'text', (c) => c.notNull())
     .addColumn('ip', 'text', (c) => c.notNull())

@@ -1,12 +1,13 @@
 // Notifications: what operators publish, and a durable outbox row per recipient that dispatchers claim with leases.
 import type { Kysely } from 'kysely'
+import { autoId } from './columns.js'
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('phones').addColumn('invalid_at', 'text').execute()
 
   await db.schema
     .createTable('notifications')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('topic_key', 'text', (c) => c.notNull().references('topics.key'))
     .addColumn('body', 'text', (c) => c.notNull())
     .addColumn('segments', 'integer', (c) => c.notNull())
@@ -17,7 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // status: queued → sending (leased) → sent → delivered | failed; a row with a sid is never sent again.
   await db.schema
     .createTable('outbox')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('notification_id', 'integer', (c) => c.notNull().references('notifications.id'))
     .addColumn('phone', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())

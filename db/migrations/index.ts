@@ -4,6 +4,7 @@ import * as foundation from './2026-11-23-01-foundation.js'
 import * as verification from './2026-11-23-02-verification.js'
 import * as notifications from './2026-11-23-03-notifications.js'
 import * as sessions from './2026-11-24-04-sessions.js'
+import * as signinLinks from './2026-11-24-05-signin-links.js'
 import * as retention from './2026-11-24-06-retention.js'
 
 export const migrations: Record<string, Migration> = {
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-02-verification': verification,
   '2026-11-23-03-notifications': notifications,
   '2026-11-24-04-sessions': sessions,
+  '2026-11-24-05-signin-links': signinLinks,
   '2026-11-24-06-retention': retention,
 }

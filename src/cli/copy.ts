@@ -19,11 +19,12 @@ Options:
   --url <url>   the server to talk to (default: http://HOST:PORT from the environment)
   --no-wait     notify: return as soon as the notification is queued
   --restore     wire: put the previous webhook back
+  --create      topics, notify: create the local database when it does not exist yet
   -h, --help    show this help
 
 topics, notify and progress use the server's operator API when ADMIN_TOKEN is set
-(or --url is given); otherwise they open DATABASE_PATH directly, for the machine
-the server runs on. Configuration comes from the environment and .env, as for the
+(or --url is given); otherwise they open the database directly (DATABASE_URL, or
+DATABASE_PATH on the machine the server runs on, which must exist unless --create). Configuration comes from the environment and .env, as for the
 server (see template.env).`
 
 export const cliCopy = {
@@ -31,6 +32,8 @@ export const cliCopy = {
   answered: (status: number, text: string) => `smsbot answered ${status}: ${text}`,
   needsToken: (url: string) => `ADMIN_TOKEN is needed to use the operator API at ${url}: set it to the server's ADMIN_TOKEN.`,
   noReply: '(no reply: empty TwiML)',
+  noDatabase: (path: string) =>
+    `There is no database at ${path} (DATABASE_PATH). Run this where the server runs, set DATABASE_PATH (or DATABASE_URL, or ADMIN_TOKEN and --url for the API), or add --create to start a new one.`,
   topicOpen: (key: string, title: string) => `Topic ${key} is open: ${title}`,
   topicClosed: (key: string) => `Topic ${key} is closed. Its subscribers are kept and were told nothing.`,
   topicLine: (key: string, subscribers: number, title: string) => `${key}\t${plural(subscribers, 'subscriber')}\t${title}`,

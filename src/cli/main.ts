@@ -2,7 +2,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
-import { ConfigError, createConfig, type ResolvedConfig } from '../config.js'
+import { ConfigError, createConfig, type Config, type ResolvedConfig } from '../config.js'
 import { resolveSecrets } from '../dev-secrets.js'
 import { bodyProblem } from '../notify/problems.js'
 import { normalizeTopicKey, TOPIC_KEY } from '../topics/keys.js'
@@ -28,6 +28,8 @@ export interface CliIo {
 interface Options {
   url: string | undefined
   wait: boolean
+  /** Create and migrate the SQLite file when it does not exist (else the CLI refuses: no server would read it). */
+  create: boolean
 }
 
 const POLL_MS = 1000
@@ -35,7 +37,7 @@ const POLL_MS = 1000
 class UsageError extends Error {}
 
 /** Where the running server listens, as seen from this machine. */
-function serverUrl(config: ResolvedConfig, url: string | undefined): string {
+function serverUrl(config: Config, url: string | undefined): string {
   if (url !== undefined) return url.replace(/\/$/, '')
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`
@@ -157,17 +159,17 @@ function operatorAction(command: string, args: string[], options: Options, io: C
 }
 
 /** The API when there is a token or a --url, else the database file on this machine. */
-async function operatorFor(config: ResolvedConfig, options: Options, io: CliIo): Promise<Operator> {
+async function operatorFor(config: Config, options: Options, io: CliIo): Promise<Operator> {
   if (config.adminToken !== undefined) return apiOperator(serverUrl(config, options.url), config.adminToken, io.fetch ?? fetch)
   if (options.url !== undefined) throw new OperatorError(cliCopy.needsToken(serverUrl(config, options.url)))
-  return localOperator(config.databasePath)
+  return localOperator(config.databaseLocation, { create: options.create, poolMax: config.databasePoolMax })
 }
 
 async function run(command: string, rest: string[], options: Options, io: CliIo): Promise<number> {
-  const { config } = resolveSecrets(createConfig(io.env))
-  if (command === 'text') return text(config, rest, options.url, io)
+  const plain = createConfig(io.env)
+  if (command === 'text') return text(resolveSecrets(plain).config, rest, options.url, io)
   const action = operatorAction(command, rest, options, io)
-  const operator = await operatorFor(config, options, io)
+  const operator = await operatorFor(plain, options, io)
   try {
     return await action(operator)
   } finally {
@@ -181,7 +183,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { url: { type: 'string' }, 'no-wait': { type: 'boolean' }, restore: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { url: { type: 'string' }, 'no-wait': { type: 'boolean' }, restore: { type: 'boolean' }, create: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     })
   } catch (err) {
     io.err(`${(err as Error).message}\n\n${USAGE}`)
@@ -195,7 +197,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     if (command === 'wire') return await runWire(rest, parsed.values.restore === true, io)
     if (command === 'tunnel') return await runTunnel(rest, io)
-    return await run(command, rest, { url: parsed.values.url, wait: parsed.values['no-wait'] !== true }, io)
+    return await run(command, rest, { url: parsed.values.url, wait: parsed.values['no-wait'] !== true, create: parsed.values.create === true }, io)
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`smsbot: ${err.message}\n\n${USAGE}`)

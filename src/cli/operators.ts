@@ -1,6 +1,7 @@
 // Where the operator commands go: the server's API (--url, ADMIN_TOKEN) or, on the server's own machine, its database file.
+import { existsSync } from 'node:fs'
 import { systemClock } from '../clock.js'
-import { migrateToLatest, openDatabase } from '../database.js'
+import { isPostgresUrl, migrateToLatest, openDatabase } from '../database.js'
 import { problems } from '../notify/problems.js'
 import { notificationProgress, publishToOpenTopic, type Progress, type Published } from '../notify/queries.js'
 import { closeTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
@@ -58,11 +59,15 @@ export function apiOperator(baseUrl: string, token: string, doFetch: typeof fetc
   }
 }
 
-/** Works on the database file directly; a server running on the same file sends what this queues. */
-export async function localOperator(databasePath: string): Promise<Operator> {
-  const db = openDatabase(databasePath)
+/**
+ * Works on the database directly (the SQLite file, or DATABASE_URL); a server on the same database sends what this
+ * queues. A SQLite file that does not exist is refused unless `create`: a new file is a database no server reads.
+ */
+export async function localOperator(location: string, options: { create?: boolean; poolMax?: number } = {}): Promise<Operator> {
+  if (!isPostgresUrl(location) && options.create !== true && !existsSync(location)) throw new OperatorError(cliCopy.noDatabase(location))
+  const db = openDatabase(location, { poolMax: options.poolMax })
   try {
-    await migrateToLatest(db, databasePath)
+    await migrateToLatest(db, location)
   } catch (err) {
     await db.destroy()
     throw err

@@ -5,7 +5,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'
 import { TOPIC_KEY } from '../topics/keys.js'
-import { twilioSignatureCheck } from '../twilio/signature.js'
 import { closeTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
 import { bodyProblem, type Problem, problems } from './problems.js'
 import { notificationProgress, publishToOpenTopic, recordDeliveryStatus } from './queries.js'
@@ -14,8 +13,6 @@ export interface NotifyRoutesOptions {
   db: Db
   clock: Clock
   adminToken: string | undefined
-  authToken: string
-  publicUrl: URL | undefined
 }
 
 const fail = (reply: FastifyReply, status: number, problem: Problem) => reply.code(status).send(problem)
@@ -47,18 +44,19 @@ const StatusCallback = Type.Object({
   ErrorCode: Type.Optional(Type.String({ maxLength: 10 })),
 })
 
+/** Twilio's delivery-status callback; registered inside the Twilio webhook guard (twilio/signature.ts). */
+export async function statusRoutes(plain: FastifyInstance, options: { db: Db; clock: Clock }): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  app.post('/sms/status', { schema: { body: StatusCallback } }, async (request, reply) => {
+    const code = request.body.ErrorCode === undefined || request.body.ErrorCode === '' ? null : Number(request.body.ErrorCode)
+    await recordDeliveryStatus(options.db, request.body.MessageSid, request.body.MessageStatus, Number.isFinite(code) ? code : null, options.clock.now())
+    return reply.code(204).send()
+  })
+}
+
 export async function notifyRoutes(plain: FastifyInstance, options: NotifyRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = options
-
-  app.post('/sms/status', {
-    preValidation: twilioSignatureCheck(options.authToken, options.publicUrl),
-    schema: { body: StatusCallback },
-  }, async (request, reply) => {
-    const code = request.body.ErrorCode === undefined || request.body.ErrorCode === '' ? null : Number(request.body.ErrorCode)
-    await recordDeliveryStatus(db, request.body.MessageSid, request.body.MessageStatus, Number.isFinite(code) ? code : null, clock.now())
-    return reply.code(204).send()
-  })
 
   await app.register(async (plainApi) => {
     const api = plainApi.withTypeProvider<TypeBoxTypeProvider>()

@@ -1,6 +1,6 @@
 // Signs a browser in with a phone it just proved it owns: the profile, the phone's link to it, and a fresh session.
 import { serialize, type Db } from '../database.js'
-import { linkPhoneToProfile, phoneLock } from '../phones/queries.js'
+import { linkPhoneToProfile, phoneLock, verifiedPhoneOf } from '../phones/queries.js'
 import { createProfile, createSession, findProfile, pruneSessions, renameProfile, revokeSession, revokeSessionsOf } from './queries.js'
 
 export interface SignIn {
@@ -17,7 +17,8 @@ export interface SignIn {
 /**
  * Links a verified phone to the signed-in profile (or a new one) and starts a new session. A profile has one
  * verified phone (a new one replaces the old); a phone verified by another profile moves here, and that profile's
- * sessions are revoked, so it can no longer see the phone.
+ * sessions are revoked, so it can no longer see the phone. When the signed-in profile's phone changes, its other
+ * sessions are revoked too: a session cookie planted in the browser cannot give anyone else the new phone.
  */
 export async function signInWithPhone(db: Db, signIn: SignIn): Promise<{ profileId: string; sessionId: string }> {
   const { phone, now } = signIn
@@ -25,6 +26,7 @@ export async function signInWithPhone(db: Db, signIn: SignIn): Promise<{ profile
     const existing = signIn.profileId === undefined ? undefined : await findProfile(trx, signIn.profileId)
     const profileId = existing?.id ?? (await createProfile(trx, signIn.displayName, now))
     if (existing !== undefined && signIn.displayName !== undefined) await renameProfile(trx, profileId, signIn.displayName)
+    if (existing !== undefined && (await verifiedPhoneOf(trx, profileId))?.phone !== phone) await revokeSessionsOf(trx, profileId, now)
     const previousOwner = await linkPhoneToProfile(trx, phone, profileId, now)
     if (previousOwner !== undefined) await revokeSessionsOf(trx, previousOwner, now)
     if (signIn.sessionId !== undefined) await revokeSession(trx, signIn.sessionId, now)

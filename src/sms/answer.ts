@@ -18,8 +18,10 @@ export interface InboundSms {
 /** What a command's answer depends on besides the database. */
 export interface CommandRules {
   maxSubscriptions: number
-  /** The verification form's address for a phone, for the S command. */
-  signupUrl: (phone: string) => string
+  /** The address that verifies a phone, for the S command: a one-time sign-in link made at `now`. */
+  signupUrl: (phone: string, now: Date) => string
+  /** How long that link works, in minutes. */
+  signupMinutes: number
 }
 
 export interface AnswerContext extends CommandRules {
@@ -41,7 +43,7 @@ async function runCommand(db: Db, rules: CommandRules, command: Command, phone: 
     case 'help':
       return replies.help
     case 'signup':
-      return replies.signup(rules.signupUrl(phone))
+      return replies.signup(rules.signupUrl(phone, now), rules.signupMinutes)
     case 'subscribe': {
       if (command.topic === null) return replies.subscribeWhich
       if (!TOPIC_KEY.test(command.topic)) return replies.invalidTopic
@@ -81,8 +83,8 @@ async function runCommand(db: Db, rules: CommandRules, command: Command, phone: 
   }
 }
 
-/** Commands whose reply depends on the message alone and which change nothing. */
-const STATELESS = new Set<Command['kind']>(['help', 'signup', 'empty', 'mediaOnly', 'noText', 'unknown'])
+/** Commands whose reply depends on the message alone and which change nothing (S does not: its link is new each time). */
+const STATELESS = new Set<Command['kind']>(['help', 'empty', 'mediaOnly', 'noText', 'unknown'])
 
 /**
  * A MessageSid seen before gets the reply stored then, and changes nothing (Twilio retries webhooks): the sid is

@@ -16,7 +16,7 @@ function shortTitle(title: string, max = 30): string {
 export const replies = {
   help: 'smsbot: SUB <topic> to follow, UNSUB <topic> or UNSUB ALL to stop, LIST your topics, TOPICS to browse, S to sign up on the web, STOP to opt out.',
 
-  signup: (url: string) => `Verify your phone and manage your topics here: ${url}`,
+  signup: (url: string, minutes: number) => `Tap to verify this phone (works once, for ${minutes} min): ${url}`,
 
   subscribeWhich: 'Which topic? Text SUB and its name, e.g. SUB CS2500-01. Text TOPICS to see them.',
   unsubscribeWhich: 'Which topic? Text UNSUB and its name, e.g. UNSUB CS2500-01, or UNSUB ALL. Text LIST to see yours.',

@@ -2,15 +2,18 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { maskPhone } from '../log.js'
-import { twilioSignatureCheck } from '../twilio/signature.js'
+import { createLinkToken } from '../verify/links.js'
 import { answerSms, type AnswerContext } from './answer.js'
 import { replies } from './replies.js'
 import { toTwiml } from './twiml.js'
 
+/** Registered inside the Twilio webhook guard (twilio/signature.ts), which checks the signature first. */
 export interface SmsRoutesOptions {
-  authToken: string
   publicUrl: URL | undefined
-  context: Omit<AnswerContext, 'signupUrl'>
+  /** Signs the one-time links that texting S returns (SESSION_SECRET), and how long they work. */
+  linkSecret: string
+  linkTtlSeconds: number
+  context: Omit<AnswerContext, 'signupUrl' | 'signupMinutes'>
 }
 
 const Inbound = Type.Object({
@@ -22,13 +25,16 @@ const Inbound = Type.Object({
 
 export async function smsRoutes(plain: FastifyInstance, options: SmsRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
-  const checkSignature = twilioSignatureCheck(options.authToken, options.publicUrl)
 
-  app.post('/sms', { schema: { body: Inbound }, preValidation: checkSignature }, async (request, reply) => {
+  app.post('/sms', { schema: { body: Inbound } }, async (request, reply) => {
     const origin = options.publicUrl?.href.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`
     const context: AnswerContext = {
       ...options.context,
-      signupUrl: (phone) => `${origin}/verify?phone=${encodeURIComponent(phone)}`,
+      // A From that is not a phone number (a short code, a channel address) gets the plain form.
+      signupUrl: (phone, now) => /^\+\d{6,15}$/.test(phone)
+        ? `${origin}/verify/link?t=${createLinkToken(options.linkSecret, phone, now, options.linkTtlSeconds)}`
+        : `${origin}/verify`,
+      signupMinutes: Math.round(options.linkTtlSeconds / 60),
     }
     const { MessageSid, From, Body, NumMedia } = request.body
     let twiml: string

@@ -1,40 +1,114 @@
-// Checks X-Twilio-Signature for every Twilio webhook (/sms, /sms/status) in preValidation: the body is parsed, not yet coerced.
-import { timingSafeEqual } from 'node:crypto'
-import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
-import twilio from 'twilio'
+// Guards Twilio's webhooks (/sms, /sms/status): small form bodies only, and X-Twilio-Signature checked cheaply first.
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
-/** The URL Twilio signed: PUBLIC_URL + path and query, or the request's own URL (X-Forwarded-* only with TRUST_PROXY). */
+export interface WebhookGuardOptions {
+  authToken: string
+  publicUrl: URL | undefined
+}
+
+/** Twilio's webhooks are a few dozen parameters and a 1 600-character body at most. */
+export const WEBHOOK_BODY_LIMIT = 64 * 1024
+export const WEBHOOK_MAX_PARAMS = 100
+
+/** An HMAC-SHA1 in base64: 28 characters, the last one '='. Anything else is refused before any work. */
+const SIGNATURE = /^[A-Za-z0-9+/]{27}=$/
+
+class WebhookRefusal extends Error {
+  constructor(readonly statusCode: number, readonly code: string, message: string) {
+    super(message)
+  }
+}
+
+/** Parses a form body into string values; a repeated key or more than WEBHOOK_MAX_PARAMS keys is refused. */
+export function parseWebhookForm(body: string): Record<string, string> {
+  const params: Record<string, string> = Object.create(null) as Record<string, string>
+  let count = 0
+  for (const [key, value] of new URLSearchParams(body)) {
+    if (++count > WEBHOOK_MAX_PARAMS) throw new WebhookRefusal(413, 'TOO_MANY_PARAMETERS', `A webhook carries at most ${WEBHOOK_MAX_PARAMS} parameters.`)
+    if (key in params) throw new WebhookRefusal(400, 'REPEATED_PARAMETER', 'A webhook parameter appears twice.')
+    params[key] = value
+  }
+  return params
+}
+
+/** The URL Twilio signed: PUBLIC_URL + path and query, or the request's own URL (X-Forwarded-* only from a trusted proxy). */
 export function webhookUrl(request: FastifyRequest, publicUrl: URL | undefined): string {
   if (publicUrl !== undefined) return publicUrl.href.replace(/\/$/, '') + request.url
   return `${request.protocol}://${request.host}${request.url}`
 }
 
 /**
- * The SDK's validateRequest tries the URL without its port, then with it: two HMACs for any URL with a port.
- * Checking the URL as rebuilt first costs one HMAC in the usual case; the SDK's check still decides the rest.
+ * The URL as given, and the same URL with its default port added or removed (Twilio may sign either): at most two.
+ * Throws on a URL that does not parse (an odd Host header, an absolute-form request target).
  */
-function signedFor(authToken: string, signature: string, url: string, params: Record<string, unknown>): boolean {
-  const expected = Buffer.from(twilio.getExpectedTwilioSignature(authToken, url, params as Record<string, string>))
-  const given = Buffer.from(signature)
-  if (expected.length === given.length && timingSafeEqual(expected, given)) return true
-  return twilio.validateRequest(authToken, signature, url, params)
+export function candidateUrls(url: string): string[] {
+  const parsed = new URL(url)
+  if (parsed.host === '' || !url.startsWith(`${parsed.protocol}//`)) throw new Error('not an absolute http URL')
+  const defaultPort = parsed.protocol === 'https:' ? '443' : '80'
+  const rest = url.slice(`${parsed.protocol}//${parsed.host}`.length)
+  const hostOnly = parsed.host.replace(/:\d+$/, '')
+  const alternate = /:\d+$/.test(parsed.host)
+    ? `${parsed.protocol}//${hostOnly}${rest}`
+    : `${parsed.protocol}//${hostOnly}:${defaultPort}${rest}`
+  return alternate === url ? [url] : [url, alternate]
 }
 
-export function twilioSignatureCheck(authToken: string, publicUrl: URL | undefined): preValidationAsyncHookHandler {
-  return async function checkTwilioSignature(request: FastifyRequest, reply: FastifyReply) {
+/** Twilio's algorithm: the URL followed by every parameter's name and value, sorted by name, HMAC-SHA1 in base64. */
+export function expectedSignature(authToken: string, url: string, params: Record<string, string>): string {
+  const hmac = createHmac('sha1', authToken).update(url)
+  for (const key of Object.keys(params).sort()) hmac.update(key).update(params[key] as string)
+  return hmac.digest('base64')
+}
+
+/** Refuses before the body is read; the connection is closed, so a sender of a large or stalled body keeps nothing open. */
+function refuse(request: FastifyRequest, reply: FastifyReply, status: number, error: string, message: string, why: string) {
+  request.log.warn(`webhook refused: ${why}`)
+  return reply.code(status).header('connection', 'close').send({ error, message })
+}
+
+/**
+ * Sets up an encapsulated context for Twilio's webhooks: only application/x-www-form-urlencoded up to
+ * WEBHOOK_BODY_LIMIT, a signature header of the right shape before the body is read, and then one HMAC per
+ * candidate URL (two at most). Any failure of the check is a 4xx.
+ */
+export function guardTwilioWebhooks(app: FastifyInstance, options: WebhookGuardOptions): void {
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => {
+    try {
+      done(null, parseWebhookForm(body as string))
+    } catch (err) {
+      done(err as Error, undefined)
+    }
+  })
+
+  app.addHook('onRequest', async (request, reply) => {
     const signature = request.headers['x-twilio-signature']
     if (typeof signature !== 'string' || signature === '') {
-      request.log.warn('webhook refused: no X-Twilio-Signature header')
-      return reply.code(400).send({ error: 'missing_signature', message: 'The X-Twilio-Signature header is required.' })
+      return refuse(request, reply, 400, 'missing_signature', 'The X-Twilio-Signature header is required.', 'no X-Twilio-Signature header')
     }
-    const params = (request.body ?? {}) as Record<string, unknown>
-    const url = webhookUrl(request, publicUrl)
-    if (!signedFor(authToken, signature, url, params)) {
-      request.log.warn({ url: url.replace(/\?.*$/, '') }, 'webhook refused: signature does not match')
-      return reply.code(403).send({
-        error: 'invalid_signature',
-        message: 'The X-Twilio-Signature does not match this request. Check TWILIO_AUTH_TOKEN and PUBLIC_URL.',
-      })
+    if (!SIGNATURE.test(signature)) {
+      return refuse(request, reply, 403, 'invalid_signature', 'The X-Twilio-Signature is not a Twilio signature.', 'malformed X-Twilio-Signature')
     }
-  }
+  })
+
+  app.addHook('preValidation', async (request, reply) => {
+    const given = Buffer.from(request.headers['x-twilio-signature'] as string)
+    const params = (request.body ?? {}) as Record<string, string>
+    let candidates: string[]
+    try {
+      candidates = candidateUrls(webhookUrl(request, options.publicUrl))
+    } catch {
+      return refuse(request, reply, 403, 'invalid_signature', 'The X-Twilio-Signature does not match this request.', 'the request URL does not parse')
+    }
+    for (const url of candidates) {
+      const expected = Buffer.from(expectedSignature(options.authToken, url, params))
+      if (expected.length === given.length && timingSafeEqual(expected, given)) return
+    }
+    request.log.warn({ url: (candidates[0] as string).replace(/\?.*$/, '') }, 'webhook refused: signature does not match')
+    return reply.code(403).send({
+      error: 'invalid_signature',
+      message: 'The X-Twilio-Signature does not match this request. Check TWILIO_AUTH_TOKEN and PUBLIC_URL.',
+    })
+  })
 }

@@ -4,7 +4,7 @@ import type { OtpConfig } from '../config.js'
 import { serialize, type Db } from '../database.js'
 import { phoneLock } from '../phones/queries.js'
 import type { SmsSender } from '../sender/sender.js'
-import { consumeCode, countWrongGuess, discardCode, failuresLastDay, ipLock, loadHistory, pendingCode, recordEvent, storeCode } from './queries.js'
+import { consumeCode, countWrongGuess, discardCode, failuresLastDay, failuresLastHourByIp, ipLock, loadHistory, pendingCode, recordEvent, storeCode } from './queries.js'
 import { codeMessage, decideCheck, decideSend, generateCode, hashCode, type CheckDecision, type SendDecision } from './rules.js'
 
 export interface VerifyContext {
@@ -52,13 +52,15 @@ export async function sendCode(ctx: VerifyContext, phone: string, ip: string): P
 /**
  * Checks a code for a phone; on success the code is consumed. A wrong guess is counted against the live code
  * atomically, so simultaneous guesses are judged one by one; a guess against a dead, expired or missing code is
- * refused without counting, so nobody can lock a phone out by guessing at a code that cannot succeed.
+ * refused without counting, so nobody can lock a phone out by guessing at a code that cannot succeed. One client
+ * address gets at most OTP_MAX_FAILURES_PER_IP_PER_HOUR failures, so one client cannot lock out many phones.
  */
 export async function checkCode(ctx: VerifyContext, phone: string, code: string, ip: string): Promise<CheckDecision> {
   const { otp, clock } = ctx
   const candidate = hashCode(ctx.secret, phone, code)
-  return serialize(ctx.db, [phoneLock(phone)], async (trx): Promise<CheckDecision> => {
+  return serialize(ctx.db, [phoneLock(phone), ipLock(ip)], async (trx): Promise<CheckDecision> => {
     const now = clock.now()
+    if ((await failuresLastHourByIp(trx, ip, now)) >= otp.maxFailuresPerIpPerHour) return { ok: false, reason: 'ipFailures' }
     const decision = decideCheck(otp, now, await pendingCode(trx, phone), candidate, await failuresLastDay(trx, phone, now))
     if (decision.ok) return (await consumeCode(trx, phone, candidate, otp.maxAttempts, now)) ? decision : { ok: false, reason: 'noCode' }
     if (decision.reason !== 'wrong') return decision

@@ -38,6 +38,30 @@ export async function recordEvent(db: Db, kind: 'send' | 'failure', phone: strin
   await db.insertInto('otp_events').values({ kind, phone, ip, at: now.toISOString() }).execute()
 }
 
+/** Failed checks from one client address in the hour before `now`. */
+export async function failuresLastHourByIp(db: Db, ip: string, now: Date): Promise<number> {
+  const since = new Date(now.getTime() - HOUR).toISOString()
+  const row = await db
+    .selectFrom('otp_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('ip', '=', ip)
+    .where('kind', '=', 'failure')
+    .where('at', '>', since)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Claims a sign-in link's one-time id; false when it was used before. */
+export async function claimLink(db: Db, id: string, phone: string, expiresAt: Date, now: Date): Promise<boolean> {
+  const row = await db
+    .insertInto('signin_links')
+    .values({ id, phone, used_at: now.toISOString(), expires_at: expiresAt.toISOString() })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
 /** Stores a new pending code for a phone, replacing any pending one. */
 export async function storeCode(db: Db, phone: string, codeHash: string, now: Date, ttlSeconds: number): Promise<void> {
   const row = {

@@ -82,6 +82,7 @@ export type CheckDecision =
   | { ok: false; reason: 'expired' }
   | { ok: false; reason: 'tooManyAttempts' }
   | { ok: false; reason: 'wrong'; triesLeft: number }
+  | { ok: false; reason: 'ipFailures' }
 
 /**
  * Decides a check of `candidateHash` against the phone's stored code. A code is valid while now < expires_at;

@@ -45,6 +45,12 @@ export const copy = {
   subscribeButton: 'Follow',
   unsubscribeButton: 'Stop following',
   logoutButton: 'Log out',
+  linkTitle: 'Verify this phone',
+  linkIntro: (phone: string) => `You texted S from ${maskPhone(phone)}. Confirm to verify that phone and sign in here.`,
+  linkButton: 'Verify this phone',
+  linkInvalid: 'This link is not valid. Text S again to get a new one.',
+  linkExpired: 'This link has expired. Text S again to get a new one.',
+  linkUsed: 'This link was already used. Text S again to get a new one.',
   formExpiredTitle: 'Please try again',
   formExpired: 'This form expired or was sent from another page. Go back, reload, and try again.',
 
@@ -62,7 +68,8 @@ export const copy = {
     expired: 'That code has expired. Send a new one.',
     tooManyAttempts: 'Too many wrong tries for this code. Send a new one.',
     noCode: 'There is no active code for this number. Send a new one.',
-    locked: (until: Date) => `Too many wrong codes for this number. You can try again after ${formatTime(until)}.`,
+    ipFailures: 'Too many wrong codes were tried from your network in the last hour. Try again later, or text S to the number to get a sign-in link.',
+    locked: (until: Date) => `Too many wrong codes for this number. You can try again after ${formatTime(until)}, or text S from the phone for a sign-in link.`,
   },
   noSuchTopic: (key: string) => `There is no open topic called ${key}.`,
   tooManySubscriptions: (max: number) => `You already follow ${max} topics, the most allowed.`,
@@ -78,6 +85,7 @@ export const copy = {
       case 'expired': return copy.errors.expired
       case 'tooManyAttempts': return copy.errors.tooManyAttempts
       case 'noCode': return copy.errors.noCode
+      case 'ipFailures': return copy.errors.ipFailures
     }
   },
   formatDate: (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso)),

@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
 import helmet from '@fastify/helmet'
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { isIP } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CountryCode } from 'libphonenumber-js'
 import { serialize } from '../database.js'
@@ -13,6 +14,8 @@ import { findProfile, revokeSession, sessionProfile } from '../profiles/queries.
 import { signInWithPhone } from '../profiles/sign-in.js'
 import { listOpenTopics, listSubscriptions, subscribe, unsubscribe } from '../topics/queries.js'
 import { checkCode, sendCode, type VerifyContext } from '../verify/codes.js'
+import { readLinkToken } from '../verify/links.js'
+import { claimLink } from '../verify/queries.js'
 import { copy } from './copy.js'
 import { renderPage, type Page } from './views.js'
 
@@ -24,7 +27,15 @@ export interface WebRoutesOptions {
   sessionDays: number
 }
 
-const SESSION_COOKIE = 'smsbot_session'
+/**
+ * The client address the limits count: request.ip believes X-Forwarded-For only from TRUST_PROXY's proxies, and
+ * is checked to be an address, so nothing unbounded is stored.
+ */
+export function clientAddress(request: FastifyRequest): string {
+  if (isIP(request.ip) !== 0) return request.ip
+  const socket = request.socket.remoteAddress ?? ''
+  return isIP(socket) !== 0 ? socket : 'unknown'
+}
 
 const verifyForm = {
   body: Type.Object({
@@ -51,12 +62,38 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   const { verify } = options
   const { db, clock } = verify
-  const secure = verify.publicUrl?.protocol === 'https:'
+  const https = verify.publicUrl?.protocol === 'https:'
+  // Secure from the effective protocol (behind a trusted proxy, X-Forwarded-Proto); __Host- when the origin is https.
+  const secure = https ? true : 'auto'
+  const SESSION_COOKIE = https ? '__Host-smsbot_session' : 'smsbot_session'
+  const CSRF_COOKIE = https ? '__Host-smsbot_csrf' : '_csrf'
   const ttlMinutes = Math.round(verify.otp.ttlSeconds / 60)
 
   await app.register(helmet)
   await app.register(cookie, { secret: verify.secret })
-  await app.register(csrf, { sessionPlugin: '@fastify/cookie', cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/' } })
+  await app.register(csrf, { sessionPlugin: '@fastify/cookie', cookieKey: CSRF_COOKIE, cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/' } })
+
+  /** Sign-in and log-out start a new CSRF secret: one planted before cannot be reused (the next page gets a new one). */
+  function rotateCsrf(request: FastifyRequest, reply: FastifyReply) {
+    delete request.cookies[CSRF_COOKIE]
+    reply.clearCookie(CSRF_COOKIE, { path: '/' })
+  }
+
+  /** Signs the browser in as the owner of `phone`, with a fresh session id and CSRF secret, and shows the success page. */
+  async function signIn(request: FastifyRequest, reply: FastifyReply, phone: string, displayName: string | undefined) {
+    const current = sessionId(request)
+    const session = await signInWithPhone(db, {
+      phone,
+      profileId: current === undefined ? undefined : await sessionProfile(db, current, clock.now()),
+      sessionId: current,
+      displayName,
+      now: clock.now(),
+      sessionDays: options.sessionDays,
+    })
+    rotateCsrf(request, reply)
+    reply.setCookie(SESSION_COOKIE, session.sessionId, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: options.sessionDays * 86_400 })
+    return page(reply, 'success', copy.successTitle, {})
+  }
 
   const page = (reply: FastifyReply, name: Page, title: string, data: Record<string, unknown>, status = 200) =>
     reply.code(status).type('text/html; charset=utf-8').send(renderPage(name, { title, copy, csrf: reply.generateCsrf(), ...data }))
@@ -109,7 +146,7 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
       const error = phone.reason === 'invalid' ? copy.errors.phoneInvalid : phone.reason === 'notMobile' ? copy.errors.phoneNotMobile(phone.type) : copy.errors.phoneCountry(options.allowedCountries)
       return verifyPage(reply, phoneInput, name, { phone: error }, 422)
     }
-    const result = await sendCode(verify, phone.phone, request.ip)
+    const result = await sendCode(verify, phone.phone, clientAddress(request))
     request.log.info({ phone: maskPhone(phone.phone), outcome: result.ok ? 'sent' : result.reason }, 'verification code requested')
     if (result.ok) return codePage(reply, phone.phone, name, '', {})
     const error = copy.refusal(result)
@@ -126,22 +163,33 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
     if (!new RegExp(`^\\d{${verify.otp.length}}$`).test(codeInput)) {
       return codePage(reply, phone.phone, name, codeInput, { code: copy.errors.codeFormat(verify.otp.length) }, 422)
     }
-    const decision = await checkCode(verify, phone.phone, codeInput, request.ip)
+    const decision = await checkCode(verify, phone.phone, codeInput, clientAddress(request))
     request.log.info({ phone: maskPhone(phone.phone), outcome: decision.ok ? 'verified' : decision.reason }, 'verification code checked')
     if (!decision.ok) {
       return codePage(reply, phone.phone, name, codeInput, { code: copy.refusal(decision) }, decision.reason === 'locked' ? 429 : 422)
     }
-    const current = sessionId(request)
-    const session = await signInWithPhone(db, {
-      phone: phone.phone,
-      profileId: current === undefined ? undefined : await sessionProfile(db, current, clock.now()),
-      sessionId: current,
-      displayName: name === '' ? undefined : name,
-      now: clock.now(),
-      sessionDays: options.sessionDays,
-    })
-    reply.setCookie(SESSION_COOKIE, session.sessionId, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: options.sessionDays * 86_400 })
-    return page(reply, 'success', copy.successTitle, {})
+    return signIn(request, reply, phone.phone, name === '' ? undefined : name)
+  })
+
+  // Texting S returns a one-time link: the carrier proved who sent the text, so opening it (and confirming, with
+  // CSRF) verifies that phone even while code checks for it are locked.
+  const LinkQuery = Type.Object({ t: Type.String({ maxLength: 120 }) })
+  const linkProblem = (reply: FastifyReply, reason: 'invalid' | 'expired' | 'used') =>
+    page(reply, 'message', copy.linkTitle, { text: reason === 'invalid' ? copy.linkInvalid : reason === 'expired' ? copy.linkExpired : copy.linkUsed, link: copy.verifyTitle }, 410)
+
+  app.get('/verify/link', { schema: { querystring: LinkQuery } }, async (request, reply) => {
+    const read = readLinkToken(verify.secret, request.query.t, clock.now())
+    if (!read.ok) return linkProblem(reply, read.reason)
+    return page(reply, 'link', copy.linkTitle, { intro: copy.linkIntro(read.link.phone), token: request.query.t })
+  })
+
+  app.post('/verify/link', { schema: { body: LinkQuery }, preValidation: app.csrfProtection }, async (request, reply) => {
+    const read = readLinkToken(verify.secret, request.body.t, clock.now())
+    if (!read.ok) return linkProblem(reply, read.reason)
+    const { link } = read
+    if (!(await claimLink(db, link.id, link.phone, link.expiresAt, clock.now()))) return linkProblem(reply, 'used')
+    request.log.info({ phone: maskPhone(link.phone) }, 'phone verified by a link texted to it')
+    return signIn(request, reply, link.phone, undefined)
   })
 
   async function profilePage(reply: FastifyReply, user: SignedIn, error?: string) {
@@ -181,6 +229,7 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
     const id = sessionId(request)
     if (id !== undefined) await revokeSession(db, id, clock.now())
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    rotateCsrf(request, reply)
     return reply.redirect('/verify', 303)
   })
 }

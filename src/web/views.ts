@@ -96,15 +96,23 @@ const me = `<% layout('@layout') %>
 <button type="submit" class="secondary"><%= it.copy.logoutButton %></button>
 </form>`
 
+const link = `<% layout('@layout') %>
+<p><%= it.intro %></p>
+<form method="post" action="/verify/link">
+<input type="hidden" name="_csrf" value="<%= it.csrf %>">
+<input type="hidden" name="t" value="<%= it.token %>">
+<button type="submit"><%= it.copy.linkButton %></button>
+</form>`
+
 const message = `<% layout('@layout') %>
 <p><%= it.text %></p>
 <p><a href="/verify"><%= it.link %></a></p>`
 
 // Eta's own escaping (& < > " and '), so a value is safe whatever quotes a template puts around it.
 const eta = new Eta({ autoEscape: true, cache: true, useWith: false })
-for (const [name, template] of Object.entries({ layout, field, verify, code, success, me, message })) eta.loadTemplate(`@${name}`, template)
+for (const [name, template] of Object.entries({ layout, field, verify, code, success, me, link, message })) eta.loadTemplate(`@${name}`, template)
 
-export type Page = 'verify' | 'code' | 'success' | 'me' | 'message'
+export type Page = 'verify' | 'code' | 'success' | 'me' | 'link' | 'message'
 
 export function renderPage(page: Page, data: Record<string, unknown>): string {
   return eta.render(`@${page}`, data)

@@ -1,6 +1,7 @@
 // The smsbot CLI: a signed text to a listening server, topics, usage and failures.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { readdirSync } from 'node:fs'
 import t from 'tap'
 import { runCli, USAGE } from '../../src/cli/main.js'
 import { AUTH_TOKEN, buildTestApp, SESSION_SECRET } from '../helpers.js'
@@ -46,7 +47,7 @@ t.test('text signs for PUBLIC_URL when it is set, so the server accepts it', asy
   const port = new URL(url).port
   const cli = io({ DATABASE_PATH: test.config.databasePath, TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL: 'https://abc123.ngrok-free.app', PORT: port, HOST: '0.0.0.0' })
   t.equal(await runCli(['text', '+16175550123', 'S'], cli), 0)
-  t.same(cli.lines.out, ['Verify your phone and manage your topics here: https://abc123.ngrok-free.app/verify?phone=%2B16175550123'])
+  t.match(cli.lines.out, [/^Tap to verify this phone \(works once, for 15 min\): https:\/\/abc123\.ngrok-free\.app\/verify\/link\?t=16175550123\./])
 })
 
 t.test('a wrong token is reported with the server’s answer and a non-zero exit', async (t) => {
@@ -102,6 +103,16 @@ t.test('usage: help, bad arguments and bad configuration', async (t) => {
 
 t.test('topics list on an empty database says how to add one', async (t) => {
   const cli = io({ DATABASE_PATH: join(t.testdir(), 'db.sqlite') })
-  t.equal(await runCli(['topics', 'list'], cli), 0)
+  t.equal(await runCli(['topics', 'list', '--create'], cli), 0)
   t.match(cli.lines.out[0], /^No open topics\. Add one: smsbot topics add/)
+})
+
+t.test('without a database to work on, topics and notify refuse instead of making one no server reads', async (t) => {
+  const dir = t.testdir()
+  for (const args of [['topics', 'add', 'CS2500-01', 'Fundies'], ['notify', 'CS2500-01', 'hello'], ['topics', 'list']]) {
+    const cli = io({ DATABASE_PATH: join(dir, 'data', 'smsbot.sqlite') })
+    t.equal(await runCli(args, cli), 1, args.join(' '))
+    t.match(cli.lines.err[0], /^There is no database at .*smsbot\.sqlite \(DATABASE_PATH\)\..*--create/)
+  }
+  t.same(readdirSync(dir), [], 'nothing was created: no database, no folder, no development secrets')
 })

@@ -8,7 +8,7 @@ const longTopic = { key: 'ENGW3302-ONLINE.SPRING', title: 'Advanced Writing in t
 
 const samples: Record<string, string> = {
   help: replies.help,
-  signup: replies.signup('https://abc123.ngrok-free.app/verify?phone=%2B16175550123'),
+  signup: replies.signup('https://abc123.ngrok-free.app/verify/link?t=16175550123.tb8k2q.AbCdEfGhIjKl.AbCdEfGhIjKlMnOpQrStUv', 15),
   subscribeWhich: replies.subscribeWhich,
   unsubscribeWhich: replies.unsubscribeWhich,
   subscribed: replies.subscribed(topic, false),

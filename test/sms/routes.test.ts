@@ -1,6 +1,7 @@
 // POST /sms through inject: every command against a real SQLite file, signatures, retries, fuzz.
 import { XMLValidator } from 'fast-xml-parser'
 import t from 'tap'
+import { readLinkToken } from '../../src/verify/links.js'
 import twilio from 'twilio'
 import { saveTopic } from '../../src/topics/queries.js'
 import { messagesOf } from '../../src/sms/simulate.js'
@@ -26,12 +27,20 @@ t.test('H, HELP, INFO and ? answer the command list as TwiML', async (t) => {
   for (const alias of ['help', 'Info.', '?', '  h  ']) t.match(await text(app, alias), /^smsbot: SUB <topic> to follow/, alias)
 })
 
-t.test('S and SIGNUP answer the verification link with the phone pre-filled', async (t) => {
-  const { app } = await withTopics(t)
-  t.equal(await text(app, 'S'), 'Verify your phone and manage your topics here: http://smsbot.test/verify?phone=%2B16175550123')
+t.test('S and SIGNUP answer a one-time sign-in link for the phone that texted; a retry gets the same link', async (t) => {
+  const { app, config, clock } = await withTopics(t)
+  const params = inbound('S')
+  const reply = messagesOf((await postSigned(app, params)).body)[0] ?? ''
+  const match = /^Tap to verify this phone \(works once, for 15 min\): http:\/\/smsbot\.test\/verify\/link\?t=(\S+)$/.exec(reply)
+  t.ok(match, reply)
+  const read = readLinkToken(config.sessionSecret, match?.[1] ?? '', clock.now())
+  t.match(read, { ok: true, link: { phone: '+16175550123', expiresAt: new Date(clock.now().getTime() + 900_000) } }, 'signed for this phone, 15 minutes')
+  t.equal(messagesOf((await postSigned(app, params)).body)[0], reply, 'a retried S gets the stored reply')
+  t.not(await text(app, 'S'), reply, 'a new S gets a new link')
   const withPublicUrl = await buildTestApp(t, { env: { PUBLIC_URL: 'https://abc123.ngrok-free.app' } })
   const response = await postSigned(withPublicUrl.app, inbound('signup'), { signedUrl: 'https://abc123.ngrok-free.app/sms' })
-  t.match(response.body, 'https://abc123.ngrok-free.app/verify?phone=%2B16175550123')
+  t.match(response.body, /https:\/\/abc123\.ngrok-free\.app\/verify\/link\?t=16175550123\./)
+  t.equal(await text(app, 'S', { From: 'whatsapp:+16175550123' }), 'Tap to verify this phone (works once, for 15 min): http://smsbot.test/verify', 'a From that is not a number gets the plain form')
 })
 
 t.test('SUB, LIST, UNSUB and UNSUB ALL work against the database', async (t) => {

@@ -183,7 +183,7 @@ t.test('expired, dead, locked and hourly refusals each have their own message', 
   t.match(sixth.body, /That code is not right\. You have 4 tries left\./)
   const locked = await browser.post('/verify/code', { phone: '+16175550123', code: code() })
   t.equal(locked.statusCode, 429)
-  t.match(locked.body, /Too many wrong codes for this number\. You can try again after Nov 24, 2026, 12:10 PM UTC\./)
+  t.match(locked.body, /Too many wrong codes for this number\. You can try again after Nov 24, 2026, 12:10 PM UTC, or text S from the phone for a sign-in link\./)
   t.match((await browser.post('/verify', { phone: '6175550123' })).body, /Too many wrong codes for this number/)
   t.match((await browser.post('/verify/code', { phone: '+16175550199', code: '1234' })).body, /There is no active code for this number/)
 })
@@ -211,7 +211,7 @@ t.test('https PUBLIC_URL: Secure cookie and the WebOTP line', async (t) => {
   await browser.post('/verify', { phone: '6175550123' })
   t.match(sender.sent[0]?.body, /^Your smsbot code is (\d{4})\n\n@abc123\.ngrok-free\.app #\1$/)
   const right = await browser.post('/verify/code', { phone: '+16175550123', code: code() })
-  t.equal(right.cookies.find((c) => c.name === 'smsbot_session')?.secure, true)
+  t.match(right.cookies.find((c) => c.name === '__Host-smsbot_session'), { secure: true, path: '/', httpOnly: true }, 'a __Host- cookie on an https origin')
 })
 
 t.test('a second verification while signed in keeps the profile; a forged session cookie is ignored', async (t) => {
@@ -220,6 +220,7 @@ t.test('a second verification while signed in keeps the profile; a forged sessio
   await browser.post('/verify', { phone: '6175550123', name: 'Ada' })
   await browser.post('/verify/code', { phone: '+16175550123', code: code() })
   const profile = browser.cookies.get('smsbot_session')
+  await browser.get('/verify') // the sign-in started a new CSRF secret: a form from before it no longer works
   await browser.post('/verify', { phone: '6175550199' })
   await browser.post('/verify/code', { phone: '+16175550199', code: code() })
   const phones = await db.selectFrom('phones').select(['phone', 'profile_id']).where('profile_id', 'is not', null).execute()
@@ -257,7 +258,8 @@ t.test('sessions live in the database: log-out revokes a copied cookie, sessions
 
   const copied = await signIn(browser, '+16175550123')
   t.equal((await me(copied)).statusCode, 200, 'the cookie works')
-  await browser.post('/logout', {})
+  await browser.get('/me')
+  t.equal((await browser.post('/logout', {})).statusCode, 303)
   const afterLogout = await me(copied)
   t.equal(afterLogout.statusCode, 303, 'a copy taken before log-out is refused after it')
   t.equal(afterLogout.headers.location, '/verify')
