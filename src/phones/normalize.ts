@@ -8,7 +8,7 @@ export type NotMobileType = (typeof NOT_MOBILE_TYPES)[number]
 
 function isNotMobile(type: PhoneNumberType | undefined): type is NotMobileType {
   // FIXED_LINE only when the metadata is sure: where landlines and mobiles share ranges it says FIXED_LINE_OR_MOBILE.
-  return (NOT_MOBILE_TYPES as readonly string[]).includes(type ?? '')
+  return (NOT_MOBILE_TYPES as ReadonlyArray<PhoneNumberType | undefined>).includes(type)
 }
 
 export type NormalizedPhone =
