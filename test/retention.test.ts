@@ -1,4 +1,4 @@
-// Retention on an injected clock: rows past each window pruned, the rest kept, notification counts unchanged, batches bounded.
+// Retention on an injected clock, on SQLite and PostgreSQL: rows past each window pruned, the rest kept, notification counts unchanged, batches bounded.
 import t from 'tap'
 import { buildApp } from '../src/app.js'
 import type { Db } from '../src/database.js'
@@ -9,7 +9,7 @@ import { pruneOnce, startRetention } from '../src/retention.js'
 import { claimMessage, pruneInboundMessages } from '../src/sms/queries.js'
 import { saveTopic, subscribe } from '../src/topics/queries.js'
 import { failuresLastDay, loadHistory, pendingCode, pruneOtpCodes, pruneOtpEvents, recordEvent, storeCode } from '../src/verify/queries.js'
-import { buildTestApp, memoryLogger, recordingSender, testClock, testConfig, testDb, type TapT } from './helpers.js'
+import { buildTestApp, DATABASES, memoryLogger, recordingSender, testClock, testConfig, testDb, testDbOf } from './helpers.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -44,8 +44,8 @@ async function finishedNotification(db: Db, at: Date, outcomes: { sent: number; 
   return id
 }
 
-t.test('each table loses only the rows past its window', async (t) => {
-  const db = await testDb(t)
+for (const database of DATABASES) t.test(`${database}: each table loses only the rows past its window`, async (t) => {
+  const { db } = await testDbOf(t, database)
   t.teardown(() => db.destroy())
   const clock = testClock('2026-12-31T12:00:00.000Z')
 
@@ -86,8 +86,8 @@ t.test('each table loses only the rows past its window', async (t) => {
   t.same((await pruneOnce(db, clock.now(), CONFIG)).removed, { inboundMessages: 1, otpEvents: 2, otpCodes: 1, sessions: 1, outbox: 0 }, 'a day later the next rows are past')
 })
 
-t.test('the windows come from the configuration', async (t) => {
-  const db = await testDb(t)
+for (const database of DATABASES) t.test(`${database}: the windows come from the configuration`, async (t) => {
+  const { db } = await testDbOf(t, database)
   t.teardown(() => db.destroy())
   const clock = testClock()
   await claimMessage(db, 'SM2days', phone(1), ago(clock, 2 * DAY))
@@ -95,8 +95,8 @@ t.test('the windows come from the configuration', async (t) => {
   t.equal((await pruneOnce(db, clock.now(), { ...CONFIG, inboundDays: 1 })).removed.inboundMessages, 1)
 })
 
-t.test('outbox rows of finished notifications go after OUTBOX_RETENTION_DAYS; the API answers the same counts', async (t) => {
-  const { app, db, clock } = await buildTestApp(t, { env: { ADMIN_TOKEN: ADMIN }, clock: testClock('2026-12-31T12:00:00.000Z') })
+for (const database of DATABASES) t.test(`${database}: outbox rows of finished notifications go after OUTBOX_RETENTION_DAYS; the API answers the same counts`, async (t) => {
+  const { app, db, clock } = await buildTestApp(t, { database, env: { ADMIN_TOKEN: ADMIN }, clock: testClock('2026-12-31T12:00:00.000Z') })
   const progress = async (id: number) => (await app.inject({ method: 'GET', url: `/api/notifications/${id}`, headers: { authorization: `Bearer ${ADMIN}` } })).json()
 
   const old = await finishedNotification(db, ago(clock, 31 * DAY), { sent: 3, delivered: 4, failed: 2 })
@@ -123,8 +123,8 @@ t.test('outbox rows of finished notifications go after OUTBOX_RETENTION_DAYS; th
   t.same(await progress(recent), before[1])
 })
 
-t.test('each prune function removes at most its batch and says how many; a run stops at its bound', async (t) => {
-  const db = await testDb(t)
+for (const database of DATABASES) t.test(`${database}: each prune function removes at most its batch and says how many; a run stops at its bound`, async (t) => {
+  const { db } = await testDbOf(t, database)
   t.teardown(() => db.destroy())
   const clock = testClock('2026-12-31T12:00:00.000Z')
   const long = ago(clock, 60 * DAY)
