@@ -12,6 +12,7 @@ import {
   SqliteDialect,
   SqliteDriver,
   type DatabaseConnection,
+  type SelectQueryBuilder,
   type Driver,
   type MigrationResultSet,
   type SqliteDatabase,
@@ -111,6 +112,11 @@ class ImmediateSqliteDialect extends SqliteDialect {
 
 export function isPostgres(db: Db): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter
+}
+
+/** Locks the selected rows for this transaction, skipping rows another transaction holds (PostgreSQL); SQLite has one writer. */
+export function skipLocked<DB, TB extends keyof DB, O>(db: Db, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+  return isPostgres(db) ? query.forUpdate().skipLocked() : query
 }
 
 /**

@@ -37,6 +37,13 @@ export interface OutboxTable {
   error_code: number | null
   error_message: string | null
   updated_at: string
+  /** Set by each claim; only its holder may record the row's outcome. */
+  claim_token: Generated<string | null>
+}
+
+export interface SendScheduleTable {
+  name: string
+  next_slot_ms: number
 }
 
 export interface ProfilesTable {
@@ -110,6 +117,7 @@ export interface Database {
   signin_links: SigninLinksTable
   notifications: NotificationsTable
   outbox: OutboxTable
+  send_schedule: SendScheduleTable
 }
 
 export type OutboxRow = Selectable<OutboxTable>

@@ -18,7 +18,7 @@ t.test('an empty database is created with its folder and migrated; a second run 
   const second = await migrateToLatest(db, path)
   t.same(second.results, [], 'nothing left to apply')
   const tables = (await db.introspection.getTables()).map((table) => table.name).sort()
-  t.same(tables, ['inbound_messages', 'notifications', 'otp_codes', 'otp_events', 'outbox', 'phones', 'profiles', 'sessions', 'signin_links', 'subscriptions', 'topics'])
+  t.same(tables, ['inbound_messages', 'notifications', 'otp_codes', 'otp_events', 'outbox', 'phones', 'profiles', 'send_schedule', 'sessions', 'signin_links', 'subscriptions', 'topics'])
 })
 
 t.test('a new database is private: folder 0700, the file and its -wal and -shm 0600', async (t) => {
@@ -104,7 +104,7 @@ t.test('the statement cache reuses a statement per SQL text and drops the oldest
 
 /** Tables, columns (name, kind of type, nullable, auto-numbered) and named indexes, in one comparable shape. */
 async function schemaOf(db: Db, postgres: boolean) {
-  const kind = (type: string) => (/int/i.test(type) ? 'integer' : /text|char/i.test(type) ? 'text' : type)
+  const kind = (type: string) => (/int/i.test(type) ? 'integer' : /text|char/i.test(type) ? 'text' : /double|float|real/i.test(type) ? 'real' : type)
   // SQLite lets a PRIMARY KEY that is not an integer hold NULL (a historical quirk); smsbot never writes one.
   const keyColumns = async (table: string) =>
     postgres ? new Set<string>() : new Set((await sql<{ name: string; pk: number }>`select name, pk from pragma_table_info(${table})`.execute(db)).rows.filter((r) => r.pk > 0).map((r) => r.name))

@@ -36,9 +36,9 @@ async function finishedNotification(db: Db, at: Date, outcomes: { sent: number; 
   const { id } = await enqueueNotification(db, key, 'hello', at)
   const rows = (await claimDue(db, at, 30_000, 1000)).filter((row) => row.notification_id === id)
   const toSend = rows.slice(0, outcomes.sent + outcomes.delivered)
-  await recordSentMany(db, toSend.map((row) => ({ id: row.id, sid: `SM${id}x${row.id}` })), at)
+  await recordSentMany(db, toSend.map((row) => ({ ...row, sid: `SM${id}x${row.id}` })), at)
   for (const row of toSend.slice(outcomes.sent)) await recordDeliveryStatus(db, `SM${id}x${row.id}`, 'delivered', null, new Date(at.getTime() + MINUTE))
-  for (const row of rows.slice(toSend.length, toSend.length + outcomes.failed)) await recordFailed(db, row.id, 21211, 'invalid', at)
+  for (const row of rows.slice(toSend.length, toSend.length + outcomes.failed)) await recordFailed(db, row, 21211, 'invalid', at)
   // What is left goes back to queued: a notification still being sent.
   await db.updateTable('outbox').set({ status: 'queued', lease_until: null }).where('id', 'in', [0, ...rows.slice(toSend.length + outcomes.failed).map((row) => row.id)]).execute()
   return id

@@ -6,6 +6,7 @@ import * as notifications from './2026-11-23-03-notifications.js'
 import * as sessions from './2026-11-24-04-sessions.js'
 import * as signinLinks from './2026-11-24-05-signin-links.js'
 import * as retention from './2026-11-24-06-retention.js'
+import * as sharedDispatch from './2026-11-24-07-shared-dispatch.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-01-foundation': foundation,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-04-sessions': sessions,
   '2026-11-24-05-signin-links': signinLinks,
   '2026-11-24-06-retention': retention,
+  '2026-11-24-07-shared-dispatch': sharedDispatch,
 }

@@ -1,12 +1,11 @@
-// Sends queued outbox rows: leases in the database, a token bucket for the rate, bounded concurrency, retries.
+// Sends queued outbox rows: leased claims, slots on the deployment's shared send schedule, bounded concurrency, retries.
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'
 import { maskPhone } from '../log.js'
 import { isOptedOut, markInvalid, setOptedOut } from '../phones/queries.js'
-import type { OutboxRow } from '../schema.js'
 import { SendError, type SmsSender } from '../sender/sender.js'
-import { claimDue, notificationBody, recordFailed, recordRetry, recordSentMany, releaseClaims } from './queries.js'
+import { claimDue, notificationBody, recordFailed, recordRetry, recordSentMany, moveSchedule, releaseClaim, takeSendSlot, type ClaimedRow, type SendRate } from './queries.js'
 
 export interface DispatcherOptions {
   db: Db
@@ -62,7 +61,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const interval = 1000 / options.ratePerSecond
   // Never claim more than can be started well within the lease, so a live claim is never taken over.
   const batch = Math.max(1, Math.min(options.concurrency, Math.floor((options.ratePerSecond * options.leaseMs) / 2000)))
-  const lateness = Math.min(interval / 2, 5)
+  // A slot may be kept up to half an interval (or 5 ms) late: a timer's lateness must not slow the rate.
+  const rate: SendRate = { intervalMs: interval, latenessMs: Math.min(interval / 2, 5) }
   const refill = Math.min(batch, Math.ceil(options.concurrency / 2))
   const bodies = new Map<number, string>()
   const bodyCacheSize = options.bodyCacheSize ?? 64
@@ -70,29 +70,32 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let stopping = new AbortController()
   let loop: Promise<void> | undefined
   let gate: Promise<void> = Promise.resolve()
-  let lastStart = -Infinity
-  let pendingSent: Array<{ id: number; sid: string; resolve: () => void; reject: (err: unknown) => void }> = []
+  let pendingSent: Array<{ id: number; claim_token: string; sid: string; resolve: () => void; reject: (err: unknown) => void }> = []
 
   /**
-   * Token bucket of capacity one: send n starts no earlier than 1/rate after send n-1's slot, and idle time builds
-   * up no burst. Slots follow the schedule rather than the timer's lateness (up to half an interval or 5 ms), so
-   * the rate does not drift; below 1 ms (a timer's resolution) a send goes at once.
-   * Turns are taken one at a time, in order.
+   * Takes the next slot on the deployment's shared schedule (SEND_RATE_PER_SECOND is the rate of all instances
+   * together) and waits for it; below 1 ms (a timer's resolution) a send goes at once. This instance's turns are
+   * taken one at a time, in order. A turn that ends later than the lateness allowed (or a new schedule's first turn,
+   * at all late) moves the schedule to now; if another instance has taken the next slot meanwhile, the late turn
+   * takes a fresh slot instead, so that no two sends of the deployment are ever closer than the interval.
    */
-  function takeSlot(signal: AbortSignal): Promise<void> {
+  function waitForSlot(signal: AbortSignal): Promise<void> {
     const turn = gate.then(async () => {
-      const due = lastStart + interval
-      let wait = due - clock.now().getTime()
-      while (wait >= 1 && !signal.aborted) {
-        await sleep(wait, signal)
-        wait = due - clock.now().getTime()
+      for (;;) {
+        const reservedAt = clock.now().getTime()
+        const slot = await takeSendSlot(db, new Date(reservedAt), rate)
+        let wait = slot - clock.now().getTime()
+        while (wait >= 1 && !signal.aborted) {
+          await sleep(wait, signal)
+          wait = slot - clock.now().getTime()
+        }
+        // A new schedule (after idle time) starts when its first send does.
+        const late = -wait > rate.latenessMs || (slot === reservedAt && wait < 0)
+        if (signal.aborted || !late || (await moveSchedule(db, slot, clock.now(), rate))) return
+        // Another instance took the next slot meanwhile: sending now would crowd it, so take a fresh slot.
       }
-      // A timer that fired a little late keeps the schedule (else every lateness would slow the rate); a turn
-      // that came long after its slot (no work for a while) starts a new schedule from now.
-      const now = clock.now().getTime()
-      if (!signal.aborted) lastStart = now - due <= lateness ? due : now
     })
-    gate = turn
+    gate = turn.catch(() => {})
     return turn
   }
 
@@ -107,12 +110,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return body
   }
 
-  async function deliver(row: OutboxRow, signal: AbortSignal): Promise<void> {
-    if (await isOptedOut(db, row.phone)) return recordFailed(db, row.id, null, 'opted out before sending', clock.now())
+  async function deliver(row: ClaimedRow, signal: AbortSignal): Promise<void> {
+    if (await isOptedOut(db, row.phone)) return void (await recordFailed(db, row, null, 'opted out before sending', clock.now()))
     const body = await bodyOf(row.notification_id)
-    await takeSlot(signal)
-    // Stopping while waiting for a turn: give the row back for the next start.
-    if (signal.aborted) return releaseClaims(db, [row.id], clock.now())
+    await waitForSlot(signal)
+    // Stopping while waiting for a slot: give the row back for the next start.
+    if (signal.aborted) return void (await releaseClaim(db, row, clock.now()))
     let sid: string
     try {
       sid = (await sender.send({ to: row.phone, body, statusCallback: options.statusCallback })).sid
@@ -120,16 +123,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return handleFailure(row, err)
     }
     // Twilio accepted the message: from here on it is never sent again (see README, "the duplicate window").
-    await commitSent(row.id, sid)
+    await commitSent(row, sid)
   }
 
   /**
    * Group commit: sids recorded in the same event-loop turn share one transaction. A row stays in flight (and
    * counts against the concurrency) until its sid is committed, so the duplicate window is no wider.
    */
-  function commitSent(id: number, sid: string): Promise<void> {
+  function commitSent(row: ClaimedRow, sid: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      pendingSent.push({ id, sid, resolve, reject })
+      pendingSent.push({ id: row.id, claim_token: row.claim_token, sid, resolve, reject })
       if (pendingSent.length === 1) setImmediate(flushSent)
     })
   }
@@ -143,7 +146,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     )
   }
 
-  async function handleFailure(row: OutboxRow, err: unknown): Promise<void> {
+  async function handleFailure(row: ClaimedRow, err: unknown): Promise<void> {
     const error = err instanceof SendError ? err : new SendError((err as Error).message, true)
     const now = clock.now()
     const attempt = row.attempts + 1
@@ -151,10 +154,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (error.retryable && attempt < options.maxAttempts) {
       const delay = backoffMs(row.attempts, random)
       logger.warn({ to, status: error.status, code: error.code, attempt, retryInMs: delay }, 'send failed; will retry')
-      return recordRetry(db, row.id, new Date(now.getTime() + delay), error.message, now)
+      return void (await recordRetry(db, row, new Date(now.getTime() + delay), error.message, now))
     }
     logger.warn({ to, status: error.status, code: error.code, attempt }, error.retryable ? 'send failed; giving up' : 'send refused')
-    await recordFailed(db, row.id, error.code ?? null, error.message, now)
+    await recordFailed(db, row, error.code ?? null, error.message, now)
     if (error.code === OPTED_OUT) await setOptedOut(db, row.phone, true, now)
     if (error.code !== undefined && INVALID_NUMBER.has(error.code)) {
       await markInvalid(db, row.phone, now)

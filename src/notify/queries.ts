@@ -1,6 +1,7 @@
 // Notifications and their outbox: publish in one transaction, claim with leases, record outcomes and delivery status.
+import { randomUUID } from 'node:crypto'
 import { SegmentedMessage } from 'sms-segments-calculator'
-import type { Db } from '../database.js'
+import { skipLocked, type Db } from '../database.js'
 import type { OutboxRow, OutboxStatus } from '../schema.js'
 import { normalizeTopicKey } from '../topics/keys.js'
 import { audienceOf, findOpenTopic } from '../topics/queries.js'
@@ -50,38 +51,89 @@ export async function publishToOpenTopic(db: Db, topicKey: string, body: string,
   return enqueueNotification(db, topicKey, body, now)
 }
 
-/** Claims up to `limit` rows that are due, or whose lease expired (left by a dead process). */
-export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+/** What a claim holds: the row and the claim's token. */
+export type ClaimedRow = OutboxRow & { claim_token: string }
+
+/** The whole deployment's send rate: one slot every `intervalMs`; a slot up to `latenessMs` old keeps the schedule. */
+export interface SendRate {
+  intervalMs: number
+  latenessMs: number
+}
+
+/**
+ * Takes the next send slot (epoch ms) on the deployment's one schedule, in one atomic statement: every instance's
+ * sends together keep to the rate. The schedule is kept while it is current (a turn a little late keeps it, so the
+ * rate does not drift); one left behind (no work for a while) starts again from now, so idle time builds up no burst.
+ */
+export async function takeSendSlot(db: Db, now: Date, rate: SendRate): Promise<number> {
+  const nowMs = now.getTime()
+  const row = await db
+    .updateTable('send_schedule')
+    .set((eb) => ({
+      next_slot_ms: eb(eb.case().when('next_slot_ms', '>=', nowMs - rate.latenessMs).then(eb.ref('next_slot_ms')).else(nowMs).end(), '+', rate.intervalMs),
+    }))
+    .where('name', '=', 'outbox')
+    .returning('next_slot_ms')
+    .executeTakeFirstOrThrow()
+  return Number(row.next_slot_ms) - rate.intervalMs
+}
+
+/** After a turn that ended late (at `now`, not `slot`), the next slot keeps its distance from now; false when another slot was taken since. */
+export async function moveSchedule(db: Db, slot: number, now: Date, rate: SendRate): Promise<boolean> {
+  const result = await db
+    .updateTable('send_schedule')
+    .set({ next_slot_ms: now.getTime() + rate.intervalMs })
+    .where('name', '=', 'outbox')
+    .where('next_slot_ms', '=', slot + rate.intervalMs)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+/**
+ * Claims up to `limit` rows that are due, or whose lease expired (left by a dead instance), under a new claim token.
+ * A row with a Twilio sid is never claimed again. On PostgreSQL the rows are locked with SKIP LOCKED, so instances
+ * claiming at once take different rows; SQLite has one writer.
+ */
+export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number): Promise<ClaimedRow[]> {
   const at = now.toISOString()
   const leaseUntil = new Date(now.getTime() + leaseMs).toISOString()
+  const token = randomUUID()
   return db.transaction().execute(async (trx) => {
     // Two index searches (outbox_work_idx) rather than one OR, which made SQLite sort every due row to take a few.
-    const expired = await trx
+    const expired = await skipLocked(trx, trx
       .selectFrom('outbox')
       .select('id')
       .where('status', '=', 'sending')
       .where('lease_until', '<', at)
+      .where('sid', 'is', null)
       .orderBy('id')
-      .limit(limit)
-      .execute()
-    const queued = expired.length >= limit ? [] : await trx
+      .limit(limit)).execute()
+    const queued = expired.length >= limit ? [] : await skipLocked(trx, trx
       .selectFrom('outbox')
       .select('id')
       .where('status', '=', 'queued')
       .where('next_attempt_at', '<=', at)
+      .where('sid', 'is', null)
       .orderBy('next_attempt_at')
       .orderBy('id')
-      .limit(limit - expired.length)
-      .execute()
+      .limit(limit - expired.length)).execute()
     const due = [...expired, ...queued]
     if (due.length === 0) return []
-    return trx
+    const rows = await trx
       .updateTable('outbox')
-      .set({ status: 'sending', lease_until: leaseUntil, updated_at: at })
+      .set({ status: 'sending', lease_until: leaseUntil, claim_token: token, updated_at: at })
       .where('id', 'in', due.map((r) => r.id))
       .returningAll()
       .execute()
+    const order = new Map(due.map((r, i) => [r.id, i]))
+    return rows.sort((a, b) => (order.get(a.id) as number) - (order.get(b.id) as number)).map((row) => ({ ...row, claim_token: token }))
   })
+}
+
+/** Who may write a claimed row's outcome: the holder of its current claim. */
+export interface Claim {
+  id: number
+  claim_token: string | null
 }
 
 /** A notification's text, for the dispatcher. */
@@ -90,40 +142,53 @@ export async function notificationBody(db: Db, id: number): Promise<string> {
   return row.body
 }
 
-export async function recordSent(db: Db, id: number, sid: string, now: Date): Promise<void> {
-  await recordSentMany(db, [{ id, sid }], now)
+/** Rows still held by this claim: an instance whose lease ran out cannot overwrite the work of the one that took over. */
+function held(db: Db, claim: Claim) {
+  return db
+    .updateTable('outbox')
+    .where('id', '=', claim.id)
+    .where('status', '=', 'sending')
+    .where('claim_token', claim.claim_token === null ? 'is' : '=', claim.claim_token)
 }
 
-/** Records sends Twilio accepted, in one transaction: one commit for many rows is what makes fan-out fast. */
-export async function recordSentMany(db: Db, sent: Array<{ id: number; sid: string }>, now: Date): Promise<void> {
+export async function recordSent(db: Db, claim: Claim, sid: string, now: Date): Promise<boolean> {
+  return (await recordSentMany(db, [{ ...claim, sid }], now)) === 1
+}
+
+/**
+ * Records sends Twilio accepted, in one transaction (one commit for many rows is what makes fan-out fast); returns
+ * how many were still held by their claim.
+ */
+export async function recordSentMany(db: Db, sent: Array<Claim & { sid: string }>, now: Date): Promise<number> {
   const at = now.toISOString()
-  await db.transaction().execute(async (trx) => {
-    for (const { id, sid } of sent) {
-      await trx.updateTable('outbox').set({ status: 'sent', sid, lease_until: null, attempts: (eb) => eb('attempts', '+', 1), updated_at: at }).where('id', '=', id).execute()
+  return db.transaction().execute(async (trx) => {
+    let recorded = 0
+    for (const claim of sent) {
+      const result = await held(trx, claim).set({ status: 'sent', sid: claim.sid, lease_until: null, attempts: (eb) => eb('attempts', '+', 1), updated_at: at }).executeTakeFirst()
+      recorded += Number(result.numUpdatedRows)
     }
+    return recorded
   })
 }
 
-export async function recordRetry(db: Db, id: number, nextAttemptAt: Date, error: string, now: Date): Promise<void> {
-  await db
-    .updateTable('outbox')
+export async function recordRetry(db: Db, claim: Claim, nextAttemptAt: Date, error: string, now: Date): Promise<boolean> {
+  const result = await held(db, claim)
     .set({ status: 'queued', lease_until: null, next_attempt_at: nextAttemptAt.toISOString(), attempts: (eb) => eb('attempts', '+', 1), error_message: error.slice(0, 300), updated_at: now.toISOString() })
-    .where('id', '=', id)
-    .execute()
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }
 
-export async function recordFailed(db: Db, id: number, code: number | null, error: string, now: Date): Promise<void> {
-  await db
-    .updateTable('outbox')
+export async function recordFailed(db: Db, claim: Claim, code: number | null, error: string, now: Date): Promise<boolean> {
+  const result = await held(db, claim)
     .set({ status: 'failed', lease_until: null, error_code: code, error_message: error.slice(0, 300), attempts: (eb) => eb('attempts', '+', 1), updated_at: now.toISOString() })
-    .where('id', '=', id)
-    .execute()
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }
 
-/** Gives claimed rows back (on shutdown) so that the next start sends them at once. */
-export async function releaseClaims(db: Db, ids: number[], now: Date): Promise<void> {
-  if (ids.length === 0) return
-  await db.updateTable('outbox').set({ status: 'queued', lease_until: null, updated_at: now.toISOString() }).where('id', 'in', ids).where('status', '=', 'sending').execute()
+/** Gives a claimed row back (on shutdown) so that the next start sends it at once. */
+export async function releaseClaim(db: Db, claim: Claim, now: Date): Promise<boolean> {
+  const result = await held(db, claim).set({ status: 'queued', lease_until: null, updated_at: now.toISOString() }).executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }
 
 /** Twilio's delivery statuses mapped to ours; anything earlier than `sent` changes nothing. */

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { runCli, type CliIo } from '../../src/cli/main.js'
 import type { Db } from '../../src/database.js'
-import { recordDeliveryStatus, recordFailed, recordSent } from '../../src/notify/queries.js'
+import { claimDue, recordDeliveryStatus, recordFailed, recordSent, type Claim } from '../../src/notify/queries.js'
 import { AUTH_TOKEN, buildTestApp, SESSION_SECRET, testDb, text, type TapT } from '../helpers.js'
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef'
@@ -25,20 +25,23 @@ function io(env: Record<string, string>, extra: Partial<CliIo> = {}) {
 /** Moves the outbox one step per poll: one sent, one delivered, one failed, then whatever is left sent. */
 function scriptedDispatch(db: Db) {
   const at = new Date('2026-11-23T12:00:00Z')
+  // The rows are claimed as a dispatcher would claim them: only a claim's holder records outcomes.
   const steps = [
-    async (ids: number[]) => recordSent(db, ids[0] as number, 'SM00000000000000000000000000000001', at),
+    async (rows: Claim[]) => void (await recordSent(db, rows[0] as Claim, 'SM00000000000000000000000000000001', at)),
     async () => void (await recordDeliveryStatus(db, 'SM00000000000000000000000000000001', 'delivered', null, at)),
-    async (ids: number[]) => recordFailed(db, ids[1] as number, 21211, 'invalid', at),
-    async (ids: number[]) => {
-      for (const [i, id] of ids.slice(2).entries()) await recordSent(db, id, `SM${String(i + 2).padStart(32, '0')}`, at)
+    async (rows: Claim[]) => void (await recordFailed(db, rows[1] as Claim, 21211, 'invalid', at)),
+    async (rows: Claim[]) => {
+      for (const [i, row] of rows.slice(2).entries()) await recordSent(db, row, `SM${String(i + 2).padStart(32, '0')}`, at)
     },
   ]
+  let claimed: Claim[] = []
   let polls = 0
   return {
     sleep: async (ms: number) => {
       t.equal(ms, 1000, 'polls once a second')
-      const rows = await db.selectFrom('outbox').select('id').orderBy('id').execute()
-      await steps[polls]?.(rows.map((r) => r.id))
+      // Claimed at a time after every row was queued, whichever clock queued them (the test's, or the CLI's own).
+      if (claimed.length === 0) claimed = (await claimDue(db, new Date('2999-01-01T00:00:00Z'), 60_000, 100)).sort((a, b) => a.id - b.id)
+      await steps[polls]?.(claimed)
       polls += 1
     },
     polls: () => polls,

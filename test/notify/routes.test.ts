@@ -64,7 +64,7 @@ t.test('progress counts come from signed status callbacks, which never move a st
   const { id } = (await api('POST', '/api/topics/CS2500-01/notifications', { body: 'hello' })).json() as { id: number }
   t.match((await api('GET', `/api/notifications/${id}`)).json(), { id, recipients: 3, queued: 3, sent: 0, delivered: 0, failed: 0, done: false })
   const rows = await claimDue(db, clock.now(), 30_000, 10)
-  for (const [i, row] of rows.entries()) await recordSent(db, row.id, `SM${String(i).padStart(32, '0')}`, clock.now())
+  for (const [i, row] of rows.entries()) await recordSent(db, row, `SM${String(i).padStart(32, '0')}`, clock.now())
   t.match((await api('GET', `/api/notifications/${id}`)).json(), { queued: 0, sent: 3, done: true })
 
   const status = (sid: string, MessageStatus: string, extra: Record<string, string> = {}) =>
