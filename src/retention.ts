@@ -6,7 +6,7 @@ import type { Db } from './database.js'
 import { pruneFinishedOutbox } from './notify/queries.js'
 import { pruneSessions } from './profiles/queries.js'
 import { pruneInboundMessages } from './sms/queries.js'
-import { pruneOtpCodes, pruneOtpEvents } from './verify/queries.js'
+import { pruneOtpCodes, pruneOtpEvents, pruneSigninLinks } from './verify/queries.js'
 
 const DAY = 86_400_000
 
@@ -29,6 +29,7 @@ function pruners(config: RetentionConfig) {
     inboundMessages: (db, now, limit) => pruneInboundMessages(db, before(now, config.inboundDays), limit),
     otpEvents: pruneOtpEvents,
     otpCodes: pruneOtpCodes,
+    signinLinks: pruneSigninLinks,
     sessions: pruneSessions,
     outbox: (db, now, limit) => pruneFinishedOutbox(db, before(now, config.outboxDays), limit),
   } satisfies Record<string, Pruner>
@@ -44,7 +45,7 @@ export interface Pruned {
 
 /** One run: each table's pruner, batch after batch until a batch comes back short or `maxBatches` is reached. */
 export async function pruneOnce(db: Db, now: Date, config: RetentionConfig, limits: PruneLimits = DEFAULT_LIMITS): Promise<Pruned> {
-  const removed = { inboundMessages: 0, otpEvents: 0, otpCodes: 0, sessions: 0, outbox: 0 }
+  const removed = { inboundMessages: 0, otpEvents: 0, otpCodes: 0, signinLinks: 0, sessions: 0, outbox: 0 }
   let complete = true
   for (const [table, prune] of Object.entries(pruners(config)) as Array<[Table, Pruner]>) {
     for (let batch = 0; ; batch++) {

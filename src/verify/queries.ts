@@ -143,3 +143,12 @@ export async function pruneOtpCodes(db: Db, now: Date, limit: number): Promise<n
     .executeTakeFirst()
   return Number(result.numDeletedRows)
 }
+
+/** Deletes up to `limit` used sign-in links that expired before `now` (an expired link is refused by its signature anyway). */
+export async function pruneSigninLinks(db: Db, now: Date, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('signin_links')
+    .where('id', 'in', (eb) => eb.selectFrom('signin_links').select('id').where('expires_at', '<', now.toISOString()).limit(limit))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
