@@ -8,6 +8,10 @@ export interface PhonesTable {
   profile_id: string | null
   verified_at: string | null
   invalid_at: Generated<string | null>
+  /** null: the deployment's QUIET_HOURS; 'off'; or the phone's own window, e.g. '22-7' (see phones/settings.ts). */
+  quiet_hours: Generated<string | null>
+  /** An IANA zone the texter chose; null: the zones of the number. */
+  time_zone: Generated<string | null>
 }
 
 export interface NotificationsTable {

@@ -1,5 +1,7 @@
-// The phones table: first contact, carrier opt-out, numbers Twilio called invalid, and the verified link to a profile.
+// The phones table: first contact, carrier opt-out, numbers Twilio called invalid, the verified link to a profile, and the phone's own settings.
 import type { Db } from '../database.js'
+import { isLanguage, type Language } from '../language.js'
+import { readStoredQuietHours, storedQuietHours, type QuietSetting } from './settings.js'
 
 /** The serialisation key for everything that must happen one at a time per phone (see `serialize`). */
 export function phoneLock(phone: string): string {
@@ -27,6 +29,26 @@ export async function setOptedOut(db: Db, phone: string, optedOut: boolean, now:
 export async function isOptedOut(db: Db, phone: string): Promise<boolean> {
   const row = await db.selectFrom('phones').select('opted_out_at').where('phone', '=', phone).executeTakeFirst()
   return row?.opted_out_at != null
+}
+
+/** The language a phone chose (LANG ES, LANG EN), or undefined when it never chose (or was never seen). */
+export async function phoneLanguage(db: Db, phone: string): Promise<Language | undefined> {
+  const row = await db.selectFrom('phones').select('language').where('phone', '=', phone).executeTakeFirst()
+  return isLanguage(row?.language) ? row.language : undefined
+}
+
+export async function setLanguage(db: Db, phone: string, language: Language, now: Date): Promise<void> {
+  await rememberPhone(db, phone, now)
+  await db.updateTable('phones').set({ language }).where('phone', '=', phone).execute()
+}
+
+/**
+ * Records that a known phone's first subscription was confirmed with the program identity; true only the first time
+ * (one conditional update, so two simultaneous first subscriptions cannot both be first).
+ */
+export async function markWelcomed(db: Db, phone: string, now: Date): Promise<boolean> {
+  const result = await db.updateTable('phones').set({ welcomed_at: now.toISOString() }).where('phone', '=', phone).where('welcomed_at', 'is', null).executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }
 
 /** Twilio said the number cannot receive SMS (not a mobile, not a valid number): notifications skip it. */
@@ -69,4 +91,30 @@ export async function linkPhoneToProfile(db: Db, phone: string, profileId: strin
   await db.updateTable('phones').set({ profile_id: null, verified_at: null }).where('profile_id', '=', profileId).where('phone', '!=', phone).execute()
   await db.updateTable('phones').set({ profile_id: profileId, verified_at: now.toISOString() }).where('phone', '=', phone).execute()
   return before.profile_id !== null && before.profile_id !== profileId ? before.profile_id : undefined
+}
+
+export interface PhoneSettings {
+  /** The phone's quiet hours: the deployment's (`default`), `off`, or its own window. */
+  quietHours: QuietSetting
+  /** The IANA zone the texter chose, or null: the zones of the number. */
+  timeZone: string | null
+  optedOut: boolean
+}
+
+/** A phone's settings (the defaults for a phone never seen), and whether it opted out: what a send must respect. */
+export async function phoneSettings(db: Db, phone: string): Promise<PhoneSettings> {
+  const row = await db.selectFrom('phones').select(['quiet_hours', 'time_zone', 'opted_out_at']).where('phone', '=', phone).executeTakeFirst()
+  return { quietHours: readStoredQuietHours(row?.quiet_hours ?? null), timeZone: row?.time_zone ?? null, optedOut: row?.opted_out_at != null }
+}
+
+/** Sets a phone's quiet hours (see parseQuietHours): `default` follows QUIET_HOURS again. */
+export async function setQuietHours(db: Db, phone: string, setting: QuietSetting, now: Date): Promise<void> {
+  await rememberPhone(db, phone, now)
+  await db.updateTable('phones').set({ quiet_hours: storedQuietHours(setting) }).where('phone', '=', phone).execute()
+}
+
+/** Sets a phone's time zone (an IANA name, see parseTimeZone); null goes back to the zones of the number. */
+export async function setTimeZone(db: Db, phone: string, zone: string | null, now: Date): Promise<void> {
+  await rememberPhone(db, phone, now)
+  await db.updateTable('phones').set({ time_zone: zone }).where('phone', '=', phone).execute()
 }
