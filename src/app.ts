@@ -12,6 +12,10 @@ import type { ConsoleSender } from './sender/console.js'
 import { createDispatcher } from './notify/dispatcher.js'
 import { startRetention, type Retention } from './retention.js'
 import { notifyRoutes, statusRoutes } from './notify/routes.js'
+import { countRequest } from './metrics/count.js'
+import { createMetrics } from './metrics/metrics.js'
+import { metricsRoutes } from './metrics/routes.js'
+import { outboxCounts } from './notify/queries.js'
 import { smsRoutes } from './sms/routes.js'
 import { guardTwilioWebhooks } from './twilio/signature.js'
 import { webRoutes } from './web/routes.js'
@@ -56,9 +60,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     disableRequestLogging: true,
   })
 
+  const metrics = createMetrics({ outboxRows: () => outboxCounts(db), sendRatePerSecond: config.sendRatePerSecond })
   app.decorateRequest('logFields', null)
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ...request.logFields }, 'request completed')
+    const fields = request.logFields
+    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ...fields }, 'request completed')
+    countRequest(metrics, request.routeOptions.url, reply.elapsedTime, fields)
     done()
   })
 
@@ -121,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       leaseMs: config.sendLeaseSeconds * 1000,
       maxAttempts: config.sendMaxAttempts,
       statusCallback: config.publicUrl === undefined ? undefined : `${config.publicUrl.href.replace(/\/$/, '')}/sms/status`,
+      onOutcome: (outcome, errorCode) => metrics.sends.inc({ outcome, error_code: errorCode === undefined ? '' : String(errorCode) }),
     })
     app.addHook('onReady', async () => dispatcher.start())
     // preClose runs before onClose closes the database: in-flight sends finish and record their outcome.
@@ -133,6 +141,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onReady', async () => void (retention = startRetention({ db, clock, logger: deps.logger, config: config.retention })))
     app.addHook('preClose', async () => retention?.stop())
   }
+
+  await app.register(metricsRoutes, { metrics, token: config.metricsToken })
 
   if (isConsoleSender(sender) && !config.production) {
     // Development only (it holds one-time codes): what the console sender would have texted, newest first.

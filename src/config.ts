@@ -42,6 +42,8 @@ export interface Config {
   /** Undefined until resolved: the environment, or a generated development secret. */
   sessionSecret: string | undefined
   adminToken: string | undefined
+  /** Enables GET /metrics, read with this bearer token. */
+  metricsToken: string | undefined
   otp: OtpConfig
   allowedCountries: CountryCode[]
   defaultCountry: CountryCode
@@ -248,6 +250,11 @@ export function createConfig(env: Env): Config {
   }
   const databasePath = r.string('DATABASE_PATH', './data/smsbot.sqlite')
 
+  const metricsToken = r.raw('METRICS_TOKEN')
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    r.problems.push('METRICS_TOKEN must be at least 16 characters (try: openssl rand -hex 24)')
+  }
+
   const publicUrl = r.url('PUBLIC_URL')
   const allowedCountries = r.countries('ALLOWED_COUNTRIES', 'US,CA')
   const defaultCountry = r.country('DEFAULT_COUNTRY', 'US')
@@ -273,6 +280,7 @@ export function createConfig(env: Env): Config {
     smsSender,
     sessionSecret: sessionSecret !== undefined && sessionSecret.length >= 32 ? sessionSecret : undefined,
     adminToken: adminToken !== undefined && adminToken.length >= 16 ? adminToken : undefined,
+    metricsToken: metricsToken !== undefined && metricsToken.length >= 16 ? metricsToken : undefined,
     otp: {
       length: r.int('OTP_LENGTH', 4, 4, 10),
       ttlSeconds: r.int('OTP_TTL_SECONDS', 600, 30, 86_400),

@@ -73,6 +73,7 @@ t.test('each bad value is refused with a message naming the variable and what is
     [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY must be true, false/],
     [{ TRUST_PROXY: '10.0.0.1, *' }, /^TRUST_PROXY must be true, false/],
     [{ REQUEST_TIMEOUT_SECONDS: '0' }, /^REQUEST_TIMEOUT_SECONDS must be a whole number from 1 to 600/],
+    [{ METRICS_TOKEN: 'short' }, /^METRICS_TOKEN must be at least 16 characters/],
     [{ PUBLIC_URL: 'abc123.ngrok-free.app' }, /^PUBLIC_URL must be an http\(s\) URL/],
     [{ PUBLIC_URL: 'ftp://example.com' }, /^PUBLIC_URL must be an http\(s\) URL/],
     [{ PUBLIC_URL: 'https://example.com/?a=1' }, /^PUBLIC_URL must be an http\(s\) URL without query/],

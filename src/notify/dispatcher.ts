@@ -23,6 +23,8 @@ export interface DispatcherOptions {
   /** Waits `ms`; tests pass one that moves an injected clock. Must resolve early when `wake` is called. */
   sleep?: (ms: number, wake: AbortSignal) => Promise<void>
   random?: () => number
+  /** Told each send's outcome ('sent', 'retry', 'failed'), with Twilio's error code when there is one: for the metrics. */
+  onOutcome?: (outcome: 'sent' | 'retry' | 'failed', errorCode?: number) => void
   /** Notification texts kept in memory (the oldest dropped beyond it); 64 by default. */
   bodyCacheSize?: number
 }
@@ -123,6 +125,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return handleFailure(row, err)
     }
     // Twilio accepted the message: from here on it is never sent again (see README, "the duplicate window").
+    options.onOutcome?.('sent')
     await commitSent(row, sid)
   }
 
@@ -154,9 +157,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (error.retryable && attempt < options.maxAttempts) {
       const delay = backoffMs(row.attempts, random)
       logger.warn({ to, status: error.status, code: error.code, attempt, retryInMs: delay }, 'send failed; will retry')
+      options.onOutcome?.('retry', error.code)
       return void (await recordRetry(db, row, new Date(now.getTime() + delay), error.message, now))
     }
     logger.warn({ to, status: error.status, code: error.code, attempt }, error.retryable ? 'send failed; giving up' : 'send refused')
+    options.onOutcome?.('failed', error.code)
     await recordFailed(db, row, error.code ?? null, error.message, now)
     if (error.code === OPTED_OUT) await setOptedOut(db, row.phone, true, now)
     if (error.code !== undefined && INVALID_NUMBER.has(error.code)) {

@@ -221,6 +221,12 @@ export interface Progress {
   done: boolean
 }
 
+/** Every outbox row counted by status, for the metrics. */
+export async function outboxCounts(db: Db): Promise<Record<string, number>> {
+  const rows = await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute()
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
+}
+
 export async function notificationProgress(db: Db, id: number): Promise<Progress | undefined> {
   const notification = await db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst()
   if (notification === undefined) return undefined

@@ -62,8 +62,9 @@ export function expectedSignature(authToken: string, url: string, params: Record
 }
 
 /** Refuses before the body is read; the connection is closed, so a sender of a large or stalled body keeps nothing open. */
-function refuse(request: FastifyRequest, reply: FastifyReply, status: number, error: string, message: string, why: string) {
+function refuse(request: FastifyRequest, reply: FastifyReply, status: number, error: string, message: string, why: string, reason: string) {
   request.log.warn(`webhook refused: ${why}`)
+  request.logFields = { refusal: reason }
   return reply.code(status).header('connection', 'close').send({ error, message })
 }
 
@@ -85,10 +86,10 @@ export function guardTwilioWebhooks(app: FastifyInstance, options: WebhookGuardO
   app.addHook('onRequest', async (request, reply) => {
     const signature = request.headers['x-twilio-signature']
     if (typeof signature !== 'string' || signature === '') {
-      return refuse(request, reply, 400, 'missing_signature', 'The X-Twilio-Signature header is required.', 'no X-Twilio-Signature header')
+      return refuse(request, reply, 400, 'missing_signature', 'The X-Twilio-Signature header is required.', 'no X-Twilio-Signature header', 'missing')
     }
     if (!SIGNATURE.test(signature)) {
-      return refuse(request, reply, 403, 'invalid_signature', 'The X-Twilio-Signature is not a Twilio signature.', 'malformed X-Twilio-Signature')
+      return refuse(request, reply, 403, 'invalid_signature', 'The X-Twilio-Signature is not a Twilio signature.', 'malformed X-Twilio-Signature', 'malformed')
     }
   })
 
@@ -99,13 +100,14 @@ export function guardTwilioWebhooks(app: FastifyInstance, options: WebhookGuardO
     try {
       candidates = candidateUrls(webhookUrl(request, options.publicUrl))
     } catch {
-      return refuse(request, reply, 403, 'invalid_signature', 'The X-Twilio-Signature does not match this request.', 'the request URL does not parse')
+      return refuse(request, reply, 403, 'invalid_signature', 'The X-Twilio-Signature does not match this request.', 'the request URL does not parse', 'bad_url')
     }
     for (const url of candidates) {
       const expected = Buffer.from(expectedSignature(options.authToken, url, params))
       if (expected.length === given.length && timingSafeEqual(expected, given)) return
     }
     request.log.warn({ url: (candidates[0] as string).replace(/\?.*$/, '') }, 'webhook refused: signature does not match')
+    request.logFields = { refusal: 'mismatch' }
     return reply.code(403).send({
       error: 'invalid_signature',
       message: 'The X-Twilio-Signature does not match this request. Check TWILIO_AUTH_TOKEN and PUBLIC_URL.',

@@ -147,7 +147,8 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
       return verifyPage(reply, phoneInput, name, { phone: error }, 422)
     }
     const result = await sendCode(verify, phone.phone, clientAddress(request))
-    request.log.info({ phone: maskPhone(phone.phone), outcome: result.ok ? 'sent' : result.reason }, 'verification code requested')
+    request.logFields = { codeSent: result.ok ? 'sent' : result.reason }
+    request.log.info({ phone: maskPhone(phone.phone), outcome: request.logFields.codeSent }, 'verification code requested')
     if (result.ok) return codePage(reply, phone.phone, name, '', {})
     const error = copy.refusal(result)
     // A refused resend keeps the person on the code form, where their pending code still works.
@@ -164,7 +165,8 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
       return codePage(reply, phone.phone, name, codeInput, { code: copy.errors.codeFormat(verify.otp.length) }, 422)
     }
     const decision = await checkCode(verify, phone.phone, codeInput, clientAddress(request))
-    request.log.info({ phone: maskPhone(phone.phone), outcome: decision.ok ? 'verified' : decision.reason }, 'verification code checked')
+    request.logFields = { codeChecked: decision.ok ? 'verified' : decision.reason }
+    request.log.info({ phone: maskPhone(phone.phone), outcome: request.logFields.codeChecked }, 'verification code checked')
     if (!decision.ok) {
       return codePage(reply, phone.phone, name, codeInput, { code: copy.refusal(decision) }, decision.reason === 'locked' ? 429 : 422)
     }
