@@ -1,6 +1,7 @@
 // Reads and validates the environment into a typed Config; pure, so every rule is testable.
 import { isIP } from 'node:net'
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
+import { isTimeZone, parseQuietWindow, type QuietWindow } from './phones/settings.js'
 
 export interface OtpConfig {
   length: number
@@ -55,6 +56,12 @@ export interface Config {
   sendMaxAttempts: number
   /** Days kept: inbound message records (Twilio retries within minutes) and outbox rows of finished notifications. */
   retention: { inboundDays: number; outboxDays: number }
+  /** Notifications wait out the recipient's local quiet hours (QUIET_HOURS); undefined when off. */
+  quietHours: QuietWindow | undefined
+  /** The zone of a number the time-zone mapping cannot place (DEFAULT_TIME_ZONE). */
+  defaultTimeZone: string
+  /** The program identity carriers require in a HELP answer: PROGRAM_NAME and SUPPORT_CONTACT. */
+  program: { name: string; contact: string | undefined }
   logLevel: string
 }
 
@@ -165,6 +172,37 @@ class Reader {
       return false
     }
     return entries
+  }
+
+  /** A window such as 21-8 (24 h clock, minutes allowed: 22:30-7), or off. */
+  quietHours(name: string, fallback: string): QuietWindow | undefined {
+    const value = this.raw(name) ?? fallback
+    if (['off', 'false', 'no', 'none'].includes(value.toLowerCase())) return undefined
+    const window = parseQuietWindow(value)
+    if (window === undefined) {
+      this.problems.push(`${name} must be off or a window of local hours such as 21-8 (quiet from 21:00 until 08:00; got "${value.slice(0, 40)}")`)
+      return parseQuietWindow(fallback)
+    }
+    return window
+  }
+
+  timeZone(name: string, fallback: string): string {
+    const value = this.raw(name) ?? fallback
+    if (!isTimeZone(value)) {
+      this.problems.push(`${name} must be an IANA time zone name such as America/New_York (got "${value.slice(0, 60)}")`)
+      return fallback
+    }
+    return value
+  }
+
+  /** One line of text for an SMS, at most `max` characters. */
+  text(name: string, fallback: string | undefined, max: number): string | undefined {
+    const value = this.raw(name) ?? fallback
+    if (value !== undefined && (value.length > max || /[\r\n]/.test(value))) {
+      this.problems.push(`${name} must be one line of at most ${max} characters, to fit the HELP answer in one SMS (got ${value.length})`)
+      return fallback
+    }
+    return value
   }
 
   country(name: string, fallback: string): CountryCode {
@@ -303,6 +341,12 @@ export function createConfig(env: Env): Config {
     retention: {
       inboundDays: r.int('INBOUND_RETENTION_DAYS', 7, 1, 3650),
       outboxDays: r.int('OUTBOX_RETENTION_DAYS', 30, 1, 3650),
+    },
+    quietHours: r.quietHours('QUIET_HOURS', '21-8'),
+    defaultTimeZone: r.timeZone('DEFAULT_TIME_ZONE', 'America/New_York'),
+    program: {
+      name: r.text('PROGRAM_NAME', 'smsbot', 30) as string,
+      contact: r.text('SUPPORT_CONTACT', undefined, 60),
     },
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   }

@@ -162,3 +162,22 @@ t.test('DATABASE_URL selects PostgreSQL; with DATABASE_PATH, or without shared s
   t.match(problems({ ...secrets, DATABASE_URL: url, DATABASE_POOL_MAX: '0' }), [/^DATABASE_POOL_MAX must be a whole number from 1 to 1000/])
   t.equal(createConfig({ ...secrets, DATABASE_URL: 'postgresql://h/db' }).databaseLocation, 'postgresql://h/db')
 })
+
+t.test('quiet hours, the fallback time zone and the program identity: defaults, values, bad values refused by name', async (t) => {
+  const defaults = createConfig({})
+  t.same(defaults.quietHours, { start: 21 * 60, end: 8 * 60 })
+  t.equal(defaults.defaultTimeZone, 'America/New_York')
+  t.same(defaults.program, { name: 'smsbot', contact: undefined })
+  const set = createConfig({ QUIET_HOURS: '22:30-7', DEFAULT_TIME_ZONE: 'America/Chicago', PROGRAM_NAME: 'SearchNEU alerts', SUPPORT_CONTACT: 'help@searchneu.com' })
+  t.same(set.quietHours, { start: 22 * 60 + 30, end: 7 * 60 })
+  t.equal(set.defaultTimeZone, 'America/Chicago')
+  t.same(set.program, { name: 'SearchNEU alerts', contact: 'help@searchneu.com' })
+  t.equal(createConfig({ QUIET_HOURS: 'off' }).quietHours, undefined)
+  t.equal(createConfig({ QUIET_HOURS: 'OFF' }).quietHours, undefined)
+  t.same(problems({ QUIET_HOURS: '9pm-8am', DEFAULT_TIME_ZONE: 'Eastern', PROGRAM_NAME: 'x'.repeat(31), SUPPORT_CONTACT: 'y'.repeat(61) }), [
+    'QUIET_HOURS must be off or a window of local hours such as 21-8 (quiet from 21:00 until 08:00; got "9pm-8am")',
+    'DEFAULT_TIME_ZONE must be an IANA time zone name such as America/New_York (got "Eastern")',
+    'PROGRAM_NAME must be one line of at most 30 characters, to fit the HELP answer in one SMS (got 31)',
+    'SUPPORT_CONTACT must be one line of at most 60 characters, to fit the HELP answer in one SMS (got 61)',
+  ])
+})
