@@ -113,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     defaultCountry: config.defaultCountry,
     maxSubscriptions: config.maxSubscriptions,
     sessionDays: config.sessionDays,
+    quietHours: config.quietHours,
+    defaultTimeZone: config.defaultTimeZone,
   })
 
   await app.register(notifyRoutes, { db, clock, adminToken: config.adminToken })
@@ -127,6 +129,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       concurrency: config.sendConcurrency,
       leaseMs: config.sendLeaseSeconds * 1000,
       maxAttempts: config.sendMaxAttempts,
+      quietHours: config.quietHours,
+      defaultTimeZone: config.defaultTimeZone,
       statusCallback: config.publicUrl === undefined ? undefined : `${config.publicUrl.href.replace(/\/$/, '')}/sms/status`,
       onOutcome: (outcome, errorCode) => metrics.sends.inc({ outcome, error_code: errorCode === undefined ? '' : String(errorCode) }),
     })

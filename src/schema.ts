@@ -25,9 +25,14 @@ export interface NotificationsTable {
   pruned_sent: Generated<number>
   pruned_delivered: Generated<number>
   pruned_failed: Generated<number>
+  pruned_expired: Generated<number>
+  /** Not sent before this instant (null: at once). */
+  send_at: Generated<string | null>
+  /** Not sent at or after this instant: rows still waiting then end as `expired` (null: never). */
+  expires_at: Generated<string | null>
 }
 
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed'
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'expired'
 
 export interface OutboxTable {
   id: Generated<number>
@@ -43,6 +48,10 @@ export interface OutboxTable {
   updated_at: string
   /** Set by each claim; only its holder may record the row's outcome. */
   claim_token: Generated<string | null>
+  /** The notification's expiry, copied to each row so a claim can check it. */
+  expires_at: Generated<string | null>
+  /** When the row was put back to wait for the recipient's quiet hours to end (null: not held). */
+  held_at: Generated<string | null>
 }
 
 export interface SendScheduleTable {
@@ -109,6 +118,21 @@ export interface InboundMessagesTable {
   received_at: string
 }
 
+export type ConsentAction = 'opt_out' | 'opt_in' | 'subscribe' | 'unsubscribe' | 'verify'
+export type ConsentSource = 'sms' | 'web' | 'api' | 'twilio'
+
+/** One change of consent, append-only (see consent/queries.ts). */
+export interface ConsentRecordsTable {
+  id: Generated<number>
+  phone: string
+  at: string
+  action: ConsentAction
+  source: ConsentSource
+  topic_key: string | null
+  /** The keyword texted, Twilio's error code (21610), or how a phone was verified. */
+  detail: string | null
+}
+
 export interface Database {
   phones: PhonesTable
   topics: TopicsTable
@@ -122,6 +146,7 @@ export interface Database {
   notifications: NotificationsTable
   outbox: OutboxTable
   send_schedule: SendScheduleTable
+  consent_records: ConsentRecordsTable
 }
 
 export type OutboxRow = Selectable<OutboxTable>

@@ -18,7 +18,7 @@ t.test('an empty database is created with its folder and migrated; a second run 
   const second = await migrateToLatest(db, path)
   t.same(second.results, [], 'nothing left to apply')
   const tables = (await db.introspection.getTables()).map((table) => table.name).sort()
-  t.same(tables, ['inbound_messages', 'notifications', 'otp_codes', 'otp_events', 'outbox', 'phones', 'profiles', 'send_schedule', 'sessions', 'signin_links', 'subscriptions', 'topics'])
+  t.same(tables, ['consent_records', 'conversations', 'inbound_messages', 'keywords', 'notifications', 'otp_codes', 'otp_events', 'outbox', 'phones', 'profiles', 'send_schedule', 'sessions', 'signin_links', 'subscriptions', 'topics'])
 })
 
 t.test('a new database is private: folder 0700, the file and its -wal and -shm 0600', async (t) => {

@@ -138,13 +138,13 @@ for (const database of DATABASES) t.test(`${database}: each prune function remov
     await storeCode(db, phone(i), 'a'.repeat(64), long, 600)
   }
   const id = await finishedNotification(db, long, { sent: 2, delivered: 3, failed: 2 })
-  const progressBefore = await notificationProgress(db, id)
+  const progressBefore = await notificationProgress(db, id, clock.now())
 
   t.equal(await pruneInboundMessages(db, clock.now(), 3), 3)
   t.equal(await pruneOtpEvents(db, clock.now(), 3), 3)
   t.equal(await pruneOtpCodes(db, clock.now(), 3), 3)
   t.equal(await pruneFinishedOutbox(db, clock.now(), 3), 3)
-  t.same(await notificationProgress(db, id), progressBefore, 'counts hold between batches too')
+  t.same(await notificationProgress(db, id, clock.now()), progressBefore, 'counts hold between batches too')
 
   const limits = { batchSize: 2, maxBatches: 1 }
   const first = await pruneOnce(db, clock.now(), CONFIG, limits)
@@ -153,7 +153,7 @@ for (const database of DATABASES) t.test(`${database}: each prune function remov
   t.same(second, { removed: { inboundMessages: 2, otpEvents: 2, otpCodes: 2, signinLinks: 0, sessions: 0, outbox: 2 }, complete: true }, 'batches until one comes back short')
   t.equal(await count(db, 'inbound_messages'), 0)
   t.equal(await count(db, 'outbox'), 0)
-  t.same(await notificationProgress(db, id), progressBefore)
+  t.same(await notificationProgress(db, id, clock.now()), progressBefore)
 })
 
 /** Waits (really) until `condition` holds, failing after `ms`. */

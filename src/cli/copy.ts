@@ -1,4 +1,5 @@
 // Every sentence the smsbot command prints, in one place.
+import type { ConsentRecord } from '../consent/queries.js'
 import type { Published, Progress } from '../notify/queries.js'
 import { maskPhone } from '../log.js'
 
@@ -10,7 +11,9 @@ export const USAGE = `Usage:
   smsbot topics list                    list open topics with their subscriber counts
   smsbot topics close <key>             close a topic (its subscribers are told nothing)
   smsbot notify <topic> <text...>       text every subscriber of a topic and show progress until done
+         [--at <time>] [--expires <time>]   not before --at, not at or after --expires (ISO 8601, or +30m, +2h, +1d)
   smsbot progress <id>                  show a notification's progress until done
+  smsbot consent <phone>                a phone's consent record: opt-outs, opt-ins, subscriptions, verification
   smsbot tunnel                         open an ngrok tunnel, run the server behind it, point the Twilio number at it
   smsbot wire <public-url>              point the Twilio number's SMS webhook at <public-url>/sms (POST)
   smsbot wire --restore                 put back the SMS webhook that smsbot wire or tunnel replaced
@@ -18,11 +21,13 @@ export const USAGE = `Usage:
 Options:
   --url <url>   the server to talk to (default: http://HOST:PORT from the environment)
   --no-wait     notify: return as soon as the notification is queued
+  --at          notify: send at this time, e.g. 2026-12-01T09:00:00-05:00 or +30m
+  --expires     notify: drop what is not sent by then, e.g. +2h (after --at when both are given)
   --restore     wire: put the previous webhook back
   --create      topics, notify: create the local database when it does not exist yet
   -h, --help    show this help
 
-topics, notify and progress use the server's operator API when ADMIN_TOKEN is set
+topics, notify, progress and consent use the server's operator API when ADMIN_TOKEN is set
 (or --url is given); otherwise they open the database directly (DATABASE_URL, or
 DATABASE_PATH on the machine the server runs on, which must exist unless --create). Configuration comes from the environment and .env, as for the
 server (see template.env).`
@@ -44,7 +49,16 @@ export const cliCopy = {
   follow: (id: number) => `Follow it with: smsbot progress ${id}`,
   watching: 'Ctrl-C stops watching; sending goes on in the server.',
   finished: (p: Progress) =>
-    `Done: ${p.sent + p.delivered} of ${p.recipients} accepted by Twilio (${p.delivered} delivered so far), ${p.failed} failed.`,
+    `Done: ${p.sent + p.delivered} of ${p.recipients} accepted by Twilio (${p.delivered} delivered so far), ${p.failed} failed${p.expired > 0 ? `, ${p.expired} expired (not sent by ${p.expiresAt ?? 'the expiry'})` : ''}.`,
+  scheduled: (sendAt: string | undefined, expiresAt: string | undefined) =>
+    `${sendAt === undefined ? 'Sending now' : `Scheduled for ${sendAt}`}${expiresAt === undefined ? '' : `; whatever is not sent by ${expiresAt} expires`}.`,
+  /** Nothing is due now, but rows wait for sendAt or for quiet hours to end: watching stops here. */
+  waiting: (p: Progress) =>
+    `Waiting: ${[p.scheduled > 0 ? `${p.scheduled} scheduled for ${p.sendAt ?? 'later'}` : '', p.held > 0 ? `${p.held} held for the recipients' quiet hours` : ''].filter(Boolean).join(', ')}` +
+    ` (${p.sent + p.delivered} sent so far). The server sends them when they are due; follow with: smsbot progress ${p.id}`,
+  consentHeader: 'time (UTC)                action       source  topic / detail',
+  consentLine: (r: ConsentRecord) => `${r.at}  ${r.action.padEnd(11)}  ${r.source.padEnd(6)}  ${[r.topic, r.detail].filter((v) => v !== null).join(' ')}`.trimEnd(),
+  noConsent: (phone: string) => `No consent changes are recorded for ${phone}.`,
   usage: {
     text: 'text needs a phone number and a message',
     notPhone: (input: string) => `"${input}" is not a phone number, e.g. +15551234567`,
@@ -53,6 +67,8 @@ export const cliCopy = {
     topicTitle: 'topics add needs a title after the key',
     notify: 'notify needs a topic key and the text to send',
     progress: 'progress needs a notification id (a number)',
+    consent: 'consent needs a phone number in E.164 form, e.g. +16175550123',
+    when: (option: string, input: string) => `${option} "${input}" is not a time: give an ISO 8601 time with its offset (2026-12-01T09:00:00-05:00) or +30m, +2h, +1d`,
     unknown: (command: string) => `unknown command "${command}"`,
   },
 } as const

@@ -4,12 +4,13 @@ import { parseArgs } from 'node:util'
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
 import { ConfigError, createConfig, type Config, type ResolvedConfig } from '../config.js'
 import { resolveSecrets } from '../dev-secrets.js'
-import { bodyProblem } from '../notify/problems.js'
+import { bodyProblem, readSchedule } from '../notify/problems.js'
 import { normalizeTopicKey, TOPIC_KEY } from '../topics/keys.js'
 import { inboundParams, messagesOf, signWebhook } from '../sms/simulate.js'
 import { cliCopy, USAGE } from './copy.js'
 import { apiOperator, localOperator, type Operator, OperatorError } from './operators.js'
 import { progressLine } from './progress.js'
+import { readWhen } from './times.js'
 import { runTunnel, runWire } from './wiring.js'
 
 export { USAGE } from './copy.js'
@@ -23,6 +24,8 @@ export interface CliIo {
   fetch?: typeof fetch
   /** Waits between progress polls; tests move things along instead. */
   sleep?: (ms: number) => Promise<void>
+  /** What +30m in --at and --expires counts from; the system clock by default. */
+  now?: () => Date
 }
 
 interface Options {
@@ -30,6 +33,9 @@ interface Options {
   wait: boolean
   /** Create and migrate the SQLite file when it does not exist (else the CLI refuses: no server would read it). */
   create: boolean
+  /** notify --at and --expires, as typed. */
+  at: string | undefined
+  expires: string | undefined
 }
 
 const POLL_MS = 1000
@@ -89,16 +95,23 @@ function topicKey(key: string | undefined, command: string): string {
   return normalizeTopicKey(key)
 }
 
-/** Polls until nothing is left queued or in flight, drawing the bar each time. */
+/**
+ * Polls until nothing is left due or in flight, drawing the bar each time. Rows scheduled for later or held for
+ * quiet hours may wait for hours: watching stops there and says so.
+ */
 async function watch(operator: Operator, id: number, io: CliIo): Promise<number> {
   const status = io.status ?? io.out
   const sleep = io.sleep ?? ((ms: number) => delay(ms))
   let progress = await operator.progress(id)
-  if (!progress.done) io.err(cliCopy.watching)
+  if (progress.queued > 0) io.err(cliCopy.watching)
   for (;;) {
     status(progressLine(progress))
     if (progress.done) {
       io.out(cliCopy.finished(progress))
+      return 0
+    }
+    if (progress.queued === 0) {
+      io.out(cliCopy.waiting(progress))
       return 0
     }
     await sleep(POLL_MS)
@@ -142,12 +155,33 @@ function operatorAction(command: string, args: string[], options: Options, io: C
     const key = topicKey(first, 'notify')
     const problem = bodyProblem(body)
     if (problem !== undefined) throw new OperatorError(problem.message)
+    const now = (io.now ?? (() => new Date()))()
+    const sendAt = options.at === undefined ? undefined : readWhen(options.at, now)
+    if (options.at !== undefined && sendAt === undefined) throw new UsageError(cliCopy.usage.when('--at', options.at))
+    // +2h in --expires counts from --at when there is one: two hours after it goes.
+    const expiresAt = options.expires === undefined ? undefined : readWhen(options.expires, sendAt ?? now)
+    if (options.expires !== undefined && expiresAt === undefined) throw new UsageError(cliCopy.usage.when('--expires', options.expires))
+    const schedule = readSchedule(sendAt?.toISOString(), expiresAt?.toISOString(), now)
+    if (!schedule.ok) throw new OperatorError(schedule.problem.message)
+    const times = { ...(sendAt === undefined ? {} : { sendAt: sendAt.toISOString() }), ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }) }
     return async (operator) => {
-      const published = await operator.publish(key, body)
+      const published = await operator.publish(key, body, times)
       io.out(cliCopy.queued(key, published))
+      if (sendAt !== undefined || expiresAt !== undefined) io.out(cliCopy.scheduled(times.sendAt, times.expiresAt))
       if (published.recipients === 0) io.out(cliCopy.nobody)
       else if (!options.wait) io.out(cliCopy.follow(published.id))
       else return watch(operator, published.id, io)
+      return 0
+    }
+  }
+  if (command === 'consent') {
+    const phone = first === undefined ? undefined : parsePhoneNumberFromString(first)
+    if (phone === undefined || !phone.isPossible()) throw new UsageError(cliCopy.usage.consent)
+    return async (operator) => {
+      const records = await operator.consent(phone.number)
+      if (records.length === 0) io.out(cliCopy.noConsent(phone.number))
+      else io.out(cliCopy.consentHeader)
+      for (const record of records) io.out(cliCopy.consentLine(record))
       return 0
     }
   }
@@ -183,7 +217,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { url: { type: 'string' }, 'no-wait': { type: 'boolean' }, restore: { type: 'boolean' }, create: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        url: { type: 'string' },
+        'no-wait': { type: 'boolean' },
+        restore: { type: 'boolean' },
+        create: { type: 'boolean' },
+        at: { type: 'string' },
+        expires: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     })
   } catch (err) {
     io.err(`${(err as Error).message}\n\n${USAGE}`)
@@ -197,7 +239,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     if (command === 'wire') return await runWire(rest, parsed.values.restore === true, io)
     if (command === 'tunnel') return await runTunnel(rest, io)
-    return await run(command, rest, { url: parsed.values.url, wait: parsed.values['no-wait'] !== true, create: parsed.values.create === true }, io)
+    const options = { url: parsed.values.url, wait: parsed.values['no-wait'] !== true, create: parsed.values.create === true, at: parsed.values.at, expires: parsed.values.expires }
+    return await run(command, rest, options, io)
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`smsbot: ${err.message}\n\n${USAGE}`)

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs'
 import { systemClock } from '../clock.js'
 import { isPostgresUrl, migrateToLatest, openDatabase } from '../database.js'
-import { problems } from '../notify/problems.js'
+import { consentRecords, type ConsentRecord } from '../consent/queries.js'
+import { problems, readSchedule } from '../notify/problems.js'
 import { notificationProgress, publishToOpenTopic, type Progress, type Published } from '../notify/queries.js'
 import { closeTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
 import { cliCopy } from './copy.js'
@@ -13,12 +14,20 @@ export interface TopicSummary {
   subscribers: number
 }
 
+/** When to send, as the API takes it: ISO 8601 times. */
+export interface ScheduleTimes {
+  sendAt?: string
+  expiresAt?: string
+}
+
 export interface Operator {
   saveTopic(key: string, title: string): Promise<{ key: string; title: string }>
   listTopics(): Promise<TopicSummary[]>
   closeTopic(key: string): Promise<void>
-  publish(key: string, body: string): Promise<Published>
+  publish(key: string, body: string, schedule?: ScheduleTimes): Promise<Published>
   progress(id: number): Promise<Progress>
+  /** A phone's consent record (E.164), oldest first. */
+  consent(phone: string): Promise<ConsentRecord[]>
   close(): Promise<void>
 }
 
@@ -53,8 +62,9 @@ export function apiOperator(baseUrl: string, token: string, doFetch: typeof fetc
     saveTopic: (key, title) => call('PUT', `/topics/${encodeURIComponent(key)}`, { title }),
     listTopics: async () => (await call<{ topics: TopicSummary[] }>('GET', '/topics')).topics,
     closeTopic: async (key) => void (await call('DELETE', `/topics/${encodeURIComponent(key)}`)),
-    publish: (key, body) => call('POST', `/topics/${encodeURIComponent(key)}/notifications`, { body }),
+    publish: (key, body, schedule = {}) => call('POST', `/topics/${encodeURIComponent(key)}/notifications`, { body, ...schedule }),
     progress: (id) => call('GET', `/notifications/${id}`),
+    consent: async (phone) => (await call<{ records: ConsentRecord[] }>('GET', `/phones/${encodeURIComponent(phone)}/consent`)).records,
     close: async () => {},
   }
 }
@@ -79,16 +89,19 @@ export async function localOperator(location: string, options: { create?: boolea
     closeTopic: async (key) => {
       if (!(await closeTopic(db, key, now()))) throw new OperatorError(problems.noSuchTopic(key).message)
     },
-    publish: async (key, body) => {
-      const published = await publishToOpenTopic(db, key, body, now())
+    publish: async (key, body, times = {}) => {
+      const schedule = readSchedule(times.sendAt, times.expiresAt, now())
+      if (!schedule.ok) throw new OperatorError(schedule.problem.message)
+      const published = await publishToOpenTopic(db, key, body, now(), schedule)
       if (published === undefined) throw new OperatorError(problems.noSuchTopic(key).message)
       return published
     },
     progress: async (id) => {
-      const progress = await notificationProgress(db, id)
+      const progress = await notificationProgress(db, id, now())
       if (progress === undefined) throw new OperatorError(problems.noSuchNotification(id).message)
       return progress
     },
+    consent: (phone) => consentRecords(db, phone),
     close: () => db.destroy(),
   }
 }

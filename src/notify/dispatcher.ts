@@ -1,11 +1,15 @@
-// Sends queued outbox rows: leased claims, slots on the deployment's shared send schedule, bounded concurrency, retries.
+// Sends queued outbox rows: leased claims, slots on the deployment's shared send schedule, bounded concurrency, retries,
+// and nothing during the recipient's quiet hours or after a notification's expiry.
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'
 import { maskPhone } from '../log.js'
-import { isOptedOut, markInvalid, setOptedOut } from '../phones/queries.js'
+import { markInvalid, phoneSettings, setOptedOut } from '../phones/queries.js'
+import { effectiveQuietWindow, type QuietWindow } from '../phones/settings.js'
+import { zonesOfNumber } from '../phones/zones.js'
 import { SendError, type SmsSender } from '../sender/sender.js'
-import { claimDue, notificationBody, recordFailed, recordRetry, recordSentMany, moveSchedule, releaseClaim, takeSendSlot, type ClaimedRow, type SendRate } from './queries.js'
+import { claimDue, notificationBody, recordExpired, recordFailed, recordHeld, recordRetry, recordSentMany, moveSchedule, releaseClaim, takeSendSlot, type ClaimedRow, type SendRate } from './queries.js'
+import { quietState, recipientZones } from './quiet.js'
 
 export interface DispatcherOptions {
   db: Db
@@ -25,6 +29,12 @@ export interface DispatcherOptions {
   random?: () => number
   /** Told each send's outcome ('sent', 'retry', 'failed'), with Twilio's error code when there is one: for the metrics. */
   onOutcome?: (outcome: 'sent' | 'retry' | 'failed', errorCode?: number) => void
+  /** The deployment's quiet hours (QUIET_HOURS); none when unset. A phone's own setting wins either way. */
+  quietHours?: QuietWindow | undefined
+  /** The zone of a number the mapping cannot place (DEFAULT_TIME_ZONE); America/New_York by default. */
+  defaultTimeZone?: string
+  /** The zones of a number; libphonenumber's mapping by default (tests may place numbers themselves). */
+  zonesOf?: (phone: string) => readonly string[] | undefined
   /** Notification texts kept in memory (the oldest dropped beyond it); 64 by default. */
   bodyCacheSize?: number
 }
@@ -112,12 +122,38 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return body
   }
 
+  const defaultZone = options.defaultTimeZone ?? 'America/New_York'
+  const zonesOf = options.zonesOf ?? zonesOfNumber
+
+  /**
+   * Whether a claimed row may go now. Past its expiry it ends as expired; in the recipient's quiet hours it is put
+   * back until they end (or ends as expired when they end too late), so it takes no send slot while it waits.
+   */
+  async function mayGo(row: ClaimedRow, window: QuietWindow | undefined, zones: readonly string[]): Promise<boolean> {
+    const now = clock.now()
+    if (row.expires_at !== null && now.toISOString() >= row.expires_at) {
+      await recordExpired(db, row, now)
+      return false
+    }
+    const quiet = quietState(zones, window, now, defaultZone)
+    if (!quiet.quiet) return true
+    if (row.expires_at !== null && quiet.opensAt.toISOString() >= row.expires_at) await recordExpired(db, row, now)
+    else await recordHeld(db, row, quiet.opensAt, now)
+    return false
+  }
+
   async function deliver(row: ClaimedRow, signal: AbortSignal): Promise<void> {
-    if (await isOptedOut(db, row.phone)) return void (await recordFailed(db, row, null, 'opted out before sending', clock.now()))
+    const settings = await phoneSettings(db, row.phone)
+    if (settings.optedOut) return void (await recordFailed(db, row, null, 'opted out before sending', clock.now()))
+    const window = effectiveQuietWindow(settings.quietHours, options.quietHours)
+    const zones = window === undefined ? [] : recipientZones(settings.timeZone, zonesOf(row.phone), defaultZone)
+    if (!(await mayGo(row, window, zones))) return
     const body = await bodyOf(row.notification_id)
     await waitForSlot(signal)
     // Stopping while waiting for a slot: give the row back for the next start.
     if (signal.aborted) return void (await releaseClaim(db, row, clock.now()))
+    // The wait for a slot may have crossed the start of quiet hours or the expiry: look again (the slot goes unused).
+    if (!(await mayGo(row, window, zones))) return
     let sid: string
     try {
       sid = (await sender.send({ to: row.phone, body, statusCallback: options.statusCallback })).sid
@@ -163,7 +199,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     logger.warn({ to, status: error.status, code: error.code, attempt }, error.retryable ? 'send failed; giving up' : 'send refused')
     options.onOutcome?.('failed', error.code)
     await recordFailed(db, row, error.code ?? null, error.message, now)
-    if (error.code === OPTED_OUT) await setOptedOut(db, row.phone, true, now)
+    if (error.code === OPTED_OUT) await setOptedOut(db, row.phone, true, now, { source: 'twilio', detail: String(OPTED_OUT) })
     if (error.code !== undefined && INVALID_NUMBER.has(error.code)) {
       await markInvalid(db, row.phone, now)
     }

@@ -22,7 +22,43 @@ export const problems = {
   }),
   noSuchTopic: (key: string): Problem => ({ error: 'no_such_topic', message: `There is no open topic ${key}.` }),
   noSuchNotification: (id: string | number): Problem => ({ error: 'no_such_notification', message: `There is no notification ${id}.` }),
+  invalidTime: (field: string, value: string): Problem => ({
+    error: 'invalid_time',
+    message: `${field} must be an ISO 8601 time with its offset, such as 2026-12-01T09:00:00-05:00 or 2026-12-01T14:00:00Z (got "${value.slice(0, 40)}").`,
+  }),
+  expiresInPast: (expiresAt: string): Problem => ({ error: 'expires_in_past', message: `expiresAt (${expiresAt}) has already passed: nothing could be sent.` }),
+  expiresBeforeSend: (sendAt: string, expiresAt: string): Problem => ({
+    error: 'expires_before_send',
+    message: `expiresAt (${expiresAt}) must be after sendAt (${sendAt}).`,
+  }),
+  invalidPhone: (phone: string): Problem => ({ error: 'invalid_phone', message: `"${phone.slice(0, 40)}" is not a phone number; give it in E.164 form, such as +16175550123.` }),
 } as const
+
+/** A date and time with its offset (or Z): a bare date or a time without a zone would be read in the server's zone. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
+
+/** Reads an ISO 8601 time; undefined when it is not one. */
+export function readIsoTime(value: string): Date | undefined {
+  if (!ISO_TIME.test(value.trim())) return undefined
+  const ms = Date.parse(value.trim())
+  return Number.isNaN(ms) ? undefined : new Date(ms)
+}
+
+/**
+ * Reads a notification's optional sendAt and expiresAt, or says why they cannot be used: each must be an ISO 8601
+ * time; expiresAt must be in the future and after sendAt. A sendAt in the past means at once.
+ */
+export function readSchedule(sendAt: string | undefined, expiresAt: string | undefined, now: Date): { ok: true; sendAt?: Date; expiresAt?: Date } | { ok: false; problem: Problem } {
+  const send = sendAt === undefined ? undefined : readIsoTime(sendAt)
+  if (sendAt !== undefined && send === undefined) return { ok: false, problem: problems.invalidTime('sendAt', sendAt) }
+  const expires = expiresAt === undefined ? undefined : readIsoTime(expiresAt)
+  if (expiresAt !== undefined && expires === undefined) return { ok: false, problem: problems.invalidTime('expiresAt', expiresAt) }
+  if (expires !== undefined && expires.getTime() <= now.getTime()) return { ok: false, problem: problems.expiresInPast(expires.toISOString()) }
+  if (expires !== undefined && send !== undefined && expires.getTime() <= send.getTime()) {
+    return { ok: false, problem: problems.expiresBeforeSend(send.toISOString(), expires.toISOString()) }
+  }
+  return { ok: true, ...(send === undefined ? {} : { sendAt: send }), ...(expires === undefined ? {} : { expiresAt: expires }) }
+}
 
 /** Why a notification text (already trimmed) cannot be sent, if it cannot. */
 export function bodyProblem(text: string): Problem | undefined {

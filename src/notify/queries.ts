@@ -12,20 +12,31 @@ export interface Published {
   segments: number
 }
 
-/** Writes the notification and one queued outbox row per subscriber who is not opted out (or known invalid). */
-export async function enqueueNotification(db: Db, topicKey: string, body: string, now: Date): Promise<Published> {
+/** When a notification may go: not before `sendAt` (at once when unset), and not at or after `expiresAt` (see scheduleProblem). */
+export interface Schedule {
+  sendAt?: Date | undefined
+  expiresAt?: Date | undefined
+}
+
+/**
+ * Writes the notification and one queued outbox row per subscriber who is not opted out (or known invalid). A
+ * scheduled notification's rows are due at `sendAt`; each row carries the expiry, which claims check.
+ */
+export async function enqueueNotification(db: Db, topicKey: string, body: string, now: Date, schedule: Schedule = {}): Promise<Published> {
   const segments = new SegmentedMessage(body).segmentsCount
   const at = now.toISOString()
+  const sendAt = schedule.sendAt?.toISOString() ?? null
+  const expiresAt = schedule.expiresAt?.toISOString() ?? null
   const key = normalizeTopicKey(topicKey)
   return db.transaction().execute(async (trx) => {
     const notification = await trx
       .insertInto('notifications')
-      .values({ topic_key: key, body, segments, recipients: 0, created_at: at })
+      .values({ topic_key: key, body, segments, recipients: 0, created_at: at, send_at: sendAt, expires_at: expiresAt })
       .returning('id')
       .executeTakeFirstOrThrow()
     const inserted = await trx
       .insertInto('outbox')
-      .columns(['notification_id', 'phone', 'status', 'attempts', 'next_attempt_at', 'updated_at'])
+      .columns(['notification_id', 'phone', 'status', 'attempts', 'next_attempt_at', 'updated_at', 'expires_at'])
       .expression((eb) =>
         eb
           .selectFrom(audienceOf(trx, key).as('audience'))
@@ -34,8 +45,9 @@ export async function enqueueNotification(db: Db, topicKey: string, body: string
             'audience.phone',
             s.val('queued').as('status'),
             s.val(0).as('attempts'),
-            s.val(at).as('next_attempt_at'),
+            s.val(sendAt ?? at).as('next_attempt_at'),
             s.val(at).as('updated_at'),
+            s.val(expiresAt).as('expires_at'),
           ]),
       )
       .executeTakeFirst()
@@ -46,9 +58,9 @@ export async function enqueueNotification(db: Db, topicKey: string, body: string
 }
 
 /** Publishes to an open topic; undefined when there is no open topic with that key (the API and the CLI say so). */
-export async function publishToOpenTopic(db: Db, topicKey: string, body: string, now: Date): Promise<Published | undefined> {
+export async function publishToOpenTopic(db: Db, topicKey: string, body: string, now: Date, schedule: Schedule = {}): Promise<Published | undefined> {
   if ((await findOpenTopic(db, topicKey)) === undefined) return undefined
-  return enqueueNotification(db, topicKey, body, now)
+  return enqueueNotification(db, topicKey, body, now, schedule)
 }
 
 /** What a claim holds: the row and the claim's token. */
@@ -91,8 +103,9 @@ export async function moveSchedule(db: Db, slot: number, now: Date, rate: SendRa
 
 /**
  * Claims up to `limit` rows that are due, or whose lease expired (left by a dead instance), under a new claim token.
- * A row with a Twilio sid is never claimed again. On PostgreSQL the rows are locked with SKIP LOCKED, so instances
- * claiming at once take different rows; SQLite has one writer.
+ * A row with a Twilio sid is never claimed again. A due row whose notification expired ends as `expired` instead of
+ * being claimed. On PostgreSQL the rows are locked with SKIP LOCKED, so instances claiming at once take different
+ * rows; SQLite has one writer.
  */
 export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number): Promise<ClaimedRow[]> {
   const at = now.toISOString()
@@ -100,28 +113,33 @@ export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number
   const token = randomUUID()
   return db.transaction().execute(async (trx) => {
     // Two index searches (outbox_work_idx) rather than one OR, which made SQLite sort every due row to take a few.
-    const expired = await skipLocked(trx, trx
+    const leaseExpired = await skipLocked(trx, trx
       .selectFrom('outbox')
-      .select('id')
+      .select(['id', 'expires_at'])
       .where('status', '=', 'sending')
       .where('lease_until', '<', at)
       .where('sid', 'is', null)
       .orderBy('id')
       .limit(limit)).execute()
-    const queued = expired.length >= limit ? [] : await skipLocked(trx, trx
+    const queued = leaseExpired.length >= limit ? [] : await skipLocked(trx, trx
       .selectFrom('outbox')
-      .select('id')
+      .select(['id', 'expires_at'])
       .where('status', '=', 'queued')
       .where('next_attempt_at', '<=', at)
       .where('sid', 'is', null)
       .orderBy('next_attempt_at')
       .orderBy('id')
-      .limit(limit - expired.length)).execute()
-    const due = [...expired, ...queued]
+      .limit(limit - leaseExpired.length)).execute()
+    const found = [...leaseExpired, ...queued]
+    const stale = found.filter((r) => r.expires_at !== null && r.expires_at <= at)
+    if (stale.length > 0) {
+      await trx.updateTable('outbox').set({ status: 'expired', lease_until: null, held_at: null, updated_at: at }).where('id', 'in', stale.map((r) => r.id)).execute()
+    }
+    const due = stale.length === 0 ? found : found.filter((r) => !stale.includes(r))
     if (due.length === 0) return []
     const rows = await trx
       .updateTable('outbox')
-      .set({ status: 'sending', lease_until: leaseUntil, claim_token: token, updated_at: at })
+      .set({ status: 'sending', lease_until: leaseUntil, claim_token: token, held_at: null, updated_at: at })
       .where('id', 'in', due.map((r) => r.id))
       .returningAll()
       .execute()
@@ -185,6 +203,22 @@ export async function recordFailed(db: Db, claim: Claim, code: number | null, er
   return result.numUpdatedRows > 0n
 }
 
+/**
+ * Puts a claimed row back to wait for the recipient's quiet hours to end: due again at `until`, without counting an
+ * attempt, and counted as held until it is claimed again.
+ */
+export async function recordHeld(db: Db, claim: Claim, until: Date, now: Date): Promise<boolean> {
+  const at = now.toISOString()
+  const result = await held(db, claim).set({ status: 'queued', lease_until: null, next_attempt_at: until.toISOString(), held_at: at, updated_at: at }).executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+/** A claimed row whose notification expired before it could go: it ends as `expired`, never sent. */
+export async function recordExpired(db: Db, claim: Claim, now: Date): Promise<boolean> {
+  const result = await held(db, claim).set({ status: 'expired', lease_until: null, updated_at: now.toISOString() }).executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
 /** Gives a claimed row back (on shutdown) so that the next start sends it at once. */
 export async function releaseClaim(db: Db, claim: Claim, now: Date): Promise<boolean> {
   const result = await held(db, claim).set({ status: 'queued', lease_until: null, updated_at: now.toISOString() }).executeTakeFirst()
@@ -193,7 +227,7 @@ export async function releaseClaim(db: Db, claim: Claim, now: Date): Promise<boo
 
 /** Twilio's delivery statuses mapped to ours; anything earlier than `sent` changes nothing. */
 const CALLBACK_STATUS: Record<string, OutboxStatus> = { sent: 'sent', delivered: 'delivered', undelivered: 'failed', failed: 'failed' }
-const RANK: Record<OutboxStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, failed: 3 }
+const RANK: Record<OutboxStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, failed: 3, expired: 3 }
 
 /** Records a delivery-status callback; a late or out-of-order one never moves a status backwards. */
 export async function recordDeliveryStatus(db: Db, sid: string, twilioStatus: string, errorCode: number | null, now: Date): Promise<boolean> {
@@ -214,11 +248,21 @@ export interface Progress {
   topic: string
   recipients: number
   segments: number
+  /** Due or in flight (a retry waiting for its backoff included). */
   queued: number
+  /** Waiting for the notification's sendAt. */
+  scheduled: number
+  /** Waiting for the recipient's quiet hours to end. */
+  held: number
   sent: number
   delivered: number
   failed: number
+  /** Not sent before the notification's expiresAt: never sent. */
+  expired: number
+  /** Nothing left queued, scheduled, held or in flight. */
   done: boolean
+  sendAt: string | null
+  expiresAt: string | null
 }
 
 /** Every outbox row counted by status, for the metrics. */
@@ -227,28 +271,43 @@ export async function outboxCounts(db: Db): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
 }
 
-export async function notificationProgress(db: Db, id: number): Promise<Progress | undefined> {
+/** A notification's rows by status as of `now`; queued rows split into due, scheduled (before sendAt) and held (quiet hours). */
+export async function notificationProgress(db: Db, id: number, now: Date): Promise<Progress | undefined> {
   const notification = await db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst()
   if (notification === undefined) return undefined
+  const at = now.toISOString()
   const counts = await db
     .selectFrom('outbox')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .select((eb) => [
+      'status',
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.count<number>('held_at').as('held'),
+      eb.fn.sum<number>(eb.case().when(eb.and([eb('held_at', 'is', null), eb('attempts', '=', 0), eb('next_attempt_at', '>', at)])).then(1).else(0).end()).as('scheduled'),
+    ])
     .where('notification_id', '=', id)
     .groupBy('status')
     .execute()
-  const by = (status: OutboxStatus) => Number(counts.find((c) => c.status === status)?.n ?? 0)
-  const queued = by('queued') + by('sending')
+  const row = (status: OutboxStatus) => counts.find((c) => c.status === status)
+  const by = (status: OutboxStatus) => Number(row(status)?.n ?? 0)
+  const held = Number(row('queued')?.held ?? 0)
+  const scheduled = Number(row('queued')?.scheduled ?? 0)
+  const queued = by('queued') - held - scheduled + by('sending')
   return {
     id,
     topic: notification.topic_key,
     recipients: notification.recipients,
     segments: notification.segments,
     queued,
+    scheduled,
+    held,
     // Rows that retention pruned are counted on the notification (see pruneFinishedOutbox).
     sent: by('sent') + notification.pruned_sent,
     delivered: by('delivered') + notification.pruned_delivered,
     failed: by('failed') + notification.pruned_failed,
-    done: queued === 0,
+    expired: by('expired') + notification.pruned_expired,
+    done: queued + scheduled + held === 0,
+    sendAt: notification.send_at,
+    expiresAt: notification.expires_at,
   }
 }
 
@@ -279,7 +338,7 @@ export async function pruneFinishedOutbox(db: Db, before: Date, limit: number): 
       .execute()
     const tally = new Map<number, Record<FinalStatus, number>>()
     for (const row of removed) {
-      const counts = tally.get(row.notification_id) ?? { sent: 0, delivered: 0, failed: 0 }
+      const counts = tally.get(row.notification_id) ?? { sent: 0, delivered: 0, failed: 0, expired: 0 }
       counts[row.status as FinalStatus] += 1
       tally.set(row.notification_id, counts)
     }
@@ -290,6 +349,7 @@ export async function pruneFinishedOutbox(db: Db, before: Date, limit: number): 
           pruned_sent: eb('pruned_sent', '+', counts.sent),
           pruned_delivered: eb('pruned_delivered', '+', counts.delivered),
           pruned_failed: eb('pruned_failed', '+', counts.failed),
+          pruned_expired: eb('pruned_expired', '+', counts.expired),
         }))
         .where('id', '=', id)
         .execute()

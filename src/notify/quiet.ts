@@ -59,6 +59,12 @@ export function nextOpening(zone: string, window: QuietWindow, from: number): nu
   return candidate
 }
 
+/** The zones a phone's quiet hours are judged in: the one its texter chose, else the number's, else the fallback. */
+export function recipientZones(chosen: string | null, ofNumber: readonly string[] | undefined, fallbackZone: string): readonly string[] {
+  if (chosen !== null) return [chosen]
+  return ofNumber !== undefined && ofNumber.length > 0 ? ofNumber : [fallbackZone]
+}
+
 /**
  * Whether `now` is quiet for a number in `zones` with this window (undefined: no quiet hours), and if so, the first
  * instant that is outside the window in every zone. The earliest such instant is always one zone's opening, so each

@@ -1,12 +1,15 @@
-// Operator API (/api, bearer token) and Twilio's delivery-status callback (POST /sms/status).
+// Operator API (/api, bearer token): topics, notifications, consent records; and Twilio's delivery-status callback (POST /sms/status).
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { parsePhoneNumberFromString } from 'libphonenumber-js'
+import { consentCsv } from '../consent/csv.js'
+import { consentRecords } from '../consent/queries.js'
 import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'
 import { TOPIC_KEY } from '../topics/keys.js'
 import { closeTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
-import { bodyProblem, type Problem, problems } from './problems.js'
+import { bodyProblem, readSchedule, type Problem, problems } from './problems.js'
 import { notificationProgress, publishToOpenTopic, recordDeliveryStatus } from './queries.js'
 
 export interface NotifyRoutesOptions {
@@ -32,10 +35,25 @@ const ProgressReply = Type.Object({
   recipients: Type.Integer(),
   segments: Type.Integer(),
   queued: Type.Integer(),
+  scheduled: Type.Integer(),
+  held: Type.Integer(),
   sent: Type.Integer(),
   delivered: Type.Integer(),
   failed: Type.Integer(),
+  expired: Type.Integer(),
   done: Type.Boolean(),
+  sendAt: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+})
+const ConsentReply = Type.Object({
+  phone: Type.String(),
+  records: Type.Array(Type.Object({
+    at: Type.String(),
+    action: Type.String(),
+    source: Type.String(),
+    topic: Type.Union([Type.String(), Type.Null()]),
+    detail: Type.Union([Type.String(), Type.Null()]),
+  })),
 })
 
 const StatusCallback = Type.Object({
@@ -97,14 +115,23 @@ export async function notifyRoutes(plain: FastifyInstance, options: NotifyRoutes
     api.post('/topics/:key/notifications', {
       schema: {
         params: KeyParams,
-        body: Type.Object({ body: Type.String() }),
+        body: Type.Object({
+          body: Type.String(),
+          /** ISO 8601: not sent before. */
+          sendAt: Type.Optional(Type.String({ maxLength: 40 })),
+          /** ISO 8601: not sent at or after; rows still waiting then end as expired. */
+          expiresAt: Type.Optional(Type.String({ maxLength: 40 })),
+        }),
         response: { 202: PublishedReply, '4xx': ProblemReply, '5xx': ProblemReply },
       },
     }, async (request, reply) => {
       const text = request.body.body.trim()
       const problem = bodyProblem(text)
       if (problem !== undefined) return fail(reply, 400, problem)
-      const published = await publishToOpenTopic(db, request.params.key, text, clock.now())
+      const now = clock.now()
+      const schedule = readSchedule(request.body.sendAt, request.body.expiresAt, now)
+      if (!schedule.ok) return fail(reply, 400, schedule.problem)
+      const published = await publishToOpenTopic(db, request.params.key, text, now, schedule)
       if (published === undefined) return fail(reply, 404, problems.noSuchTopic(request.params.key))
       return reply.code(202).send(published)
     })
@@ -115,9 +142,27 @@ export async function notifyRoutes(plain: FastifyInstance, options: NotifyRoutes
         response: { 200: ProgressReply, '4xx': ProblemReply, '5xx': ProblemReply },
       },
     }, async (request, reply) => {
-      const progress = await notificationProgress(db, Number(request.params.id))
+      const progress = await notificationProgress(db, Number(request.params.id), clock.now())
       if (progress === undefined) return fail(reply, 404, problems.noSuchNotification(request.params.id))
       return progress
+    })
+
+    // A phone's consent record, oldest first: JSON, or CSV for Accept: text/csv.
+    api.get('/phones/:phone/consent', {
+      schema: {
+        params: Type.Object({ phone: Type.String({ maxLength: 40 }) }),
+        response: { 200: ConsentReply, '4xx': ProblemReply, '5xx': ProblemReply },
+      },
+    }, async (request, reply) => {
+      const parsed = parsePhoneNumberFromString(request.params.phone.trim())
+      if (parsed === undefined || !parsed.isPossible()) return fail(reply, 400, problems.invalidPhone(request.params.phone))
+      const records = await consentRecords(db, parsed.number)
+      if (/\btext\/csv\b/i.test(request.headers.accept ?? '')) {
+        // A string with its own content type is sent as it is, not through the JSON response schema.
+        const csv: unknown = consentCsv(parsed.number, records)
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="consent-${parsed.number.slice(1)}.csv"`).send(csv as never)
+      }
+      return { phone: parsed.number, records }
     })
   }, { prefix: '/api' })
 }

@@ -1,5 +1,6 @@
 // The phones table: first contact, carrier opt-out, numbers Twilio called invalid, the verified link to a profile, and the phone's own settings.
 import type { Db } from '../database.js'
+import { recordConsent, type ConsentVia } from '../consent/queries.js'
 import { readStoredQuietHours, storedQuietHours, type QuietSetting } from './settings.js'
 
 /** The serialisation key for everything that must happen one at a time per phone (see `serialize`). */
@@ -16,13 +17,18 @@ export async function rememberPhone(db: Db, phone: string, now: Date): Promise<v
     .execute()
 }
 
-export async function setOptedOut(db: Db, phone: string, optedOut: boolean, now: Date): Promise<void> {
+/**
+ * Opts a phone out (a carrier keyword, or Twilio's error 21610) or back in, and records it in the consent record:
+ * every keyword is recorded, even one that changes nothing (it is what the person said). `via` defaults to SMS.
+ */
+export async function setOptedOut(db: Db, phone: string, optedOut: boolean, now: Date, via: ConsentVia = { source: 'sms' }): Promise<void> {
   await rememberPhone(db, phone, now)
   await db
     .updateTable('phones')
     .set({ opted_out_at: optedOut ? now.toISOString() : null })
     .where('phone', '=', phone)
     .execute()
+  await recordConsent(db, { phone, action: optedOut ? 'opt_out' : 'opt_in', ...via }, now)
 }
 
 export async function isOptedOut(db: Db, phone: string): Promise<boolean> {

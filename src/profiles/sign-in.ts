@@ -1,4 +1,5 @@
 // Signs a browser in with a phone it just proved it owns: the profile, the phone's link to it, and a fresh session.
+import { recordConsent } from '../consent/queries.js'
 import { serialize, type Db } from '../database.js'
 import { linkPhoneToProfile, phoneLock, verifiedPhoneOf } from '../phones/queries.js'
 import { createProfile, createSession, findProfile, pruneSessions, renameProfile, revokeSession, revokeSessionsOf } from './queries.js'
@@ -12,6 +13,8 @@ export interface SignIn {
   displayName: string | undefined
   now: Date
   sessionDays: number
+  /** How the phone proved itself, for the consent record: a code typed on the form, or a link texted to it. */
+  method: 'code' | 'link'
 }
 
 /**
@@ -28,6 +31,7 @@ export async function signInWithPhone(db: Db, signIn: SignIn): Promise<{ profile
     if (existing !== undefined && signIn.displayName !== undefined) await renameProfile(trx, profileId, signIn.displayName)
     if (existing !== undefined && (await verifiedPhoneOf(trx, profileId))?.phone !== phone) await revokeSessionsOf(trx, profileId, now)
     const previousOwner = await linkPhoneToProfile(trx, phone, profileId, now)
+    await recordConsent(trx, { phone, action: 'verify', source: 'web', detail: signIn.method }, now)
     if (previousOwner !== undefined) await revokeSessionsOf(trx, previousOwner, now)
     if (signIn.sessionId !== undefined) await revokeSession(trx, signIn.sessionId, now)
     await pruneSessions(trx, now)

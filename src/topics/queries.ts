@@ -1,4 +1,5 @@
 // The topics and subscriptions tables: shared by the SMS commands, the web profile, the operator API and the fan-out.
+import { recordConsent, recordConsents, type ConsentVia } from '../consent/queries.js'
 import type { Db } from '../database.js'
 import { unreachablePhones } from '../phones/queries.js'
 import type { Topic } from '../schema.js'
@@ -79,7 +80,7 @@ export type SubscribeResult =
  * a closed topic's subscriptions are hidden and do not). One read and one write: call it inside
  * `serialize(db, [phoneLock(phone)], …)` so that simultaneous subscriptions of one phone are counted one by one.
  */
-export async function subscribe(db: Db, phone: string, key: string, maxSubscriptions: number, now: Date): Promise<SubscribeResult> {
+export async function subscribe(db: Db, phone: string, key: string, maxSubscriptions: number, now: Date, via: ConsentVia = { source: 'sms' }): Promise<SubscribeResult> {
   const row = await db
     .selectFrom('topics')
     .selectAll('topics')
@@ -110,6 +111,8 @@ export async function subscribe(db: Db, phone: string, key: string, maxSubscript
     .values({ phone, topic_key: topic.key, created_at: now.toISOString() })
     .onConflict((oc) => oc.columns(['phone', 'topic_key']).doNothing())
     .execute()
+  // A new subscription is consent to that topic's notifications (the count above said it did not exist).
+  await recordConsent(db, { phone, action: 'subscribe', topic: topic.key, ...via }, now)
   return { status: 'subscribed', topic }
 }
 
@@ -122,18 +125,24 @@ export function audienceOf(db: Db, key: string) {
     .where('subscriptions.phone', 'not in', unreachablePhones(db))
 }
 
-/** Returns false when the phone did not follow that topic. */
-export async function unsubscribe(db: Db, phone: string, key: string): Promise<boolean> {
-  const result = await db
+/**
+ * Returns false when the phone did not follow that topic. With `now`, a removal is written to the consent record
+ * (`via` defaults to SMS); every caller passes it.
+ */
+export async function unsubscribe(db: Db, phone: string, key: string, now?: Date, via: ConsentVia = { source: 'sms' }): Promise<boolean> {
+  const removed = await db
     .deleteFrom('subscriptions')
     .where('phone', '=', phone)
     .where('topic_key', '=', normalizeTopicKey(key))
-    .executeTakeFirst()
-  return result.numDeletedRows > 0n
+    .returning('topic_key')
+    .execute()
+  if (now !== undefined) await recordConsents(db, removed.map((r) => ({ phone, action: 'unsubscribe' as const, topic: r.topic_key, ...via })), now)
+  return removed.length > 0
 }
 
-/** Removes every subscription of a phone and returns how many there were. */
-export async function unsubscribeAll(db: Db, phone: string): Promise<number> {
-  const result = await db.deleteFrom('subscriptions').where('phone', '=', phone).executeTakeFirst()
-  return Number(result.numDeletedRows)
+/** Removes every subscription of a phone and returns how many there were; with `now`, one consent record per topic. */
+export async function unsubscribeAll(db: Db, phone: string, now?: Date, via: ConsentVia = { source: 'sms' }): Promise<number> {
+  const removed = await db.deleteFrom('subscriptions').where('phone', '=', phone).returning('topic_key').execute()
+  if (now !== undefined) await recordConsents(db, removed.map((r) => ({ phone, action: 'unsubscribe' as const, topic: r.topic_key, ...via })), now)
+  return removed.length
 }

@@ -1,6 +1,7 @@
 // Every sentence the web pages show, in one place.
 import { maskPhone } from '../log.js'
 import type { NotMobileType } from '../phones/normalize.js'
+import { describeQuietWindow, formatQuietWindow, type QuietSetting, type QuietWindow } from '../phones/settings.js'
 import type { SendResult } from '../verify/codes.js'
 import type { CheckDecision } from '../verify/rules.js'
 
@@ -41,6 +42,29 @@ export const copy = {
   profileTitle: 'Your profile',
   optedOut: 'You texted STOP, so we send you nothing. Text START to get notifications again.',
   noSubscriptions: 'You follow no topics yet.',
+  settingsTitle: 'When we text you',
+  settingsIntro: 'Notifications wait until your quiet hours are over. Codes and replies to your texts are never held.',
+  quietLabel: 'Quiet hours',
+  zoneLabel: 'Time zone',
+  saveSettingsButton: 'Save',
+  settingsSaved: 'Saved.',
+  /** What applies now, in words. */
+  quietHoursNow: (setting: QuietSetting, deployment: QuietWindow | undefined): string => {
+    if (setting.kind === 'off') return 'Off: notifications come at any hour.'
+    if (setting.kind === 'window') return `${describeQuietWindow(setting.window)}, your own choice.`
+    return deployment === undefined ? 'Off (the default here): notifications come at any hour.' : `${describeQuietWindow(deployment)} (the default).`
+  },
+  /** The quiet-hours field as it reads back: empty for the default. */
+  quietHoursValue: (setting: QuietSetting): string => (setting.kind === 'off' ? 'OFF' : setting.kind === 'window' ? formatQuietWindow(setting.window) : ''),
+  quietHoursHint: (deployment: QuietWindow | undefined) =>
+    `Hours on the 24-hour clock, such as 22-7 (10 p.m. to 7 a.m.), or OFF. Leave it empty for the default (${deployment === undefined ? 'none' : formatQuietWindow(deployment)}).`,
+  timeZoneNow: (chosen: string | null, ofNumber: readonly string[] | undefined, fallback: string): string => {
+    if (chosen !== null) return `${chosen}, your own choice.`
+    if (ofNumber === undefined) return `${fallback} (we could not tell from your number).`
+    return ofNumber.length === 1 ? `${ofNumber[0]} (from your number).` : `${ofNumber.join(' and ')} (your number's area spans them: we wait until it is not quiet hours in any).`
+  },
+  timeZoneHint: (ofNumber: readonly string[] | undefined, fallback: string) =>
+    `EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII, or a name such as America/Chicago. Leave it empty to use your number's (${ofNumber?.join(', ') ?? fallback}).`,
   noTopics: 'No other open topics right now.',
   subscribeButton: 'Follow',
   unsubscribeButton: 'Stop following',
@@ -59,6 +83,8 @@ export const copy = {
     phoneCountry: (allowed: string[]) => `We can only text numbers in ${allowed.join(', ')}.`,
     phoneNotMobile: (type: NotMobileType) => `We can only text mobile numbers; that looks like ${NOT_MOBILE_NAMES[type]}.`,
     nameTooLong: 'Please keep your name under 60 characters.',
+    quietHours: 'Write quiet hours as two hours of the 24-hour clock, such as 22-7, or OFF.',
+    timeZone: 'We do not know that time zone. Try PACIFIC, or a name such as America/Los_Angeles.',
     cooldown: (seconds: number) => `We just sent you a code. Wait ${seconds} second${seconds === 1 ? '' : 's'} before asking for a new one.`,
     phoneHourly: 'Too many codes were sent to this number in the last hour. Try again later.',
     ipHourly: 'Too many codes were requested from your network in the last hour. Try again later.',

@@ -9,7 +9,9 @@ import type { CountryCode } from 'libphonenumber-js'
 import { serialize } from '../database.js'
 import { maskPhone } from '../log.js'
 import { normalizePhone } from '../phones/normalize.js'
-import { phoneLock, verifiedPhoneOf, type VerifiedPhone } from '../phones/queries.js'
+import { phoneLock, phoneSettings, setQuietHours, setTimeZone, verifiedPhoneOf, type VerifiedPhone } from '../phones/queries.js'
+import { parseQuietHours, parseTimeZone, type QuietWindow } from '../phones/settings.js'
+import { zonesOfNumber } from '../phones/zones.js'
 import { findProfile, revokeSession, sessionProfile } from '../profiles/queries.js'
 import { signInWithPhone } from '../profiles/sign-in.js'
 import { listOpenTopics, listSubscriptions, subscribe, unsubscribe } from '../topics/queries.js'
@@ -25,6 +27,9 @@ export interface WebRoutesOptions {
   defaultCountry: CountryCode
   maxSubscriptions: number
   sessionDays: number
+  /** QUIET_HOURS (undefined when off) and DEFAULT_TIME_ZONE, to show what applies to a phone without its own settings. */
+  quietHours: QuietWindow | undefined
+  defaultTimeZone: string
 }
 
 /**
@@ -42,6 +47,13 @@ const verifyForm = {
     phone: Type.Optional(Type.String({ maxLength: 40 })),
     name: Type.Optional(Type.String({ maxLength: 200 })),
     code: Type.Optional(Type.String({ maxLength: 40 })),
+  }),
+}
+
+const settingsForm = {
+  body: Type.Object({
+    quiet: Type.Optional(Type.String({ maxLength: 40 })),
+    zone: Type.Optional(Type.String({ maxLength: 60 })),
   }),
 }
 
@@ -80,7 +92,7 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
   }
 
   /** Signs the browser in as the owner of `phone`, with a fresh session id and CSRF secret, and shows the success page. */
-  async function signIn(request: FastifyRequest, reply: FastifyReply, phone: string, displayName: string | undefined) {
+  async function signIn(request: FastifyRequest, reply: FastifyReply, phone: string, displayName: string | undefined, method: 'code' | 'link') {
     const current = sessionId(request)
     const session = await signInWithPhone(db, {
       phone,
@@ -89,6 +101,7 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
       displayName,
       now: clock.now(),
       sessionDays: options.sessionDays,
+      method,
     })
     rotateCsrf(request, reply)
     reply.setCookie(SESSION_COOKIE, session.sessionId, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: options.sessionDays * 86_400 })
@@ -170,7 +183,7 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
     if (!decision.ok) {
       return codePage(reply, phone.phone, name, codeInput, { code: copy.refusal(decision) }, decision.reason === 'locked' ? 429 : 422)
     }
-    return signIn(request, reply, phone.phone, name === '' ? undefined : name)
+    return signIn(request, reply, phone.phone, name === '' ? undefined : name, 'code')
   })
 
   // Texting S returns a one-time link: the carrier proved who sent the text, so opening it (and confirming, with
@@ -191,25 +204,47 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
     const { link } = read
     if (!(await claimLink(db, link.id, link.phone, link.expiresAt, clock.now()))) return linkProblem(reply, 'used')
     request.log.info({ phone: maskPhone(link.phone) }, 'phone verified by a link texted to it')
-    return signIn(request, reply, link.phone, undefined)
+    return signIn(request, reply, link.phone, undefined, 'link')
   })
 
-  async function profilePage(reply: FastifyReply, user: SignedIn, error?: string) {
-    const [subscriptions, open] = await Promise.all([listSubscriptions(db, user.phone.phone), listOpenTopics(db)])
+  /** The settings form: what was typed when it was refused, else the phone's settings as they are. */
+  interface SettingsForm {
+    quiet?: string
+    zone?: string
+    errors?: { quiet?: string; zone?: string }
+    /** Just saved: the page says so. */
+    saved?: boolean
+  }
+
+  async function profilePage(reply: FastifyReply, user: SignedIn, error?: string, form?: SettingsForm) {
+    const phone = user.phone.phone
+    const [subscriptions, open, settings] = await Promise.all([listSubscriptions(db, phone), listOpenTopics(db), phoneSettings(db, phone)])
     const followed = new Set(subscriptions.map((s) => s.key))
+    const numberZones = zonesOfNumber(phone)
+    const invalid = Object.keys(form?.errors ?? {}).length > 0
     return page(reply, 'me', copy.profileTitle, {
-      profile: { displayName: user.displayName, phone: maskPhone(user.phone.phone), verifiedOn: copy.formatDate(user.phone.verifiedAt) },
+      profile: { displayName: user.displayName, phone: maskPhone(phone), verifiedOn: copy.formatDate(user.phone.verifiedAt) },
       optedOut: user.phone.optedOut,
       subscriptions,
       others: open.topics.filter((t) => !followed.has(t.key)),
       error,
-    }, error === undefined ? 200 : 422)
+      settings: {
+        quietNow: copy.quietHoursNow(settings.quietHours, options.quietHours),
+        zoneNow: copy.timeZoneNow(settings.timeZone, numberZones, options.defaultTimeZone),
+        quiet: form?.quiet ?? copy.quietHoursValue(settings.quietHours),
+        zone: form?.zone ?? settings.timeZone ?? '',
+        errors: form?.errors ?? {},
+        saved: form?.saved === true,
+        quietHint: copy.quietHoursHint(options.quietHours),
+        zoneHint: copy.timeZoneHint(numberZones, options.defaultTimeZone),
+      },
+    }, error === undefined && !invalid ? 200 : 422)
   }
 
-  app.get('/me', async (request, reply) => {
+  app.get('/me', { schema: { querystring: Type.Object({ saved: Type.Optional(Type.String({ maxLength: 4 })) }) } }, async (request, reply) => {
     const user = await signedIn(request)
     if (user === undefined) return reply.redirect('/verify', 303)
-    return profilePage(reply, user)
+    return profilePage(reply, user, undefined, request.query.saved === undefined ? undefined : { saved: true })
   })
 
   app.post('/me/subscriptions', { schema: subscriptionForm, preValidation: app.csrfProtection }, async (request, reply) => {
@@ -218,13 +253,31 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
     const topic = request.body.topic ?? ''
     const phone = user.phone.phone
     if (request.body.action === 'unsubscribe') {
-      await unsubscribe(db, phone, topic)
+      await unsubscribe(db, phone, topic, clock.now(), { source: 'web' })
     } else {
-      const result = await serialize(db, [phoneLock(phone)], (trx) => subscribe(trx, phone, topic, options.maxSubscriptions, clock.now()))
+      const result = await serialize(db, [phoneLock(phone)], (trx) => subscribe(trx, phone, topic, options.maxSubscriptions, clock.now(), { source: 'web' }))
       if (result.status === 'noSuchTopic') return profilePage(reply, user, copy.noSuchTopic(topic))
       if (result.status === 'limit') return profilePage(reply, user, copy.tooManySubscriptions(options.maxSubscriptions))
     }
     return reply.redirect('/me', 303)
+  })
+
+  // Quiet hours and time zone, as by text (QUIET 22-7, TZ PACIFIC): both fields are read before either is saved.
+  app.post('/me/settings', { schema: settingsForm, preValidation: app.csrfProtection }, async (request, reply) => {
+    const user = await signedIn(request)
+    if (user === undefined) return reply.redirect('/verify', 303)
+    const quietInput = (request.body.quiet ?? '').trim()
+    const zoneInput = (request.body.zone ?? '').trim()
+    const quiet = quietInput === '' ? { kind: 'default' as const } : parseQuietHours(quietInput)
+    const zone = zoneInput === '' ? null : parseTimeZone(zoneInput)
+    const errors = { ...(quiet === undefined ? { quiet: copy.errors.quietHours } : {}), ...(zone === undefined ? { zone: copy.errors.timeZone } : {}) }
+    if (quiet === undefined || zone === undefined) return profilePage(reply, user, undefined, { quiet: quietInput, zone: zoneInput, errors })
+    const phone = user.phone.phone
+    await serialize(db, [phoneLock(phone)], async (trx) => {
+      await setQuietHours(trx, phone, quiet, clock.now())
+      await setTimeZone(trx, phone, zone, clock.now())
+    })
+    return reply.redirect('/me?saved=1', 303)
   })
 
   app.post('/logout', { preValidation: app.csrfProtection }, async (request, reply) => {

@@ -91,6 +91,19 @@ const me = `<% layout('@layout') %>
 <form class="inline" method="post" action="/me/subscriptions"><input type="hidden" name="_csrf" value="<%= it.csrf %>"><input type="hidden" name="topic" value="<%= t.key %>"><input type="hidden" name="action" value="subscribe"><button type="submit" aria-label="<%= it.copy.subscribeButton %> <%= t.key %>"><%= it.copy.subscribeButton %></button></form></li>
 <% } %>
 </ul>
+<h2><%= it.copy.settingsTitle %></h2>
+<p><%= it.copy.settingsIntro %></p>
+<% if (it.settings.saved) { %><p class="success" role="status"><%= it.copy.settingsSaved %></p><% } %>
+<dl>
+<dt><%= it.copy.quietLabel %></dt><dd><%= it.settings.quietNow %></dd>
+<dt><%= it.copy.zoneLabel %></dt><dd><%= it.settings.zoneNow %></dd>
+</dl>
+<form method="post" action="/me/settings" novalidate>
+<input type="hidden" name="_csrf" value="<%= it.csrf %>">
+<%~ include('@field', { id: 'quiet', name: 'quiet', label: it.copy.quietLabel, hint: it.settings.quietHint, value: it.settings.quiet, error: it.settings.errors.quiet, attrs: { type: 'text', autocomplete: 'off', maxlength: '40' } }) %>
+<%~ include('@field', { id: 'zone', name: 'zone', label: it.copy.zoneLabel, hint: it.settings.zoneHint, value: it.settings.zone, error: it.settings.errors.zone, attrs: { type: 'text', autocomplete: 'off', maxlength: '60' } }) %>
+<button type="submit"><%= it.copy.saveSettingsButton %></button>
+</form>
 <form method="post" action="/logout">
 <input type="hidden" name="_csrf" value="<%= it.csrf %>">
 <button type="submit" class="secondary"><%= it.copy.logoutButton %></button>

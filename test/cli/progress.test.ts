@@ -4,7 +4,7 @@ import { progressLine } from '../../src/cli/progress.js'
 import type { Progress } from '../../src/notify/queries.js'
 
 const progress = (counts: Partial<Progress>): Progress => ({
-  id: 1, topic: 'CS1', recipients: 0, segments: 1, queued: 0, sent: 0, delivered: 0, failed: 0, done: false, ...counts,
+  id: 1, topic: 'CS1', recipients: 0, segments: 1, queued: 0, scheduled: 0, held: 0, sent: 0, delivered: 0, failed: 0, expired: 0, done: false, sendAt: null, expiresAt: null, ...counts,
 })
 
 t.test('each share is drawn, and the bar is always 24 cells', async (t) => {

@@ -51,9 +51,9 @@ async function setup(t: TapT, subscribers: number, options: Partial<DispatcherOp
   /** Runs the dispatcher until nothing is queued or in flight for the notification. */
   const drain = async (id: number) => {
     dispatcher.start()
-    await tickUntil(async () => (await notificationProgress(db, id))?.done === true, `notification ${id} to drain`)
+    await tickUntil(async () => (await notificationProgress(db, id, clock.now()))?.done === true, `notification ${id} to drain`)
     await dispatcher.stop()
-    return notificationProgress(db, id)
+    return notificationProgress(db, id, clock.now())
   }
   return { db, clock, sender, sentAt, dispatcher, drain, lines, tick, tickUntil }
 }
@@ -67,7 +67,7 @@ t.test('sends every recipient once, never faster than SEND_RATE_PER_SECOND', asy
   const published = await enqueueNotification(db, 'cs2500-01', 'A seat opened in CS2500-01', clock.now())
   t.same(published, { id: 1, recipients: 12, segments: 1 })
   const progress = await drain(published.id)
-  t.same(progress, { id: 1, topic: 'CS2500-01', recipients: 12, segments: 1, queued: 0, sent: 12, delivered: 0, failed: 0, done: true })
+  t.same(progress, { id: 1, topic: 'CS2500-01', recipients: 12, segments: 1, queued: 0, scheduled: 0, held: 0, sent: 12, delivered: 0, failed: 0, expired: 0, done: true, sendAt: null, expiresAt: null })
   t.same(sender.sent.map((s) => s.to).sort(), Array.from({ length: 12 }, (_, i) => phone(i)).sort(), 'each subscriber exactly once')
   // Virtual time moves 10 ms a tick and 500 ms is a whole number of ticks, so every slot is hit exactly.
   t.same(gaps(sentAt), Array.from({ length: 11 }, () => 500), '12 sends, each exactly one 500 ms slot after the previous')
@@ -182,10 +182,10 @@ t.test('stop: no new claims, in-flight sends finish, unstarted claims are given 
     { phone: phone(0), status: 'sent', attempts: 1, lease_until: null },
     ...[1, 2, 3, 4].map((i) => ({ phone: phone(i), status: 'queued', attempts: 0, lease_until: null })),
   ], 'the in-flight send was recorded; the unstarted claims were given back, not counted as attempts')
-  const progress = await notificationProgress(db, published.id)
+  const progress = await notificationProgress(db, published.id, clock.now())
   t.match(progress, { recipients: 5, queued: 4, sent: 1, failed: 0, done: false }, 'nothing lost: the rest waits for the next start')
   dispatcher.start()
-  await tickUntil(async () => (await notificationProgress(db, published.id))?.done === true, 'the restarted dispatcher to drain')
+  await tickUntil(async () => (await notificationProgress(db, published.id, clock.now()))?.done === true, 'the restarted dispatcher to drain')
   await dispatcher.stop()
   t.same(sender.sent.map((s) => s.to), [0, 1, 2, 3, 4].map(phone), 'resumed after a restart, each once')
 })

@@ -85,12 +85,12 @@ for (const kind of DATABASES) {
       return createDispatcher({ db: own, sender, clock, logger: memoryLogger().logger, ratePerSecond: 2, concurrency: 4, leaseMs: 30_000, maxAttempts: 3, sleep, idleMs: 100 })
     })
     for (const dispatcher of instances) dispatcher.start()
-    for (let i = 0; i < 200_000 && (await notificationProgress(db, id))?.done !== true; i++) {
+    for (let i = 0; i < 200_000 && (await notificationProgress(db, id, clock.now()))?.done !== true; i++) {
       clock.advance(10)
       await new Promise((resolve) => setImmediate(resolve))
     }
     await Promise.all(instances.map((d) => d.stop()))
-    t.match(await notificationProgress(db, id), { sent: 16, queued: 0, done: true })
+    t.match(await notificationProgress(db, id, clock.now()), { sent: 16, queued: 0, done: true })
     t.same(sender.sent.map((s) => s.to).sort(), Array.from({ length: 16 }, (_, i) => phone(i)).sort(), 'each recipient exactly once')
     const gaps = sentAt.slice(1).map((at, i) => at - (sentAt[i] as number))
     t.comment(`sent at +${sentAt.map((at) => at - (sentAt[0] as number)).join(', +')} ms`)

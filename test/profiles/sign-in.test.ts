@@ -10,7 +10,7 @@ const OTHER = '+16175550199'
 t.test('new profile, replacement of the old phone, moving a phone between profiles, fresh sessions', async (t) => {
   const db = await testDb(t)
   const now = testClock().now()
-  const base = { now, sessionDays: 30, sessionId: undefined }
+  const base = { now, sessionDays: 30, sessionId: undefined, method: 'code' as const }
   const phonesNow = () => db.selectFrom('phones').select(['phone', 'profile_id', 'verified_at']).orderBy('phone').execute()
 
   const ada = await signInWithPhone(db, { ...base, phone: PHONE, profileId: undefined, displayName: 'Ada' })
@@ -36,4 +36,16 @@ t.test('new profile, replacement of the old phone, moving a phone between profil
   const unknown = await signInWithPhone(db, { ...base, phone: PHONE, profileId: 'gone-profile-id', displayName: undefined })
   t.not(unknown.profileId, 'gone-profile-id', 'an unknown profile id gets a new profile')
   t.equal(await db.selectFrom('profiles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)), 3)
+})
+
+t.test('each verification is one consent record, with how the phone proved itself', async (t) => {
+  const db = await testDb(t)
+  const now = testClock().now()
+  const { consentRecords } = await import('../../src/consent/queries.js')
+  await signInWithPhone(db, { now, sessionDays: 30, sessionId: undefined, phone: PHONE, profileId: undefined, displayName: undefined, method: 'code' })
+  await signInWithPhone(db, { now, sessionDays: 30, sessionId: undefined, phone: PHONE, profileId: undefined, displayName: undefined, method: 'link' })
+  t.same(await consentRecords(db, PHONE), [
+    { at: now.toISOString(), action: 'verify', source: 'web', topic: null, detail: 'code' },
+    { at: now.toISOString(), action: 'verify', source: 'web', topic: null, detail: 'link' },
+  ])
 })
