@@ -16,6 +16,7 @@ import { countRequest } from './metrics/count.js'
 import { createMetrics } from './metrics/metrics.js'
 import { metricsRoutes } from './metrics/routes.js'
 import { outboxCounts } from './notify/queries.js'
+import { forwarderTo } from './sms/forward.js'
 import { smsRoutes } from './sms/routes.js'
 import { guardTwilioWebhooks } from './twilio/signature.js'
 import { webRoutes } from './web/routes.js'
@@ -102,7 +103,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       publicUrl: config.publicUrl,
       linkSecret: config.sessionSecret,
       linkTtlSeconds: config.otp.linkTtlSeconds,
-      context: { db, clock, maxSubscriptions: config.maxSubscriptions },
+      context: {
+        db,
+        clock,
+        maxSubscriptions: config.maxSubscriptions,
+        conversationMinutes: config.conversationMinutes,
+        program: config.program,
+        quietHours: config.quietHours,
+        forward: config.forward === undefined ? undefined : forwarderTo(config.forward),
+      },
     })
     await webhooks.register(statusRoutes, { db, clock })
   })

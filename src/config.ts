@@ -49,6 +49,10 @@ export interface Config {
   allowedCountries: CountryCode[]
   defaultCountry: CountryCode
   maxSubscriptions: number
+  /** How long a menu's numbers keep working after it was shown (CONVERSATION_MINUTES). */
+  conversationMinutes: number
+  /** Where messages no command or keyword matched are POSTed (FORWARD_URL, FORWARD_SECRET, FORWARD_TIMEOUT_MS), if anywhere. */
+  forward: { url: URL; secret: string; timeoutMs: number } | undefined
   sessionDays: number
   sendRatePerSecond: number
   sendConcurrency: number
@@ -294,6 +298,13 @@ export function createConfig(env: Env): Config {
   }
 
   const publicUrl = r.url('PUBLIC_URL')
+  const forwardUrl = r.url('FORWARD_URL')
+  const forwardSecret = r.raw('FORWARD_SECRET')
+  // Twilio waits 15 s for the webhook's answer: the forward must leave time for the rest of it.
+  const forwardTimeoutMs = r.int('FORWARD_TIMEOUT_MS', 5000, 100, 12_000)
+  if (forwardUrl !== undefined && (forwardSecret === undefined || forwardSecret.length < 16)) {
+    r.problems.push('FORWARD_SECRET is required with FORWARD_URL, at least 16 characters: your service checks each forward\'s signature with it (try: openssl rand -hex 32)')
+  }
   const allowedCountries = r.countries('ALLOWED_COUNTRIES', 'US,CA')
   const defaultCountry = r.country('DEFAULT_COUNTRY', 'US')
 
@@ -333,6 +344,8 @@ export function createConfig(env: Env): Config {
     allowedCountries,
     defaultCountry,
     maxSubscriptions: r.int('MAX_SUBSCRIPTIONS', 20, 1, 10_000),
+    conversationMinutes: r.int('CONVERSATION_MINUTES', 10, 1, 1440),
+    forward: forwardUrl === undefined || forwardSecret === undefined ? undefined : { url: forwardUrl, secret: forwardSecret, timeoutMs: forwardTimeoutMs },
     sessionDays: r.int('SESSION_DAYS', 30, 1, 365),
     sendRatePerSecond: r.number('SEND_RATE_PER_SECOND', 1, 0.01, 10_000),
     sendConcurrency: r.int('SEND_CONCURRENCY', 10, 1, 1000),

@@ -12,6 +12,10 @@ export interface PhonesTable {
   quiet_hours: Generated<string | null>
   /** An IANA zone the texter chose; null: the zones of the number. */
   time_zone: Generated<string | null>
+  /** The language the phone chose (LANG ES); null: never chosen, English. */
+  language: Generated<string | null>
+  /** When its first subscription was confirmed with the program identity (once per phone). */
+  welcomed_at: Generated<string | null>
 }
 
 export interface NotificationsTable {
@@ -133,6 +137,21 @@ export interface ConsentRecordsTable {
   detail: string | null
 }
 
+/** A phone's open conversation: the numbered menu it was shown (JSON, see sms/conversations.ts), until it expires. */
+export interface ConversationsTable {
+  phone: string
+  menu: string
+  expires_at: string
+}
+
+/** An operator's keyword (upper case) and its fixed reply. */
+export interface KeywordsTable {
+  word: string
+  reply: string
+  created_at: string
+  updated_at: string
+}
+
 export interface Database {
   phones: PhonesTable
   topics: TopicsTable
@@ -147,6 +166,8 @@ export interface Database {
   outbox: OutboxTable
   send_schedule: SendScheduleTable
   consent_records: ConsentRecordsTable
+  conversations: ConversationsTable
+  keywords: KeywordsTable
 }
 
 export type OutboxRow = Selectable<OutboxTable>

@@ -43,7 +43,7 @@ t.test('one MessageSid at both instances at once: identical replies, one effect'
   t.teardown(() => db.destroy())
   const params = inbound('SUB TOPIC-1', { From: PHONE })
   const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => sms(apps[i % 2] as FastifyInstance, params)))
-  t.same(new Set(replies), new Set(['Subscribed to TOPIC-1 (Topic 1). Text UNSUB TOPIC-1 to stop.']))
+  t.same(new Set(replies), new Set(['Subscribed to TOPIC-1 (Topic 1). smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.']))
   t.equal((await db.selectFrom('subscriptions').selectAll().execute()).length, 1)
 })
 

@@ -8,6 +8,7 @@ import * as signinLinks from './2026-11-24-05-signin-links.js'
 import * as retention from './2026-11-24-06-retention.js'
 import * as sharedDispatch from './2026-11-24-07-shared-dispatch.js'
 import * as phoneSettings from './2026-11-24-08-phone-settings.js'
+import * as conversationsKeywordsLanguage from './2026-11-25-09-conversations-keywords-language.js'
 import * as schedulingConsent from './2026-11-25-10-scheduling-consent.js'
 
 export const migrations: Record<string, Migration> = {
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-06-retention': retention,
   '2026-11-24-07-shared-dispatch': sharedDispatch,
   '2026-11-24-08-phone-settings': phoneSettings,
+  '2026-11-25-09-conversations-keywords-language': conversationsKeywordsLanguage,
   '2026-11-25-10-scheduling-consent': schedulingConsent,
 }

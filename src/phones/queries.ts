@@ -1,5 +1,6 @@
 // The phones table: first contact, carrier opt-out, numbers Twilio called invalid, the verified link to a profile, and the phone's own settings.
 import type { Db } from '../database.js'
+import { isLanguage, type Language } from '../language.js'
 import { recordConsent, type ConsentVia } from '../consent/queries.js'
 import { readStoredQuietHours, storedQuietHours, type QuietSetting } from './settings.js'
 
@@ -34,6 +35,26 @@ export async function setOptedOut(db: Db, phone: string, optedOut: boolean, now:
 export async function isOptedOut(db: Db, phone: string): Promise<boolean> {
   const row = await db.selectFrom('phones').select('opted_out_at').where('phone', '=', phone).executeTakeFirst()
   return row?.opted_out_at != null
+}
+
+/** The language a phone chose (LANG ES, LANG EN), or undefined when it never chose (or was never seen). */
+export async function phoneLanguage(db: Db, phone: string): Promise<Language | undefined> {
+  const row = await db.selectFrom('phones').select('language').where('phone', '=', phone).executeTakeFirst()
+  return isLanguage(row?.language) ? row.language : undefined
+}
+
+export async function setLanguage(db: Db, phone: string, language: Language, now: Date): Promise<void> {
+  await rememberPhone(db, phone, now)
+  await db.updateTable('phones').set({ language }).where('phone', '=', phone).execute()
+}
+
+/**
+ * Records that a known phone's first subscription was confirmed with the program identity; true only the first time
+ * (one conditional update, so two simultaneous first subscriptions cannot both be first).
+ */
+export async function markWelcomed(db: Db, phone: string, now: Date): Promise<boolean> {
+  const result = await db.updateTable('phones').set({ welcomed_at: now.toISOString() }).where('phone', '=', phone).where('welcomed_at', 'is', null).executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }
 
 /** Twilio said the number cannot receive SMS (not a mobile, not a valid number): notifications skip it. */

@@ -1,108 +1,178 @@
-// Answers one inbound SMS: runs its command against the database, once per MessageSid.
+// Answers one inbound SMS: carrier keywords, commands, menu numbers, operator keywords, forwarding; once per MessageSid.
+import { setTimeout as delay } from 'node:timers/promises'
 import type { Clock } from '../clock.js'
 import { serialize, type Db } from '../database.js'
-import { isOptedOut, phoneLock, rememberPhone, setOptedOut } from '../phones/queries.js'
-import { normalizeTopicKey, TOPIC_KEY } from '../topics/keys.js'
-import { listOpenTopics, listSubscriptions, subscribe, unsubscribe, unsubscribeAll } from '../topics/queries.js'
-import { parseCommand, type Command } from './commands.js'
-import { claimMessage, saveReply, storedReply } from './queries.js'
-import { replies } from './replies.js'
+import { keywordReply } from '../keywords/queries.js'
+import { DEFAULT_LANGUAGE, type Language } from '../language.js'
+import { phoneLanguage, phoneLock, rememberPhone, setOptedOut } from '../phones/queries.js'
+import type { CommandRequest, CommandSettings } from './command.js'
+import { COMMANDS } from './commands/index.js'
+import { endConversation } from './conversations.js'
+import type { ForwardedMessage, ForwardResult } from './forward.js'
+import { answerNumber } from './menu.js'
+import { parseMessage, type Parsed } from './parse.js'
+import { claimMessage, finishForward, FORWARDING, saveReply, storedMessage } from './queries.js'
+import { smsCopy } from './replies.js'
 
 export interface InboundSms {
   messageSid: string
   from: string
+  to: string
   body: string
   numMedia: number
 }
 
-/** What a command's answer depends on besides the database. */
-export interface CommandRules {
-  maxSubscriptions: number
-  /** The address that verifies a phone, for the S command: a one-time sign-in link made at `now`. */
-  signupUrl: (phone: string, now: Date) => string
-  /** How long that link works, in minutes. */
-  signupMinutes: number
+/** Sends an unmatched message to the operator's service (FORWARD_URL) and reads its reply. */
+export interface Forwarder {
+  timeoutMs: number
+  send(message: ForwardedMessage, now: Date): Promise<ForwardResult>
 }
 
-export interface AnswerContext extends CommandRules {
+export interface AnswerContext extends CommandSettings {
   db: Db
   clock: Clock
+  /** Where messages nothing matched go, when FORWARD_URL is set. */
+  forward?: Forwarder | undefined
 }
 
 export interface Answer {
-  command: Command['kind'] | 'repeat'
+  /** What the message was (a command's id, a carrier keyword, 'menu', 'keyword', 'forward', 'unknown' …, or 'repeat'). */
+  command: string
   /** The reply text, or '' for an empty TwiML response. */
   reply: string
+  /** Why the forward failed, when it did (the texter got the usual reply): for the log. */
+  forwardFailure?: string
 }
 
-/** How many topics the TOPICS reply lists before it says how many more there are. */
-const TOPICS_SHOWN = 4
+/** What a claimed message was, when it is not to be forwarded. */
+type Answered = { command: string; reply: string }
 
-async function runCommand(db: Db, rules: CommandRules, command: Command, phone: string, now: Date): Promise<string> {
-  switch (command.kind) {
-    case 'help':
-      return replies.help
-    case 'signup':
-      return replies.signup(rules.signupUrl(phone, now), rules.signupMinutes)
-    case 'subscribe': {
-      if (command.topic === null) return replies.subscribeWhich
-      if (!TOPIC_KEY.test(command.topic)) return replies.invalidTopic
-      const result = await subscribe(db, phone, command.topic, rules.maxSubscriptions, now)
-      if (result.status === 'noSuchTopic') return replies.noSuchTopic(normalizeTopicKey(command.topic))
-      if (result.status === 'limit') return replies.tooManySubscriptions(rules.maxSubscriptions)
-      if (result.status === 'already') return replies.alreadySubscribed(result.topic.key)
-      return replies.subscribed(result.topic, await isOptedOut(db, phone))
-    }
-    case 'unsubscribe': {
-      if (command.topic === null) return replies.unsubscribeWhich
-      if (!TOPIC_KEY.test(command.topic)) return replies.invalidTopic
-      const removed = await unsubscribe(db, phone, command.topic)
-      return removed ? replies.unsubscribed(normalizeTopicKey(command.topic)) : replies.notSubscribed(command.topic)
-    }
-    case 'unsubscribeAll':
-      return replies.unsubscribedAll(await unsubscribeAll(db, phone))
-    case 'list':
-      return replies.list((await listSubscriptions(db, phone)).map((t) => t.key))
-    case 'topics': {
-      const { topics, total } = await listOpenTopics(db, TOPICS_SHOWN)
-      return replies.topics(topics, total)
-    }
-    case 'optOut':
-    case 'optIn':
-      // Twilio itself confirms carrier keywords, so the reply is empty TwiML.
-      await setOptedOut(db, phone, command.kind === 'optOut', now)
-      return ''
-    case 'empty':
-      return replies.empty
-    case 'mediaOnly':
-      return replies.mediaOnly
-    case 'noText':
-      return replies.noText
-    case 'unknown':
-      return replies.unknown(command.suggestion)
+/** How often a retry looks for the reply of a forward still under way. */
+const FORWARD_POLL_MS = 50
+
+function request(db: Db, settings: CommandSettings, phone: string, now: Date, language: Language, parsed?: Extract<Parsed, { kind: 'command' }>): CommandRequest {
+  return {
+    db,
+    phone,
+    now,
+    language,
+    settings,
+    copy: smsCopy[language],
+    commands: COMMANDS,
+    word: parsed?.word ?? '',
+    argument: parsed?.argument ?? null,
+    text: parsed?.text ?? null,
   }
 }
 
-/** Commands whose reply depends on the message alone and which change nothing (S does not: its link is new each time). */
-const STATELESS = new Set<Command['kind']>(['help', 'empty', 'mediaOnly', 'noText', 'unknown'])
+/**
+ * Runs what the message asks for in the claim's transaction. Carrier keywords always win and end any conversation;
+ * a number answers the open menu; an unknown word may be an operator's keyword. 'forward' when nothing matched and
+ * FORWARD_URL is set: the forward happens after the commit, outside any transaction.
+ */
+async function answerClaimed(trx: Db, settings: CommandSettings, parsed: Parsed, phone: string, now: Date, language: Language, forwarding: boolean): Promise<Answered | 'forward'> {
+  const copy = smsCopy[language]
+  const unmatched = (suggestion: string | null): Answered | 'forward' => (forwarding ? 'forward' : { command: 'unknown', reply: copy.unknown(suggestion) })
+  switch (parsed.kind) {
+    case 'optOut':
+    case 'optIn':
+      await endConversation(trx, phone)
+      await setOptedOut(trx, phone, parsed.kind === 'optOut', now)
+      // Twilio itself confirms carrier keywords, so the reply is empty TwiML.
+      return { command: parsed.kind, reply: '' }
+    case 'info':
+      await endConversation(trx, phone)
+      return { command: 'info', reply: copy.identity(settings.program) }
+    case 'command':
+      return { command: parsed.command.id, reply: await parsed.command.answer(request(trx, settings, phone, now, language, parsed)) }
+    case 'number': {
+      const reply = await answerNumber(request(trx, settings, phone, now, language), parsed.number)
+      return reply === undefined ? unmatched(null) : { command: 'menu', reply }
+    }
+    case 'unknown': {
+      const reply = await keywordReply(trx, parsed.word)
+      return reply === undefined ? unmatched(parsed.suggestion) : { command: 'keyword', reply }
+    }
+    /* c8 ignore next 2 -- empty, media-only and text-less messages are answered before any claim */
+    default:
+      return { command: parsed.kind, reply: statelessReply(parsed, language) as string }
+  }
+}
+
+/** The reply to a message that needs no database at all (its language aside), else undefined. */
+function statelessReply(parsed: Parsed, language: Language): string | undefined {
+  const copy = smsCopy[language]
+  if (parsed.kind === 'empty') return copy.empty
+  if (parsed.kind === 'mediaOnly') return copy.mediaOnly
+  if (parsed.kind === 'noText') return copy.noText
+  return undefined
+}
 
 /**
  * A MessageSid seen before gets the reply stored then, and changes nothing (Twilio retries webhooks): the sid is
- * claimed first, and the command runs in the claim's transaction, serialised per phone. A stateless command needs
- * no record: its retry gets the same reply by construction.
+ * claimed first, and the message is answered in the claim's transaction, serialised per phone. Messages whose reply
+ * depends on the message alone (H, empty, media-only, an unknown word that is no keyword) need no record: a retry
+ * gets the same reply by construction. A forward is POSTed after the claim commits, so a retry never forwards again;
+ * a retry that comes while it is under way waits for its reply.
  */
 export async function answerSms(ctx: AnswerContext, sms: InboundSms): Promise<Answer> {
-  const { db, clock, ...rules } = ctx
-  const command = parseCommand(sms.body, sms.numMedia)
-  if (STATELESS.has(command.kind)) return { command: command.kind, reply: await runCommand(db, rules, command, sms.from, clock.now()) }
-  return serialize(db, [phoneLock(sms.from)], async (trx) => {
+  const { db, clock, forward, ...settings } = ctx
+  const parsed = parseMessage(sms.body, sms.numMedia)
+  const languageOf = async (on: Db) => (await phoneLanguage(on, sms.from)) ?? DEFAULT_LANGUAGE
+
+  const fixed = statelessReply(parsed, DEFAULT_LANGUAGE)
+  if (fixed !== undefined) return { command: parsed.kind, reply: statelessReply(parsed, await languageOf(db)) as string }
+  if (parsed.kind === 'command' && parsed.command.stateless === true) {
+    return { command: parsed.command.id, reply: await parsed.command.answer(request(db, settings, sms.from, clock.now(), await languageOf(db), parsed)) }
+  }
+  if (parsed.kind === 'unknown' && forward === undefined && (await keywordReply(db, parsed.word)) === undefined) {
+    return { command: 'unknown', reply: smsCopy[await languageOf(db)].unknown(parsed.suggestion) }
+  }
+
+  const outcome = await serialize(db, [phoneLock(sms.from)], async (trx) => {
     const now = clock.now()
-    if (!(await claimMessage(trx, sms.messageSid, sms.from, now))) {
-      return { command: 'repeat' as const, reply: (await storedReply(trx, sms.messageSid)) ?? '' }
-    }
+    if (!(await claimMessage(trx, sms.messageSid, sms.from, now))) return { kind: 'repeat' as const, stored: await storedMessage(trx, sms.messageSid) }
     await rememberPhone(trx, sms.from, now)
-    const reply = await runCommand(trx, rules, command, sms.from, now)
-    await saveReply(trx, sms.messageSid, command.kind, reply)
-    return { command: command.kind, reply }
+    const language = await languageOf(trx)
+    const answered = await answerClaimed(trx, settings, parsed, sms.from, now, language, forward !== undefined)
+    if (answered === 'forward') {
+      await saveReply(trx, sms.messageSid, FORWARDING, '')
+      return { kind: 'forward' as const, language, receivedAt: now }
+    }
+    await saveReply(trx, sms.messageSid, answered.command, answered.reply)
+    return { kind: 'answered' as const, ...answered }
   })
+
+  const usual = async (language?: Language) => smsCopy[language ?? (await languageOf(db))].unknown(parsed.kind === 'unknown' ? parsed.suggestion : null)
+  if (outcome.kind === 'answered') return { command: outcome.command, reply: outcome.reply }
+  if (outcome.kind === 'repeat') {
+    if (outcome.stored?.command !== FORWARDING) return { command: 'repeat', reply: outcome.stored?.reply ?? '' }
+    return { command: 'repeat', reply: await awaitForward(db, sms.messageSid, forward?.timeoutMs ?? 0, usual) }
+  }
+
+  const message: ForwardedMessage = { messageSid: sms.messageSid, from: sms.from, to: sms.to, body: sms.body, numMedia: sms.numMedia, receivedAt: outcome.receivedAt.toISOString() }
+  const result = await (forward as Forwarder).send(message, clock.now())
+  const reply = result.ok ? result.reply : await usual(outcome.language)
+  if (!(await finishForward(db, sms.messageSid, reply))) {
+    return { command: 'forward', reply: (await storedMessage(db, sms.messageSid))?.reply ?? reply }
+  }
+  return result.ok ? { command: 'forward', reply } : { command: 'forward', reply, forwardFailure: result.reason }
+}
+
+/**
+ * A retry of a message whose forward is under way waits for its reply, up to the forward's timeout and a second.
+ * Past that the first request is gone (or hopelessly late): the usual reply is recorded, and every request answers it.
+ */
+async function awaitForward(db: Db, messageSid: string, timeoutMs: number, usual: () => Promise<string>): Promise<string> {
+  const deadline = performance.now() + timeoutMs + 1000
+  for (;;) {
+    await delay(FORWARD_POLL_MS)
+    const stored = await storedMessage(db, messageSid)
+    if (stored === undefined) return usual()
+    if (stored.command !== FORWARDING) return stored.reply
+    if (performance.now() >= deadline) {
+      await finishForward(db, messageSid, await usual())
+      return (await storedMessage(db, messageSid))?.reply ?? ''
+    }
+  }
 }

@@ -15,10 +15,26 @@ export async function claimMessage(db: Db, messageSid: string, phone: string, no
   return claimed !== undefined
 }
 
-/** The reply stored for a claimed MessageSid (committed, since the claim waited for it). */
-export async function storedReply(db: Db, messageSid: string): Promise<string | undefined> {
-  const row = await db.selectFrom('inbound_messages').select('reply').where('message_sid', '=', messageSid).executeTakeFirst()
-  return row?.reply
+/** What a claimed message was recorded as while its forward is under way (see sms/forward.ts); its reply comes later. */
+export const FORWARDING = 'forwarding'
+
+/** What a claimed MessageSid was recorded as, and its reply (committed, since the claim waited for it). */
+export async function storedMessage(db: Db, messageSid: string): Promise<{ command: string; reply: string } | undefined> {
+  return db.selectFrom('inbound_messages').select(['command', 'reply']).where('message_sid', '=', messageSid).executeTakeFirst()
+}
+
+/**
+ * Records the reply of a message whose forward was under way; false when it was no longer under way (a retry gave
+ * up waiting and recorded the usual reply first): every request for that sid then answers what was recorded.
+ */
+export async function finishForward(db: Db, messageSid: string, reply: string): Promise<boolean> {
+  const result = await db
+    .updateTable('inbound_messages')
+    .set({ command: 'forward', reply })
+    .where('message_sid', '=', messageSid)
+    .where('command', '=', FORWARDING)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }
 
 /** Records what the claimed message was and the reply it got, in the claim's transaction. */

@@ -19,6 +19,7 @@ export interface SmsRoutesOptions {
 const Inbound = Type.Object({
   MessageSid: Type.String({ minLength: 1, maxLength: 64 }),
   From: Type.String({ minLength: 1, maxLength: 64 }),
+  To: Type.String({ maxLength: 64, default: '' }),
   Body: Type.String({ default: '' }),
   NumMedia: Type.Integer({ minimum: 0, default: 0 }),
 })
@@ -36,12 +37,15 @@ export async function smsRoutes(plain: FastifyInstance, options: SmsRoutesOption
         : `${origin}/verify`,
       signupMinutes: Math.round(options.linkTtlSeconds / 60),
     }
-    const { MessageSid, From, Body, NumMedia } = request.body
+    const { MessageSid, From, To, Body, NumMedia } = request.body
     let twiml: string
     try {
-      const answer = await answerSms(context, { messageSid: MessageSid, from: From, body: Body, numMedia: NumMedia })
+      const answer = await answerSms(context, { messageSid: MessageSid, from: From, to: To, body: Body, numMedia: NumMedia })
       twiml = toTwiml(answer.reply)
       request.logFields = { from: maskPhone(From), command: answer.command }
+      if (answer.forwardFailure !== undefined) {
+        request.log.warn({ from: maskPhone(From), reason: answer.forwardFailure }, 'forward failed; answered with the usual reply')
+      }
     } catch (err) {
       request.log.error({ err, from: maskPhone(From) }, 'sms failed; answered with the failure reply')
       twiml = toTwiml(replies.failure)

@@ -57,6 +57,20 @@ export async function listOpenTopics(db: Db, limit?: number): Promise<{ topics: 
   return { topics: topics.map((t) => ({ ...t, subscribers: Number(t.subscribers) })), total: Number(total.n) }
 }
 
+/**
+ * Up to `limit` open topics by key, after `after` when given (the next page of a menu, whatever was opened or closed
+ * meanwhile), and how many open topics come after those.
+ */
+export async function openTopicsPage(db: Db, after: string | undefined, limit: number): Promise<{ topics: Topic[]; remaining: number }> {
+  let page = db.selectFrom('topics').selectAll().where('closed_at', 'is', null)
+  if (after !== undefined) page = page.where('key', '>', after)
+  const [topics, count] = await Promise.all([
+    page.orderBy('key').limit(limit).execute(),
+    page.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { topics, remaining: Number(count.n) - topics.length }
+}
+
 /** The open topics a phone follows, by key. */
 export async function listSubscriptions(db: Db, phone: string): Promise<Topic[]> {
   return db

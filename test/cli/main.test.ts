@@ -23,14 +23,14 @@ t.test('text signs a webhook like Twilio and prints the reply', async (t) => {
 
   const sub = io(env)
   t.equal(await runCli(['text', '--url', url, '(617) 555-0123', 'SUB', 'cs2500-01'], sub), 0)
-  t.same(sub.lines.out, ['Subscribed to CS2500-01 (Fundamentals of CS 1). Text UNSUB CS2500-01 to stop.'])
+  t.same(sub.lines.out, ['Subscribed to CS2500-01 (Fundamentals of CS 1). smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.'])
   const stored = await test.db.selectFrom('inbound_messages').selectAll().executeTakeFirstOrThrow()
   t.equal(stored.phone, '+16175550123', 'the number was sent in E.164, as Twilio does')
   t.match(stored.message_sid, /^SM[0-9a-f]{32}$/)
 
   const help = io(env)
   t.equal(await runCli(['text', '--url', url, '+16175550123', 'H'], help), 0)
-  t.match(help.lines.out[0], /^smsbot: SUB <topic> to follow/)
+  t.match(help.lines.out[0], /^SUB <topic> to follow/)
 
   const stop = io(env)
   t.equal(await runCli(['text', '--url', url, '+16175550123', 'STOP'], stop), 0)

@@ -416,7 +416,7 @@ t.test('tunnel with the built server: Twilio’s signed webhook for the tunnel U
   t.ok(accepted, 'the webhook was sent once ready')
   const response = await accepted!
   t.equal(response.status, 200)
-  t.match(await response.text(), /^<\?xml.*<Response><Message>smsbot: SUB /, 'and answered with the help text')
+  t.match(await response.text(), /^<\?xml.*<Response><Message>SUB /, 'and answered with the help text')
   t.equal(number().smsUrl, DEMO, 'the webhook is back')
   t.equal(cli.lines.out.at(-1), 'Tunnel closed.')
   await t.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'the server is stopped')

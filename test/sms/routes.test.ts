@@ -18,13 +18,14 @@ async function withTopics(t: TapT, env: Record<string, string> = {}) {
   return test
 }
 
-t.test('H, HELP, INFO and ? answer the command list as TwiML', async (t) => {
+t.test('H and ? answer the command list as TwiML; HELP and INFO the program identity', async (t) => {
   const { app } = await withTopics(t)
   const response = await postSigned(app, inbound('H'))
   t.equal(response.statusCode, 200)
   t.match(response.headers['content-type'], /^text\/xml/)
-  t.match(response.body, /^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>smsbot: SUB &lt;topic&gt; to follow/)
-  for (const alias of ['help', 'Info.', '?', '  h  ']) t.match(await text(app, alias), /^smsbot: SUB <topic> to follow/, alias)
+  t.equal(response.body, '<?xml version="1.0" encoding="UTF-8"?><Response><Message>SUB &lt;topic&gt; to follow, UNSUB &lt;topic&gt; or ALL to stop, LIST yours, TOPICS to browse, S for the web, QUIET 22-7 or OFF, LANG ES: español. STOP to opt out.</Message></Response>')
+  for (const alias of ['?', '  h  ', 'h.']) t.match(await text(app, alias), /^SUB <topic> to follow/, alias)
+  for (const word of ['HELP', 'help', 'Info.']) t.equal(await text(app, word), 'smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.', word)
 })
 
 t.test('S and SIGNUP answer a one-time sign-in link for the phone that texted; a retry gets the same link', async (t) => {
@@ -45,7 +46,7 @@ t.test('S and SIGNUP answer a one-time sign-in link for the phone that texted; a
 
 t.test('SUB, LIST, UNSUB and UNSUB ALL work against the database', async (t) => {
   const { app, db } = await withTopics(t)
-  t.equal(await text(app, 'sub cs2500-01'), 'Subscribed to CS2500-01 (Fundamentals of Computer Science 1). Text UNSUB CS2500-01 to stop.')
+  t.equal(await text(app, 'sub cs2500-01'), 'Subscribed to CS2500-01 (Fundamentals of Computer Science 1). smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.', 'the first subscription ever: the program identity and how to stop')
   t.equal(await text(app, 'SUBSCRIBE CS2500-01'), 'You already follow CS2500-01. Text LIST to see your topics.')
   t.equal(await text(app, 'SUB math1341!'), 'Subscribed to MATH1341 (Calculus 1). Text UNSUB MATH1341 to stop.')
   t.equal(await text(app, 'L'), 'You follow: CS2500-01, MATH1341. Text UNSUB <topic> to stop one.')
@@ -62,7 +63,7 @@ t.test('SUB of an unknown, malformed or missing topic says so and suggests TOPIC
   const { app } = await withTopics(t)
   t.equal(await text(app, 'SUB CS9999'), 'There is no open topic "CS9999". Text TOPICS to see the open ones.')
   t.equal(await text(app, 'SUB <script>'), 'Topic names are letters, digits, - _ and . like CS2500-01. Text TOPICS to see the open ones.')
-  t.match(await text(app, 'SUB'), /^Which topic\?/)
+  t.match(await text(app, 'SUB'), /^Topics: 1 CS2500-01 /, 'SUB alone answers the numbered menu')
   t.match(await text(app, 'UNSUB'), /^Which topic\?/)
   t.match(await text(app, 'UNSUB what is this'), /^Topic names are letters/)
   t.equal(await text(app, 'UNSUB CS2500-01'), 'You were not subscribed to CS2500-01. Text LIST to see your topics.')
@@ -78,9 +79,9 @@ t.test('MAX_SUBSCRIPTIONS is enforced with a clear reply', async (t) => {
 
 t.test('TOPICS and T list the open topics, first few, with a hint when there are more', async (t) => {
   const { app, db, clock } = await withTopics(t)
-  t.equal(await text(app, 'T'), 'Topics: CS2500-01 (Fundamentals of Compu...), CS2510-02 (Fundamentals of Compu...), MATH1341 (Calculus 1). Text SUB <topic> to follow.')
+  t.equal(await text(app, 'T'), 'Topics: 1 CS2500-01 (Fundamentals of C...), 2 CS2510-02 (Fundamentals of C...), 3 MATH1341 (Calculus 1). Reply 1-3 to follow.')
   for (let i = 0; i < 5; i++) await saveTopic(db, `PHYS${1150 + i}`, 'Physics', clock.now())
-  t.match(await text(app, 'topics'), /\+\d more\. Text SUB <topic> to follow\.$/)
+  t.match(await text(app, 'topics'), /Reply 1-\d to follow, MORE for \d more\.$/)
   const empty = await buildTestApp(t)
   t.equal(await text(empty.app, 'TOPICS'), 'There are no open topics yet. Check back soon.')
 })
@@ -124,7 +125,7 @@ t.test('unknown, empty, emoji-only and media messages get a helpful reply', asyn
   const response = await postSigned(app, mms)
   // The apostrophe stays as it is: TwiML escapes only &, < and > (as Twilio's own builder does).
   t.equal(response.body, '<?xml version="1.0" encoding="UTF-8"?><Response><Message>I can\'t open pictures or attachments, only text commands. Text H for help.</Message></Response>')
-  t.match(await text(app, 'H', { NumMedia: '1', MediaUrl0: mms.MediaUrl0 as string }), /^smsbot:/, 'a command with a picture is answered')
+  t.match(await text(app, 'H', { NumMedia: '1', MediaUrl0: mms.MediaUrl0 as string }), /^SUB <topic> to follow/, 'a command with a picture is answered')
 })
 
 t.test('a repeated MessageSid gets the same reply and changes nothing', async (t) => {
@@ -222,7 +223,7 @@ t.test('stateless commands are answered without the database, and a retry gets t
   const { app, db } = await withTopics(t)
   const help = inbound('H')
   const first = await postSigned(app, help)
-  t.match(messagesOf(first.body)[0], /^smsbot: SUB <topic> to follow/)
+  t.match(messagesOf(first.body)[0], /^SUB <topic> to follow/)
   t.equal((await postSigned(app, help)).body, first.body, 'the retry gets the same reply')
   t.same(await db.selectFrom('inbound_messages').selectAll().execute(), [], 'nothing was recorded')
   t.same(await db.selectFrom('phones').selectAll().execute(), [], 'nothing was changed')
