@@ -77,7 +77,7 @@ async function answerClaimed(trx: Db, settings: CommandSettings, parsed: Parsed,
     case 'optOut':
     case 'optIn':
       await endConversation(trx, phone)
-      await setOptedOut(trx, phone, parsed.kind === 'optOut', now)
+      await setOptedOut(trx, phone, parsed.kind === 'optOut', now, { source: 'sms', detail: parsed.keyword })
       // Twilio itself confirms carrier keywords, so the reply is empty TwiML.
       return { command: parsed.kind, reply: '' }
     case 'info':

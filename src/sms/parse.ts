@@ -5,8 +5,9 @@ import { COMMANDS } from './commands/index.js'
 
 export type Parsed =
   | { kind: 'command'; command: SmsCommand; word: string; argument: string | null; text: string | null }
-  | { kind: 'optOut' }
-  | { kind: 'optIn' }
+  /** A carrier keyword alone in the message (upper case): the consent record keeps which one. */
+  | { kind: 'optOut'; keyword: string }
+  | { kind: 'optIn'; keyword: string }
   /** HELP or INFO: the program identity (CTIA). */
   | { kind: 'info' }
   /** A reply that is just a number: it answers an open menu, or nothing. */
@@ -61,8 +62,8 @@ export function parseMessage(body: string, numMedia = 0, commands: readonly SmsC
   if (!/[\p{L}\p{N}?]/u.test(text)) return { kind: 'noText' }
 
   const upper = text.toUpperCase()
-  if ((OPT_OUT_KEYWORDS as readonly string[]).includes(upper)) return { kind: 'optOut' }
-  if ((OPT_IN_KEYWORDS as readonly string[]).includes(upper)) return { kind: 'optIn' }
+  if ((OPT_OUT_KEYWORDS as readonly string[]).includes(upper)) return { kind: 'optOut', keyword: upper }
+  if ((OPT_IN_KEYWORDS as readonly string[]).includes(upper)) return { kind: 'optIn', keyword: upper }
   if (/^\d{1,4}$/.test(upper)) return { kind: 'number', number: Number(upper) }
 
   const [first = '', ...rest] = text.split(/\s+/u)

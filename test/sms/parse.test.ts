@@ -43,10 +43,10 @@ t.test('carrier keywords: opt-out and opt-in only alone, HELP and INFO as the fi
   t.equal(OPT_OUT_KEYWORDS.length, 8)
   t.equal(OPT_IN_KEYWORDS.length, 3)
   for (const word of OPT_OUT_KEYWORDS) {
-    t.same(parseMessage(word), { kind: 'optOut' }, word)
-    t.same(parseMessage(` ${word.toLowerCase()}. `), { kind: 'optOut' }, `${word} lower case`)
+    t.same(parseMessage(word), { kind: 'optOut', keyword: word }, word)
+    t.same(parseMessage(` ${word.toLowerCase()}. `), { kind: 'optOut', keyword: word }, `${word} lower case`)
   }
-  for (const word of OPT_IN_KEYWORDS) t.same(parseMessage(word.toLowerCase()), { kind: 'optIn' }, word)
+  for (const word of OPT_IN_KEYWORDS) t.same(parseMessage(word.toLowerCase()), { kind: 'optIn', keyword: word }, word)
   for (const word of HELP_KEYWORDS) {
     t.same(parseMessage(word.toLowerCase()), { kind: 'info' }, word)
     t.same(parseMessage(`${word} please`), { kind: 'info' }, `${word} with more words`)

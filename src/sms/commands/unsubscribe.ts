@@ -9,11 +9,11 @@ export const unsubscribeCommand: SmsCommand = {
   aliases: [],
   help: { en: 'UNSUB <topic> or ALL to stop', es: 'UNSUB <tema> o ALL para dejar' },
   suggestAs: 'UNSUB <topic>',
-  answer: async ({ argument, copy, db, phone }) => {
+  answer: async ({ argument, copy, db, phone, now }) => {
     if (argument === null) return copy.unsubscribeWhich
-    if (argument === 'ALL') return copy.unsubscribedAll(await unsubscribeAll(db, phone))
+    if (argument === 'ALL') return copy.unsubscribedAll(await unsubscribeAll(db, phone, now))
     if (!TOPIC_KEY.test(argument)) return copy.invalidTopic
-    const removed = await unsubscribe(db, phone, argument)
+    const removed = await unsubscribe(db, phone, argument, now)
     return removed ? copy.unsubscribed(normalizeTopicKey(argument)) : copy.notSubscribed(argument)
   },
 }
