@@ -16,6 +16,7 @@ import { countRequest } from './metrics/count.js'
 import { createMetrics } from './metrics/metrics.js'
 import { metricsRoutes } from './metrics/routes.js'
 import { outboxCounts } from './notify/queries.js'
+import { keywordRoutes } from './keywords/routes.js'
 import { forwarderTo } from './sms/forward.js'
 import { smsRoutes } from './sms/routes.js'
 import { guardTwilioWebhooks } from './twilio/signature.js'
@@ -127,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   await app.register(notifyRoutes, { db, clock, adminToken: config.adminToken })
+  await app.register(keywordRoutes, { db, clock, adminToken: config.adminToken, prefix: '/api' })
 
   if (deps.dispatch === true) {
     const dispatcher = createDispatcher({

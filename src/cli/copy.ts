@@ -3,6 +3,13 @@ import type { ConsentRecord } from '../consent/queries.js'
 import type { Published, Progress } from '../notify/queries.js'
 import { maskPhone } from '../log.js'
 
+/** A keyword as the operator commands show it. */
+export interface KeywordSummary {
+  word: string
+  reply: string
+  segments: number
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
 export const USAGE = `Usage:
@@ -14,6 +21,9 @@ export const USAGE = `Usage:
          [--at <time>] [--expires <time>]   not before --at, not at or after --expires (ISO 8601, or +30m, +2h, +1d)
   smsbot progress <id>                  show a notification's progress until done
   smsbot consent <phone>                a phone's consent record: opt-outs, opt-ins, subscriptions, verification
+  smsbot keywords add <word> <reply...> answer a texted word with a fixed reply (or change its reply)
+  smsbot keywords list                  list the keywords, their replies and segment counts
+  smsbot keywords remove <word>         stop answering that word
   smsbot tunnel                         open an ngrok tunnel, run the server behind it, point the Twilio number at it
   smsbot wire <public-url>              point the Twilio number's SMS webhook at <public-url>/sms (POST)
   smsbot wire --restore                 put back the SMS webhook that smsbot wire or tunnel replaced
@@ -27,7 +37,7 @@ Options:
   --create      topics, notify: create the local database when it does not exist yet
   -h, --help    show this help
 
-topics, notify, progress and consent use the server's operator API when ADMIN_TOKEN is set
+topics, notify, progress, consent and keywords use the server's operator API when ADMIN_TOKEN is set
 (or --url is given); otherwise they open the database directly (DATABASE_URL, or
 DATABASE_PATH on the machine the server runs on, which must exist unless --create). Configuration comes from the environment and .env, as for the
 server (see template.env).`
@@ -59,6 +69,10 @@ export const cliCopy = {
   consentHeader: 'time (UTC)                action       source  topic / detail',
   consentLine: (r: ConsentRecord) => `${r.at}  ${r.action.padEnd(11)}  ${r.source.padEnd(6)}  ${[r.topic, r.detail].filter((v) => v !== null).join(' ')}`.trimEnd(),
   noConsent: (phone: string) => `No consent changes are recorded for ${phone}.`,
+  keywordSaved: (k: KeywordSummary) => `Keyword ${k.word} answers: ${k.reply} (${plural(k.segments, 'segment')})`,
+  keywordLine: (k: KeywordSummary) => `${k.word}\t${plural(k.segments, 'segment')}\t${k.reply.length > 60 ? `${k.reply.slice(0, 57)}...` : k.reply}`.replace(/\s*[\r\n]+\s*/g, ' '),
+  noKeywords: 'No keywords. Add one: smsbot keywords add HOURS "Open 9 to 5, Monday to Friday."',
+  keywordRemoved: (word: string) => `Keyword ${word} removed: texting it gets the usual answer again.`,
   usage: {
     text: 'text needs a phone number and a message',
     notPhone: (input: string) => `"${input}" is not a phone number, e.g. +15551234567`,
@@ -68,6 +82,7 @@ export const cliCopy = {
     notify: 'notify needs a topic key and the text to send',
     progress: 'progress needs a notification id (a number)',
     consent: 'consent needs a phone number in E.164 form, e.g. +16175550123',
+    keywords: 'keywords needs add <word> <reply...>, list, or remove <word>',
     when: (option: string, input: string) => `${option} "${input}" is not a time: give an ISO 8601 time with its offset (2026-12-01T09:00:00-05:00) or +30m, +2h, +1d`,
     unknown: (command: string) => `unknown command "${command}"`,
   },

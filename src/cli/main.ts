@@ -5,6 +5,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js'
 import { ConfigError, createConfig, type Config, type ResolvedConfig } from '../config.js'
 import { resolveSecrets } from '../dev-secrets.js'
 import { bodyProblem, readSchedule } from '../notify/problems.js'
+import { normalizeKeyword } from '../keywords/queries.js'
+import { checkKeyword } from '../sms/keywords.js'
 import { normalizeTopicKey, TOPIC_KEY } from '../topics/keys.js'
 import { inboundParams, messagesOf, signWebhook } from '../sms/simulate.js'
 import { cliCopy, USAGE } from './copy.js'
@@ -185,11 +187,41 @@ function operatorAction(command: string, args: string[], options: Options, io: C
       return 0
     }
   }
+  if (command === 'keywords') return keywordAction(args, io)
   if (command === 'progress') {
     if (first === undefined || !/^[0-9]{1,15}$/.test(first)) throw new UsageError(cliCopy.usage.progress)
     return (operator) => watch(operator, Number(first), io)
   }
   throw new UsageError(cliCopy.usage.unknown(command))
+}
+
+/** smsbot keywords add <word> <reply...>, list, remove <word>: checked here first, then by the API or the local database. */
+function keywordAction(args: string[], io: CliIo): Action {
+  const [verb, word, ...words] = args
+  if (verb === 'list' && word === undefined) {
+    return async (operator) => {
+      const keywords = await operator.listKeywords()
+      if (keywords.length === 0) io.out(cliCopy.noKeywords)
+      for (const k of keywords) io.out(cliCopy.keywordLine(k))
+      return 0
+    }
+  }
+  if (verb === 'add' && word !== undefined && words.length > 0) {
+    const checked = checkKeyword(word, words.join(' '))
+    if (!checked.ok) throw new OperatorError(checked.problem.message)
+    return async (operator) => {
+      io.out(cliCopy.keywordSaved(await operator.saveKeyword(checked.word, checked.reply)))
+      return 0
+    }
+  }
+  if (verb === 'remove' && word !== undefined && words.length === 0) {
+    return async (operator) => {
+      await operator.removeKeyword(word)
+      io.out(cliCopy.keywordRemoved(normalizeKeyword(word)))
+      return 0
+    }
+  }
+  throw new UsageError(cliCopy.usage.keywords)
 }
 
 /** The API when there is a token or a --url, else the database file on this machine. */

@@ -6,7 +6,9 @@ import { consentRecords, type ConsentRecord } from '../consent/queries.js'
 import { problems, readSchedule } from '../notify/problems.js'
 import { notificationProgress, publishToOpenTopic, type Progress, type Published } from '../notify/queries.js'
 import { closeTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
-import { cliCopy } from './copy.js'
+import { listKeywords, normalizeKeyword, removeKeyword, saveKeyword } from '../keywords/queries.js'
+import { checkKeyword, keywordProblems, segmentsOf } from '../sms/keywords.js'
+import { cliCopy, type KeywordSummary } from './copy.js'
 
 export interface TopicSummary {
   key: string
@@ -28,6 +30,9 @@ export interface Operator {
   progress(id: number): Promise<Progress>
   /** A phone's consent record (E.164), oldest first. */
   consent(phone: string): Promise<ConsentRecord[]>
+  saveKeyword(word: string, reply: string): Promise<KeywordSummary>
+  listKeywords(): Promise<KeywordSummary[]>
+  removeKeyword(word: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -65,6 +70,9 @@ export function apiOperator(baseUrl: string, token: string, doFetch: typeof fetc
     publish: (key, body, schedule = {}) => call('POST', `/topics/${encodeURIComponent(key)}/notifications`, { body, ...schedule }),
     progress: (id) => call('GET', `/notifications/${id}`),
     consent: async (phone) => (await call<{ records: ConsentRecord[] }>('GET', `/phones/${encodeURIComponent(phone)}/consent`)).records,
+    saveKeyword: (word, reply) => call('PUT', `/keywords/${encodeURIComponent(word)}`, { reply }),
+    listKeywords: async () => (await call<{ keywords: KeywordSummary[] }>('GET', '/keywords')).keywords.map(({ word, reply, segments }) => ({ word, reply, segments })),
+    removeKeyword: async (word) => void (await call('DELETE', `/keywords/${encodeURIComponent(word)}`)),
     close: async () => {},
   }
 }
@@ -102,6 +110,16 @@ export async function localOperator(location: string, options: { create?: boolea
       return progress
     },
     consent: (phone) => consentRecords(db, phone),
+    saveKeyword: async (word, reply) => {
+      const checked = checkKeyword(word, reply)
+      if (!checked.ok) throw new OperatorError(checked.problem.message)
+      await saveKeyword(db, checked.word, checked.reply, now())
+      return { word: checked.word, reply: checked.reply, segments: checked.segments }
+    },
+    listKeywords: async () => (await listKeywords(db)).map((k) => ({ word: k.word, reply: k.reply, segments: segmentsOf(k.reply) })),
+    removeKeyword: async (word) => {
+      if (!(await removeKeyword(db, word))) throw new OperatorError(keywordProblems.noSuchKeyword(normalizeKeyword(word)).message)
+    },
     close: () => db.destroy(),
   }
 }

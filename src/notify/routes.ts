@@ -1,15 +1,15 @@
 // Operator API (/api, bearer token): topics, notifications, consent records; and Twilio's delivery-status callback (POST /sms/status).
-import { createHash, timingSafeEqual } from 'node:crypto'
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
 import { consentCsv } from '../consent/csv.js'
 import { consentRecords } from '../consent/queries.js'
 import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'
+import { fail, ProblemReply, requireAdminToken } from '../operator-api.js'
 import { TOPIC_KEY } from '../topics/keys.js'
 import { closeTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
-import { bodyProblem, readSchedule, type Problem, problems } from './problems.js'
+import { bodyProblem, readSchedule, problems } from './problems.js'
 import { notificationProgress, publishToOpenTopic, recordDeliveryStatus } from './queries.js'
 
 export interface NotifyRoutesOptions {
@@ -18,12 +18,7 @@ export interface NotifyRoutesOptions {
   adminToken: string | undefined
 }
 
-const fail = (reply: FastifyReply, status: number, problem: Problem) => reply.code(status).send(problem)
-
-const digest = (value: string) => createHash('sha256').update(value).digest()
-
 const KeyParams = Type.Object({ key: Type.String({ maxLength: 64 }) })
-const ProblemReply = Type.Object({ error: Type.String(), message: Type.String() })
 const TopicReply = Type.Object({ key: Type.String(), title: Type.String() })
 const TopicsReply = Type.Object({
   topics: Type.Array(Type.Object({ key: Type.String(), title: Type.String(), subscribers: Type.Integer(), createdAt: Type.String() })),
@@ -78,15 +73,7 @@ export async function notifyRoutes(plain: FastifyInstance, options: NotifyRoutes
 
   await app.register(async (plainApi) => {
     const api = plainApi.withTypeProvider<TypeBoxTypeProvider>()
-    api.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (options.adminToken === undefined) return fail(reply, 503, problems.apiDisabled)
-      const header = request.headers.authorization ?? ''
-      const token = header.startsWith('Bearer ') ? header.slice(7) : ''
-      // Comparing digests keeps the comparison constant-time whatever the lengths.
-      if (!timingSafeEqual(digest(token), digest(options.adminToken))) {
-        return fail(reply, 401, problems.unauthorized)
-      }
-    })
+    api.addHook('onRequest', requireAdminToken(options.adminToken))
 
     api.get('/topics', { schema: { response: { 200: TopicsReply, '4xx': ProblemReply, '5xx': ProblemReply } } }, async () => {
       const { topics } = await listOpenTopics(db)
