@@ -8,6 +8,7 @@ import { markInvalid, phoneSettings, setOptedOut } from '../phones/queries.js'
 import { effectiveQuietWindow, type QuietWindow } from '../phones/settings.js'
 import { zonesOfNumber } from '../phones/zones.js'
 import { SendError, type SmsSender } from '../sender/sender.js'
+import { frameNotification } from './framing.js'
 import { claimDue, notificationBody, recordExpired, recordFailed, recordHeld, recordRetry, recordSentMany, moveSchedule, releaseClaim, takeSendSlot, type ClaimedRow, type SendRate } from './queries.js'
 import { quietState, recipientZones } from './quiet.js'
 
@@ -76,7 +77,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   // A slot may be kept up to half an interval (or 5 ms) late: a timer's lateness must not slow the rate.
   const rate: SendRate = { intervalMs: interval, latenessMs: Math.min(interval / 2, 5) }
   const refill = Math.min(batch, Math.ceil(options.concurrency / 2))
-  const bodies = new Map<number, string>()
+  const bodies = new Map<number, { body: string; topicKey: string }>()
   const bodyCacheSize = options.bodyCacheSize ?? 64
   const inFlight = new Set<Promise<void>>()
   let stopping = new AbortController()
@@ -111,7 +112,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return turn
   }
 
-  async function bodyOf(notificationId: number): Promise<string> {
+  async function bodyOf(notificationId: number): Promise<{ body: string; topicKey: string }> {
     let body = bodies.get(notificationId)
     if (body === undefined) {
       body = await notificationBody(db, notificationId)
@@ -148,7 +149,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const window = effectiveQuietWindow(settings.quietHours, options.quietHours)
     const zones = window === undefined ? [] : recipientZones(settings.timeZone, zonesOf(row.phone), defaultZone)
     if (!(await mayGo(row, window, zones))) return
-    const body = await bodyOf(row.notification_id)
+    const { body: text, topicKey } = await bodyOf(row.notification_id)
+    const body = frameNotification(text, topicKey, settings.language)
     await waitForSlot(signal)
     // Stopping while waiting for a slot: give the row back for the next start.
     if (signal.aborted) return void (await releaseClaim(db, row, clock.now()))

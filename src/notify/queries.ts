@@ -1,10 +1,10 @@
 // Notifications and their outbox: publish in one transaction, claim with leases, record outcomes and delivery status.
 import { randomUUID } from 'node:crypto'
-import { SegmentedMessage } from 'sms-segments-calculator'
 import { skipLocked, type Db } from '../database.js'
 import type { OutboxRow, OutboxStatus } from '../schema.js'
 import { normalizeTopicKey } from '../topics/keys.js'
 import { audienceOf, findOpenTopic } from '../topics/queries.js'
+import { framedSegments } from './framing.js'
 
 export interface Published {
   id: number
@@ -23,7 +23,8 @@ export interface Schedule {
  * scheduled notification's rows are due at `sendAt`; each row carries the expiry, which claims check.
  */
 export async function enqueueNotification(db: Db, topicKey: string, body: string, now: Date, schedule: Schedule = {}): Promise<Published> {
-  const segments = new SegmentedMessage(body).segmentsCount
+  // What each recipient gets: the body with its footer (see framing.ts).
+  const segments = framedSegments(body, normalizeTopicKey(topicKey))
   const at = now.toISOString()
   const sendAt = schedule.sendAt?.toISOString() ?? null
   const expiresAt = schedule.expiresAt?.toISOString() ?? null
@@ -155,9 +156,10 @@ export interface Claim {
 }
 
 /** A notification's text, for the dispatcher. */
-export async function notificationBody(db: Db, id: number): Promise<string> {
-  const row = await db.selectFrom('notifications').select('body').where('id', '=', id).executeTakeFirstOrThrow()
-  return row.body
+/** A notification's text and its topic (the footer names it). */
+export async function notificationBody(db: Db, id: number): Promise<{ body: string; topicKey: string }> {
+  const row = await db.selectFrom('notifications').select(['body', 'topic_key']).where('id', '=', id).executeTakeFirstOrThrow()
+  return { body: row.body, topicKey: row.topic_key }
 }
 
 /** Rows still held by this claim: an instance whose lease ran out cannot overwrite the work of the one that took over. */

@@ -105,12 +105,19 @@ export interface PhoneSettings {
   /** The IANA zone the texter chose, or null: the zones of the number. */
   timeZone: string | null
   optedOut: boolean
+  /** The language it chose (LANG ES), undefined when it never chose: replies and notifications' framing. */
+  language: Language | undefined
 }
 
 /** A phone's settings (the defaults for a phone never seen), and whether it opted out: what a send must respect. */
 export async function phoneSettings(db: Db, phone: string): Promise<PhoneSettings> {
-  const row = await db.selectFrom('phones').select(['quiet_hours', 'time_zone', 'opted_out_at']).where('phone', '=', phone).executeTakeFirst()
-  return { quietHours: readStoredQuietHours(row?.quiet_hours ?? null), timeZone: row?.time_zone ?? null, optedOut: row?.opted_out_at != null }
+  const row = await db.selectFrom('phones').select(['quiet_hours', 'time_zone', 'opted_out_at', 'language']).where('phone', '=', phone).executeTakeFirst()
+  return {
+    quietHours: readStoredQuietHours(row?.quiet_hours ?? null),
+    timeZone: row?.time_zone ?? null,
+    optedOut: row?.opted_out_at != null,
+    language: isLanguage(row?.language) ? row.language : undefined,
+  }
 }
 
 /** Sets a phone's quiet hours (see parseQuietHours): `default` follows QUIET_HOURS again. */

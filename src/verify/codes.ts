@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js'
 import type { OtpConfig } from '../config.js'
 import { serialize, type Db } from '../database.js'
 import { phoneLock } from '../phones/queries.js'
+import type { Language } from '../language.js'
 import type { SmsSender } from '../sender/sender.js'
 import { consumeCode, countWrongGuess, discardCode, failuresLastDay, failuresLastHourByIp, ipLock, loadHistory, pendingCode, recordEvent, storeCode } from './queries.js'
 import { codeMessage, decideCheck, decideSend, generateCode, hashCode, type CheckDecision, type SendDecision } from './rules.js'
@@ -23,9 +24,10 @@ export type SendResult = SendDecision | { ok: false; reason: 'sendFailed' }
 /**
  * Sends a new code to a phone (E.164) unless a limit says no; the new code replaces any pending one. The limits are
  * decided and the code written in one transaction serialised per phone and per client address, and the SMS goes
- * out after the commit: simultaneous requests for one phone send one code.
+ * out after the commit: simultaneous requests for one phone send one code. The SMS is in `language` (English when
+ * unset).
  */
-export async function sendCode(ctx: VerifyContext, phone: string, ip: string): Promise<SendResult> {
+export async function sendCode(ctx: VerifyContext, phone: string, ip: string, language?: Language): Promise<SendResult> {
   const { otp, clock } = ctx
   const code = generateCode(otp.length, ctx.random)
   const codeHash = hashCode(ctx.secret, phone, code)
@@ -40,7 +42,7 @@ export async function sendCode(ctx: VerifyContext, phone: string, ip: string): P
   })
   if (!decision.ok) return decision
   try {
-    await ctx.sender.send({ to: phone, body: codeMessage(code, ctx.publicUrl), sensitive: true })
+    await ctx.sender.send({ to: phone, body: codeMessage(code, ctx.publicUrl, language), sensitive: true })
   } catch {
     // Leave no usable code behind a send that failed.
     await discardCode(ctx.db, phone, codeHash)

@@ -1,6 +1,8 @@
 // One-time code rules, pure: generating, hashing, comparing codes, and deciding what a send or a check may do.
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
 import type { OtpConfig } from '../config.js'
+import { DEFAULT_LANGUAGE, type Language } from '../language.js'
+import { smsCopy } from '../sms/replies.js'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -98,8 +100,8 @@ export function decideCheck(config: OtpConfig, now: Date, stored: StoredCode | u
   return { ok: false, reason: 'wrong', triesLeft: config.maxAttempts - stored.attempts - 1 }
 }
 
-/** The SMS that carries a code; the WebOTP line lets supporting phones hand the code to the page. */
-export function codeMessage(code: string, publicUrl: URL | undefined): string {
-  const text = `Your smsbot code is ${code}`
+/** The SMS that carries a code, in the phone's language; the WebOTP line lets supporting phones hand the code to the page. */
+export function codeMessage(code: string, publicUrl: URL | undefined, language: Language = DEFAULT_LANGUAGE): string {
+  const text = smsCopy[language].code(code)
   return publicUrl?.protocol === 'https:' ? `${text}\n\n@${publicUrl.host} #${code}` : text
 }

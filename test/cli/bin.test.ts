@@ -39,6 +39,6 @@ t.test('smsbot notify shows its progress until the console sender has sent to ev
   t.same(notify.err, ['Ctrl-C stops watching; sending goes on in the server.'])
 
   const outbox = (await (await fetch(`${server.url}/dev/outbox`)).json()) as { messages: Array<{ body: string }> }
-  t.equal(outbox.messages.filter((m) => m.body === 'A seat opened in CS2500-01').length, 5, 'the console sender sent each one once')
+  t.equal(outbox.messages.filter((m) => m.body === 'A seat opened in CS2500-01\nText UNSUB CS2500-01 to stop.').length, 5, 'the console sender sent each one once')
   t.notOk(server.lines.some((l) => /\+1617555010\d/.test(l)), 'no full phone number in the server log')
 })

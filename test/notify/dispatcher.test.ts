@@ -71,7 +71,7 @@ t.test('sends every recipient once, never faster than SEND_RATE_PER_SECOND', asy
   t.same(sender.sent.map((s) => s.to).sort(), Array.from({ length: 12 }, (_, i) => phone(i)).sort(), 'each subscriber exactly once')
   // Virtual time moves 10 ms a tick and 500 ms is a whole number of ticks, so every slot is hit exactly.
   t.same(gaps(sentAt), Array.from({ length: 11 }, () => 500), '12 sends, each exactly one 500 ms slot after the previous')
-  t.equal(sender.sent[0]?.body, 'A seat opened in CS2500-01')
+  t.equal(sender.sent[0]?.body, 'A seat opened in CS2500-01\nText UNSUB CS2500-01 to stop.', 'the text, with how to stop that topic')
 })
 
 t.test('timers that fire a little late do not slow the rate: slots keep to the schedule', async (t) => {
@@ -201,10 +201,10 @@ t.test('the body cache is bounded: beyond its size the oldest notification text 
   await db.updateTable('notifications').set({ body: 'first text, read again' }).where('id', '=', first.id).execute()
   await requeue(first.id)
   await drain(first.id)
-  t.equal(sender.sent.at(-1)?.body, 'first text', 'within the bound, the cached text is used')
+  t.equal(sender.sent.at(-1)?.body, 'first text\nText UNSUB CS2500-01 to stop.', 'within the bound, the cached text is used')
   const second = await enqueueNotification(db, 'CS2500-01', 'second text', clock.now())
   await drain(second.id)
   await requeue(first.id)
   await drain(first.id)
-  t.equal(sender.sent.at(-1)?.body, 'first text, read again', 'a second notification pushed the first out of a cache of one')
+  t.equal(sender.sent.at(-1)?.body, 'first text, read again\nText UNSUB CS2500-01 to stop.', 'a second notification pushed the first out of a cache of one')
 })
