@@ -19,7 +19,7 @@ function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
+  if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   child.kill('SIGTERM')
   await Promise.race([exited, delay(15_000).then(() => child.kill('SIGKILL'))])
@@ -59,11 +59,20 @@ export interface MockStats {
   count: number
   first: number
   last: number
+  /** Distinct recipients (`To`); `duplicates` is count − distinct: messages that arrived again for a recipient. */
+  distinct: number
+  duplicates: number
+  /** The most arrivals within any closed 1-second window; only from detail(). */
+  busiestSecond?: number
+  /** Arrivals per sender (`From`). */
+  bySender: Record<string, number>
 }
 
 export interface MockTwilioProcess {
   url: string
   stats(): Promise<MockStats>
+  /** The stats with the busiest second, which costs a pass over every arrival time. */
+  detail(): Promise<MockStats>
   reset(): Promise<MockStats>
   stop(): Promise<void>
 }
@@ -76,7 +85,7 @@ export async function startMockTwilioProcess(script: string, logFile: string): P
     child.once('message', (m) => resolve((m as { ready: string }).ready))
     child.once('exit', (code) => reject(new Error(`mock Twilio exited with ${code}; see ${logFile}`)))
   })
-  const ask = (request: 'stats' | 'reset') =>
+  const ask = (request: 'stats' | 'detail' | 'reset') =>
     new Promise<MockStats>((resolve) => {
       child.once('message', (m) => resolve(m as MockStats))
       child.send(request)
@@ -84,6 +93,7 @@ export async function startMockTwilioProcess(script: string, logFile: string): P
   return {
     url,
     stats: () => ask('stats'),
+    detail: () => ask('detail'),
     reset: () => ask('reset'),
     stop: () => stopChild(child),
   }

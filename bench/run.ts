@@ -1,16 +1,17 @@
-// npm run bench: the webhook and the dispatcher measured against their ceilings and an Express reference, in one run.
+// npm run bench: the webhook and the dispatcher measured against their ceilings and an Express reference, in one run; with DATABASE_URL, on PostgreSQL too (one instance, then three sharing the send rate).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { migrateToLatest, openDatabase } from '../src/database.js'
+import { isPostgresUrl, migrateToLatest, openDatabase, redactUrl } from '../src/database.js'
 import { enqueueNotification } from '../src/notify/queries.js'
 import { ACCOUNT_SID, drive, type LoadResult, signedRequests, type Workload } from './load.js'
 import { type MockTwilioProcess, type Service, startMockTwilioProcess, startService } from './processes.js'
 import { seedAudience, seededPhone, seedPhones, seedSubscriptions, seedTopics, topicKey } from './seed.js'
-import { printReport, type Results } from './report.js'
+import { type BenchDatabases, benchDatabases } from './postgres.js'
+import { printReport, type PostgresResults, type Results } from './report.js'
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
 const SERVER = here('../dist/src/server.js')
@@ -23,6 +24,16 @@ const WARMUP_SECONDS = 3
 const POOL = 150_000
 const TOPICS = 1000
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef'
+/** A PostgreSQL server (any database on it; the user may CREATE DATABASE) for the PostgreSQL part; without it, that part is skipped. */
+const DATABASE_URL = process.env.DATABASE_URL
+const FLEET_INSTANCES = 3
+const FLEET_RATE = 50
+const FLEET_MESSAGES = 1001
+const secrets = {
+  TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+  SESSION_SECRET: 'bench-session-secret-0123456789abcdef-0123456789',
+  ADMIN_TOKEN: 'bench-admin-token-0123456789',
+}
 
 let newPhones = 0
 const workloads: Record<'H' | 'SUB', Workload> = {
@@ -47,6 +58,7 @@ async function measure(service: Service, workload: Workload, seconds = SECONDS):
   return drive(service.url, pool, seconds)
 }
 
+/** Migrates and seeds a SQLite file or (for a postgres:// URL) a PostgreSQL database, through Kysely. */
 async function freshDatabase(path: string, seed: (db: ReturnType<typeof openDatabase>) => Promise<void>): Promise<void> {
   const db = openDatabase(path)
   await migrateToLatest(db, path)
@@ -64,16 +76,11 @@ async function waitForMessages(mock: MockTwilioProcess, count: number, timeoutMs
 }
 
 async function main(): Promise<void> {
+  const databases = DATABASE_URL === undefined ? undefined : await benchDatabases(DATABASE_URL)
   const dir = mkdtempSync(join(tmpdir(), 'smsbot-bench-'))
   const port = await freePort()
   const log = join(dir, 'services.log')
-  const smsbotEnv = (databasePath: string, extra: Record<string, string> = {}) => ({
-    DATABASE_PATH: databasePath,
-    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-    SESSION_SECRET: 'bench-session-secret-0123456789abcdef-0123456789',
-    ADMIN_TOKEN: 'bench-admin-token-0123456789',
-    ...extra,
-  })
+  const smsbotEnv = (databasePath: string, extra: Record<string, string> = {}) => ({ DATABASE_PATH: databasePath, ...secrets, ...extra })
   const results: Results = {
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -150,11 +157,15 @@ async function main(): Promise<void> {
     await db2.destroy()
     await mock.reset()
     const throttledService = await startService(SERVER, smsbotEnv(bigPath, { ...twilioEnv, SEND_RATE_PER_SECOND: '50' }), port, log)
-    const throttled = await waitForMessages(mock, 1001, 60_000)
+    await waitForMessages(mock, 1001, 60_000)
+    const throttled = await mock.detail()
     await throttledService.stop()
     await mock.stop()
     const seconds = (throttled.last - throttled.first) / 1000
-    results.throttled = { configured: 50, messages: throttled.count, seconds, perSecond: (throttled.count - 1) / seconds }
+    results.throttled = { configured: 50, messages: throttled.count, seconds, perSecond: (throttled.count - 1) / seconds, busiestSecond: throttled.busiestSecond }
+
+    // Without DATABASE_URL the report says, in one line, that this part was skipped and how to run it.
+    if (DATABASE_URL !== undefined && databases !== undefined) results.postgres = await postgresPart(DATABASE_URL, databases, port, log)
 
     printReport(results)
     const out = here('./results.json')
@@ -165,10 +176,107 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * On fresh databases of the DATABASE_URL server: smsbot's H and SUB on a database seeded as the SQLite empty one, then
+ * FLEET_INSTANCES servers sharing one database and one send rate, timed at one mock Twilio. Every database created
+ * here is dropped at the end, whether the part succeeds, fails or is interrupted.
+ */
+async function postgresPart(adminUrl: string, databases: BenchDatabases, port: number, log: string): Promise<PostgresResults> {
+  const started: Array<{ stop(): Promise<void> }> = []
+  const cleanUp = async () => {
+    await Promise.allSettled(started.map((service) => service.stop()))
+    await databases.dropAll()
+  }
+  const interrupted = () => void cleanUp().then(() => process.exit(130))
+  process.once('SIGINT', interrupted)
+  process.once('SIGTERM', interrupted)
+  try {
+    step(`PostgreSQL ${databases.version} at ${redactUrl(adminUrl)}: smsbot (built) on an empty database`)
+    const emptyUrl = await databases.create('empty')
+    await freshDatabase(emptyUrl, (db) => seedTopics(db, TOPICS))
+    const empty = await startService(SERVER, { DATABASE_URL: emptyUrl, ...secrets }, port, log)
+    started.push(empty)
+    await measure(empty, workloads.H, WARMUP_SECONDS)
+    const H = await measure(empty, workloads.H)
+    const SUB = await measure(empty, workloads.SUB)
+    await empty.stop()
+
+    step(`${FLEET_INSTANCES} smsbot instances on one PostgreSQL database, SEND_RATE_PER_SECOND=${FLEET_RATE}, ${FLEET_MESSAGES} messages`)
+    const fleetUrl = await databases.create('fleet')
+    const db = openDatabase(fleetUrl)
+    try {
+      await migrateToLatest(db, fleetUrl)
+      await seedPhones(db, FLEET_MESSAGES)
+      await seedAudience(db, 'FLEET', FLEET_MESSAGES)
+      const mock = await startMockTwilioProcess(MOCK, log)
+      started.push(mock)
+      // Each instance sends from its own number, so the mock can tell how the work was shared.
+      const senders = Array.from({ length: FLEET_INSTANCES }, (_, i) => `+1617555011${i}`)
+      const ports = [] as number[]
+      for (const _ of senders) ports.push(await freePort())
+      const fleet = await Promise.all(
+        senders.map((from, i) =>
+          startService(SERVER, {
+            DATABASE_URL: fleetUrl,
+            ...secrets,
+            TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+            TWILIO_PHONE_NUMBER: from,
+            TWILIO_API_URL: mock.url,
+            SEND_RATE_PER_SECOND: String(FLEET_RATE),
+          }, ports[i] as number, log),
+        ),
+      )
+      started.push(...fleet)
+      // Enqueued once all instances are up, so that all of them take part from the first message on.
+      const published = await enqueueNotification(db, 'FLEET', 'A seat opened in CS2500-01', new Date())
+      if (published.recipients !== FLEET_MESSAGES) throw new Error(`expected ${FLEET_MESSAGES} recipients, got ${published.recipients}`)
+      await waitForMessages(mock, FLEET_MESSAGES, 120_000)
+      await delay(2000) // anything sent twice, or late, arrives in this time too
+      const stats = await mock.detail()
+      await Promise.all(fleet.map((service) => service.stop()))
+      await mock.stop()
+      const outbox = await db
+        .selectFrom('outbox')
+        .select((eb) => [eb.fn.countAll<number>().as('rows'), eb.fn.count<number>('sid').distinct().as('sids')])
+        .where('status', 'in', ['sent', 'delivered'])
+        .executeTakeFirstOrThrow()
+      const seconds = (stats.last - stats.first) / 1000
+      return {
+        server: databases.version,
+        H,
+        SUB,
+        fleet: {
+          instances: FLEET_INSTANCES,
+          configured: FLEET_RATE,
+          expected: FLEET_MESSAGES,
+          messages: stats.count,
+          distinct: stats.distinct,
+          duplicates: stats.duplicates,
+          seconds,
+          perSecond: (stats.count - 1) / seconds,
+          busiestSecond: stats.busiestSecond ?? Number.NaN,
+          perInstance: senders.map((from) => stats.bySender[from] ?? 0),
+          outboxSent: Number(outbox.rows),
+          outboxSids: Number(outbox.sids),
+        },
+      }
+    } finally {
+      await db.destroy()
+    }
+  } finally {
+    await cleanUp()
+    process.off('SIGINT', interrupted)
+    process.off('SIGTERM', interrupted)
+  }
+}
+
 // `npm run bench -- --report` prints the last run's results.json again (after a change to the report).
 if (process.argv.includes('--report')) {
   const results = JSON.parse(readFileSync(here('./results.json'), 'utf8')) as Results
   printReport(results)
 } else {
+  if (DATABASE_URL !== undefined && !isPostgresUrl(DATABASE_URL)) {
+    throw new Error('DATABASE_URL must be a PostgreSQL URL (postgres://user@host:5432/postgres, a user that may CREATE DATABASE); unset it to run the SQLite part alone')
+  }
   await main()
 }
