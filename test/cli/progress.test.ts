@@ -20,3 +20,10 @@ t.test('each share is drawn, and the bar is always 24 cells', async (t) => {
     t.equal(/\[(.*)\]/.exec(drawn)?.[1]?.length, 24)
   }
 })
+
+t.test('scheduled, held and expired rows are named when there are any; expired rows are drawn with -', async (t) => {
+  t.equal(
+    progressLine(progress({ recipients: 8, sent: 2, held: 3, scheduled: 1, expired: 2 })),
+    '[▓▓▓▓▓▓------░░░░░░░░░░░░]  50%  4/8  queued 0 · sent 2 · delivered 0 · failed 0 · scheduled 1 · held 3 · expired 2',
+  )
+})

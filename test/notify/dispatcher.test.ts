@@ -134,6 +134,9 @@ t.test('permanent errors: 21610 opts the phone out, 21211 and 21614 mark it inva
     { phone: phone(2), opted_out_at: null, invalid_at: iso(sentAt[2]) },
   ], '21610: opted out; 21211 and 21614: invalid; each at the time of its refused send')
   t.equal((await db.selectFrom('subscriptions').selectAll().execute()).length, 3, 'subscriptions are kept')
+  t.same(await db.selectFrom('consent_records').select(['phone', 'at', 'action', 'source', 'topic_key', 'detail']).where('action', '!=', 'subscribe').execute(), [
+    { phone: phone(0), at: iso(sentAt[0]), action: 'opt_out', source: 'twilio', topic_key: null, detail: '21610' },
+  ], 'the 21610 answer is one consent record')
   const next = await enqueueNotification(db, 'CS2500-01', 'again', clock.now())
   t.equal(next.recipients, 0, 'nobody is queued for the next notification')
 })

@@ -288,3 +288,73 @@ t.test('a premium-rate number is refused with a sentence saying why, and gets no
   t.match(textOf(tollFree.body), 'that looks like a toll-free number.')
   t.equal(sender.sent.length, 0, 'nothing was texted')
 })
+
+t.test('/me shows and changes quiet hours and time zone; each refusal is a sentence with the input kept', async (t) => {
+  const { browser, code, db } = await setup(t)
+  await browser.get('/verify')
+  await browser.post('/verify', { phone: '+13105550123' })
+  await browser.post('/verify/code', { phone: '+13105550123', code: code() })
+  const me = textOf((await browser.get('/me')).body)
+  t.match(me, 'Quiet hours 21:00–08:00 (the default).')
+  t.match(me, 'Time zone America/Los_Angeles (from your number).')
+
+  const refused = await browser.post('/me/settings', { quiet: '9pm to 7am', zone: 'Mars/Olympus' })
+  t.equal(refused.statusCode, 422)
+  t.match(textOf(refused.body), 'Write quiet hours as two hours of the 24-hour clock, such as 22-7, or OFF.')
+  t.match(textOf(refused.body), 'We do not know that time zone. Try PACIFIC, or a name such as America/Los_Angeles.')
+  t.match(refused.body, /id="quiet" name="quiet" value="9pm to 7am"/, 'what was typed is kept')
+  t.match(refused.body, /id="zone" name="zone" value="Mars\/Olympus"/)
+  t.same(await db.selectFrom('phones').select(['quiet_hours', 'time_zone']).execute(), [{ quiet_hours: null, time_zone: null }], 'nothing saved when either is wrong')
+
+  const saved = await browser.post('/me/settings', { quiet: '22-7', zone: 'eastern' })
+  t.equal(saved.statusCode, 303)
+  t.equal(saved.headers.location, '/me?saved=1')
+  const after = await browser.get('/me?saved=1')
+  t.match(textOf(after.body), 'Saved.')
+  t.match(textOf(after.body), 'Quiet hours 22:00–07:00, your own choice.')
+  t.match(textOf(after.body), 'Time zone America/New_York, your own choice.')
+  t.match(after.body, /id="quiet" name="quiet" value="22-7"/)
+  t.same(await db.selectFrom('phones').select(['quiet_hours', 'time_zone']).execute(), [{ quiet_hours: '22-7', time_zone: 'America/New_York' }])
+
+  await browser.post('/me/settings', { quiet: 'off', zone: '' })
+  const off = textOf((await browser.get('/me')).body)
+  t.match(off, 'Quiet hours Off: notifications come at any hour.')
+  t.match(off, 'Time zone America/Los_Angeles (from your number).', 'an empty zone goes back to the number\'s')
+  await browser.post('/me/settings', { quiet: '', zone: '' })
+  t.same(await db.selectFrom('phones').select(['quiet_hours', 'time_zone']).execute(), [{ quiet_hours: null, time_zone: null }], 'empty: the defaults again')
+
+  t.equal((await browser.post('/me/settings', { quiet: '22-7' }, false)).statusCode, 403, 'the form carries a CSRF token')
+  await browser.post('/logout', {})
+  await browser.get('/verify')
+  const signedOut = await browser.post('/me/settings', { quiet: '22-7' })
+  t.equal(signedOut.headers.location, '/verify', 'signed out: back to /verify')
+})
+
+t.test('/me with QUIET_HOURS=off, a number in two zones and one the mapping cannot place', async (t) => {
+  const { browser, code } = await setup(t, { QUIET_HOURS: 'off', DEFAULT_TIME_ZONE: 'America/Chicago' })
+  await browser.get('/verify')
+  await browser.post('/verify', { phone: '+12085550123' })
+  await browser.post('/verify/code', { phone: '+12085550123', code: code() })
+  const me = textOf((await browser.get('/me')).body)
+  t.match(me, 'Quiet hours Off (the default here): notifications come at any hour.')
+  t.match(me, 'America/Boise and America/Los_Angeles (your number\'s area spans them')
+  t.match(me, 'Leave it empty for the default (none).')
+})
+
+t.test('the web\'s consent changes are recorded: verification, follow and stop following', async (t) => {
+  const { browser, code, db, clock } = await setup(t)
+  await browser.get('/verify')
+  await browser.post('/verify', { phone: '+16175550123' })
+  await browser.post('/verify/code', { phone: '+16175550123', code: code() })
+  await browser.get('/me')
+  await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'subscribe' })
+  await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'subscribe' })
+  await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'unsubscribe' })
+  await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'unsubscribe' })
+  const at = clock.now().toISOString()
+  t.same(await db.selectFrom('consent_records').select(['phone', 'at', 'action', 'source', 'topic_key', 'detail']).orderBy('id').execute(), [
+    { phone: '+16175550123', at, action: 'verify', source: 'web', topic_key: null, detail: 'code' },
+    { phone: '+16175550123', at, action: 'subscribe', source: 'web', topic_key: 'CS2500-01', detail: null },
+    { phone: '+16175550123', at, action: 'unsubscribe', source: 'web', topic_key: 'CS2500-01', detail: null },
+  ], 'one record per change; a repeated follow or stop changes nothing and records nothing')
+})
