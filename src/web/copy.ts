@@ -1,4 +1,5 @@
-// Every sentence the web pages show, in one place.
+// Every sentence the web pages show, one catalogue per language (a typed object each).
+import type { Language } from '../language.js'
 import { maskPhone } from '../log.js'
 import type { NotMobileType } from '../phones/normalize.js'
 import { describeQuietWindow, formatQuietWindow, type QuietSetting, type QuietWindow } from '../phones/settings.js'
@@ -9,7 +10,7 @@ import type { CheckDecision } from '../verify/rules.js'
 export type Refusal = Exclude<SendResult | CheckDecision, { ok: true }>
 
 /** What each kind of number that cannot take a text is called on the form. */
-const NOT_MOBILE_NAMES: Record<NotMobileType, string> = {
+const NOT_MOBILE_NAMES_EN: Record<NotMobileType, string> = {
   PREMIUM_RATE: 'a premium-rate number',
   TOLL_FREE: 'a toll-free number',
   SHARED_COST: 'a shared-cost number',
@@ -19,11 +20,37 @@ const NOT_MOBILE_NAMES: Record<NotMobileType, string> = {
   FIXED_LINE: 'a landline',
 }
 
-function formatTime(date: Date): string {
-  return `${new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`
+function formatTime(date: Date, locale = 'en-US'): string {
+  return `${new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`
 }
 
-export const copy = {
+/** The sentence shown on the form for each refusal of a send or a check, from a catalogue's errors. */
+function refusalIn(errors: WebCopy['errors']) {
+  return (refusal: Refusal): string => {
+    switch (refusal.reason) {
+      case 'cooldown': return errors.cooldown(refusal.waitSeconds)
+      case 'phoneHourly': return errors.phoneHourly
+      case 'ipHourly': return errors.ipHourly
+      case 'locked': return errors.locked(refusal.until)
+      case 'sendFailed': return errors.sendFailed
+      case 'wrong': return errors.wrong(refusal.triesLeft)
+      case 'expired': return errors.expired
+      case 'tooManyAttempts': return errors.tooManyAttempts
+      case 'noCode': return errors.noCode
+      case 'ipFailures': return errors.ipFailures
+    }
+  }
+}
+
+const en = {
+  /** The page's lang attribute. */
+  lang: 'en',
+  siteName: 'smsbot',
+  nameTerm: 'Name',
+  phoneTerm: 'Phone',
+  verifiedTerm: 'Verified',
+  yourTopicsTitle: 'Your topics',
+  otherTopicsTitle: 'Other topics',
   verifyTitle: 'Verify your phone',
   verifyIntro: 'We will text you a code to prove this phone is yours. Then you can manage your topics here.',
   phoneLabel: 'Mobile number',
@@ -81,7 +108,7 @@ export const copy = {
   errors: {
     phoneInvalid: 'That does not look like a mobile number. Check the digits and try again.',
     phoneCountry: (allowed: string[]) => `We can only text numbers in ${allowed.join(', ')}.`,
-    phoneNotMobile: (type: NotMobileType) => `We can only text mobile numbers; that looks like ${NOT_MOBILE_NAMES[type]}.`,
+    phoneNotMobile: (type: NotMobileType) => `We can only text mobile numbers; that looks like ${NOT_MOBILE_NAMES_EN[type]}.`,
     nameTooLong: 'Please keep your name under 60 characters.',
     quietHours: 'Write quiet hours as two hours of the 24-hour clock, such as 22-7, or OFF.',
     timeZone: 'We do not know that time zone. Try PACIFIC, or a name such as America/Los_Angeles.',
@@ -100,19 +127,110 @@ export const copy = {
   noSuchTopic: (key: string) => `There is no open topic called ${key}.`,
   tooManySubscriptions: (max: number) => `You already follow ${max} topics, the most allowed.`,
   /** The sentence shown on the form for each refusal of a send or a check. */
-  refusal: (refusal: Refusal): string => {
-    switch (refusal.reason) {
-      case 'cooldown': return copy.errors.cooldown(refusal.waitSeconds)
-      case 'phoneHourly': return copy.errors.phoneHourly
-      case 'ipHourly': return copy.errors.ipHourly
-      case 'locked': return copy.errors.locked(refusal.until)
-      case 'sendFailed': return copy.errors.sendFailed
-      case 'wrong': return copy.errors.wrong(refusal.triesLeft)
-      case 'expired': return copy.errors.expired
-      case 'tooManyAttempts': return copy.errors.tooManyAttempts
-      case 'noCode': return copy.errors.noCode
-      case 'ipFailures': return copy.errors.ipFailures
-    }
-  },
+  refusal: (refusal: Refusal): string => refusalIn(en.errors)(refusal),
   formatDate: (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso)),
-} as const
+}
+
+export type WebCopy = typeof en
+
+const NOT_MOBILE_NAMES_ES: Record<NotMobileType, string> = {
+  PREMIUM_RATE: 'un número de tarificación especial',
+  TOLL_FREE: 'un número gratuito',
+  SHARED_COST: 'un número de coste compartido',
+  UAN: 'el número de una centralita',
+  VOICEMAIL: 'un número de acceso al buzón de voz',
+  PAGER: 'un número de buscapersonas',
+  FIXED_LINE: 'un teléfono fijo',
+}
+
+const errorsEs: WebCopy['errors'] = {
+  phoneInvalid: 'Eso no parece un número de móvil. Revisa los dígitos e inténtalo de nuevo.',
+  phoneCountry: (allowed) => `Solo podemos enviar mensajes a números de ${allowed.join(', ')}.`,
+  phoneNotMobile: (type) => `Solo podemos enviar mensajes a móviles; ese parece ${NOT_MOBILE_NAMES_ES[type]}.`,
+  nameTooLong: 'Escribe un nombre de menos de 60 caracteres.',
+  quietHours: 'Escribe las horas de silencio como dos horas del reloj de 24 horas, por ejemplo 22-7, u OFF.',
+  timeZone: 'No conocemos esa zona horaria. Prueba PACIFIC o un nombre como America/Los_Angeles.',
+  cooldown: (seconds) => `Te acabamos de enviar un código. Espera ${seconds} segundo${seconds === 1 ? '' : 's'} antes de pedir otro.`,
+  phoneHourly: 'Se enviaron demasiados códigos a este número en la última hora. Inténtalo más tarde.',
+  ipHourly: 'Se pidieron demasiados códigos desde tu red en la última hora. Inténtalo más tarde.',
+  sendFailed: 'No pudimos enviar un mensaje a ese número ahora. Revísalo o inténtalo de nuevo en un minuto.',
+  codeFormat: (length) => `Escribe el código de ${length} dígitos del mensaje de texto.`,
+  wrong: (triesLeft) => `Ese código no es correcto. Te ${triesLeft === 1 ? 'queda' : 'quedan'} ${triesLeft} ${triesLeft === 1 ? 'intento' : 'intentos'}.`,
+  expired: 'Ese código ha caducado. Pide uno nuevo.',
+  tooManyAttempts: 'Demasiados intentos fallidos con este código. Pide uno nuevo.',
+  noCode: 'No hay ningún código activo para este número. Pide uno nuevo.',
+  ipFailures: 'Se probaron demasiados códigos incorrectos desde tu red en la última hora. Inténtalo más tarde o envía S al número para recibir un enlace de acceso.',
+  locked: (until) => `Demasiados códigos incorrectos para este número. Puedes volver a intentarlo después del ${formatTime(until, 'es-US')} o enviar S desde el teléfono para recibir un enlace de acceso.`,
+}
+
+const es: WebCopy = {
+  lang: 'es',
+  siteName: 'smsbot',
+  nameTerm: 'Nombre',
+  phoneTerm: 'Teléfono',
+  verifiedTerm: 'Verificado',
+  yourTopicsTitle: 'Tus temas',
+  otherTopicsTitle: 'Otros temas',
+  verifyTitle: 'Verifica tu teléfono',
+  verifyIntro: 'Te enviaremos un código por SMS para comprobar que este teléfono es tuyo. Después podrás gestionar tus temas aquí.',
+  phoneLabel: 'Número de móvil',
+  phoneHint: 'Por ejemplo (617) 555-0123 o +1 617 555 0123.',
+  nameLabel: 'Tu nombre (opcional)',
+  sendButton: 'Envíame un código',
+  codeTitle: 'Escribe tu código',
+  codeIntro: (phone, minutes) => `Enviamos un código a ${maskPhone(phone)}. Es válido durante ${minutes} minuto${minutes === 1 ? '' : 's'}.`,
+  codeLabel: 'Código',
+  checkButton: 'Verificar',
+  resendButton: 'Enviar un código nuevo',
+  changeNumber: 'Usar otro número',
+  successTitle: 'Teléfono verificado',
+  success: '¡Ya estás suscrito! Envía H para ver los comandos.',
+  toProfile: 'Ir a tu perfil',
+  profileTitle: 'Tu perfil',
+  optedOut: 'Enviaste STOP, así que no te enviamos nada. Envía START para volver a recibir avisos.',
+  noSubscriptions: 'Todavía no sigues ningún tema.',
+  settingsTitle: 'Cuándo te escribimos',
+  settingsIntro: 'Los avisos esperan a que terminen tus horas de silencio. Los códigos y las respuestas a tus mensajes nunca esperan.',
+  quietLabel: 'Horas de silencio',
+  zoneLabel: 'Zona horaria',
+  saveSettingsButton: 'Guardar',
+  settingsSaved: 'Guardado.',
+  quietHoursNow: (setting, deployment) => {
+    if (setting.kind === 'off') return 'Desactivadas: los avisos llegan a cualquier hora.'
+    if (setting.kind === 'window') return `${describeQuietWindow(setting.window)}, elegidas por ti.`
+    return deployment === undefined ? 'Desactivadas (lo habitual aquí): los avisos llegan a cualquier hora.' : `${describeQuietWindow(deployment)} (lo habitual).`
+  },
+  quietHoursValue: en.quietHoursValue,
+  quietHoursHint: (deployment) =>
+    `Horas del reloj de 24 horas, por ejemplo 22-7 (de 22:00 a 7:00), u OFF. Déjalo vacío para usar lo habitual (${deployment === undefined ? 'ninguna' : formatQuietWindow(deployment)}).`,
+  timeZoneNow: (chosen, ofNumber, fallback) => {
+    if (chosen !== null) return `${chosen}, elegida por ti.`
+    if (ofNumber === undefined) return `${fallback} (no pudimos deducirla de tu número).`
+    return ofNumber.length === 1 ? `${ofNumber[0]} (la de tu número).` : `${ofNumber.join(' y ')} (el área de tu número abarca varias: esperamos a que no sean horas de silencio en ninguna).`
+  },
+  timeZoneHint: (ofNumber, fallback) =>
+    `EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII o un nombre como America/Chicago. Déjalo vacío para usar la de tu número (${ofNumber?.join(', ') ?? fallback}).`,
+  noTopics: 'Ahora no hay otros temas abiertos.',
+  subscribeButton: 'Seguir',
+  unsubscribeButton: 'Dejar de seguir',
+  logoutButton: 'Cerrar sesión',
+  linkTitle: 'Verifica este teléfono',
+  linkIntro: (phone) => `Enviaste S desde ${maskPhone(phone)}. Confirma para verificar ese teléfono e iniciar sesión aquí.`,
+  linkButton: 'Verificar este teléfono',
+  linkInvalid: 'Este enlace no es válido. Envía S otra vez para recibir uno nuevo.',
+  linkExpired: 'Este enlace ha caducado. Envía S otra vez para recibir uno nuevo.',
+  linkUsed: 'Este enlace ya se usó. Envía S otra vez para recibir uno nuevo.',
+  formExpiredTitle: 'Inténtalo de nuevo',
+  formExpired: 'Este formulario caducó o se envió desde otra página. Vuelve atrás, recarga la página e inténtalo de nuevo.',
+  errors: errorsEs,
+  noSuchTopic: (key) => `No hay ningún tema abierto llamado ${key}.`,
+  tooManySubscriptions: (max) => `Ya sigues ${max} temas, el máximo permitido.`,
+  refusal: refusalIn(errorsEs),
+  formatDate: (iso) => new Intl.DateTimeFormat('es-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso)),
+}
+
+/** The web catalogue: one typed object per language. */
+export const webCopy: Record<Language, WebCopy> = { en, es }
+
+/** English, as pages read it before they know a language. */
+export const copy = en

@@ -7,9 +7,10 @@ import { isIP } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CountryCode } from 'libphonenumber-js'
 import { serialize } from '../database.js'
+import { DEFAULT_LANGUAGE, fromAcceptLanguage, type Language } from '../language.js'
 import { maskPhone } from '../log.js'
 import { normalizePhone } from '../phones/normalize.js'
-import { phoneLock, phoneSettings, setQuietHours, setTimeZone, verifiedPhoneOf, type VerifiedPhone } from '../phones/queries.js'
+import { phoneLanguage, phoneLock, phoneSettings, setQuietHours, setTimeZone, verifiedPhoneOf, type VerifiedPhone } from '../phones/queries.js'
 import { parseQuietHours, parseTimeZone, type QuietWindow } from '../phones/settings.js'
 import { zonesOfNumber } from '../phones/zones.js'
 import { findProfile, revokeSession, sessionProfile } from '../profiles/queries.js'
@@ -18,8 +19,15 @@ import { listOpenTopics, listSubscriptions, subscribe, unsubscribe } from '../to
 import { checkCode, sendCode, type VerifyContext } from '../verify/codes.js'
 import { readLinkToken } from '../verify/links.js'
 import { claimLink } from '../verify/queries.js'
-import { copy } from './copy.js'
+import { webCopy, type WebCopy } from './copy.js'
 import { renderPage, type Page } from './views.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The language of the page: the browser's (Accept-Language) until the phone is known, then the phone's choice. */
+    language: Language
+  }
+}
 
 export interface WebRoutesOptions {
   verify: VerifyContext
@@ -105,19 +113,37 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
     })
     rotateCsrf(request, reply)
     reply.setCookie(SESSION_COOKIE, session.sessionId, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: options.sessionDays * 86_400 })
-    return page(reply, 'success', copy.successTitle, {})
+    await followPhone(request, phone)
+    return page(reply, 'success', copyOf(request).successTitle, {})
   }
 
   const page = (reply: FastifyReply, name: Page, title: string, data: Record<string, unknown>, status = 200) =>
-    reply.code(status).type('text/html; charset=utf-8').send(renderPage(name, { title, copy, csrf: reply.generateCsrf(), ...data }))
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .header('content-language', reply.request.language)
+      .header('vary', 'Accept-Language')
+      .send(renderPage(name, { title, copy: copyOf(reply.request), csrf: reply.generateCsrf(), ...data }))
+
+  // Pages speak the browser's language until they know the phone (SPEC §9).
+  app.decorateRequest('language', DEFAULT_LANGUAGE)
+  app.addHook('onRequest', async (request) => {
+    request.language = fromAcceptLanguage(request.headers['accept-language'])
+  })
+  const copyOf = (request: FastifyRequest): WebCopy => webCopy[request.language]
+  /** The phone is known (signed in, or its texted link opened): its pages follow its LANG choice, if it made one. */
+  async function followPhone(request: FastifyRequest, phone: string): Promise<void> {
+    request.language = (await phoneLanguage(db, phone)) ?? request.language
+  }
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const copy = copyOf(request)
     if (error.code?.startsWith('FST_CSRF') === true) {
       request.log.warn({ code: error.code }, 'form refused: CSRF token missing or invalid')
-      return reply.code(403).type('text/html; charset=utf-8').send(renderPage('message', { title: copy.formExpiredTitle, text: copy.formExpired, link: copy.verifyTitle }))
+      return reply.code(403).type('text/html; charset=utf-8').send(renderPage('message', { title: copy.formExpiredTitle, text: copy.formExpired, link: copy.verifyTitle, copy }))
     }
     if ((error.statusCode ?? 500) < 500) {
-      return reply.code(error.statusCode as number).type('text/html; charset=utf-8').send(renderPage('message', { title: copy.formExpiredTitle, text: error.message, link: copy.verifyTitle }))
+      return reply.code(error.statusCode as number).type('text/html; charset=utf-8').send(renderPage('message', { title: copy.formExpiredTitle, text: error.message, link: copy.verifyTitle, copy }))
     }
     throw error
   })
@@ -137,20 +163,22 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
     if (profileId === undefined) return undefined
     const [profile, phone] = await Promise.all([findProfile(db, profileId), verifiedPhoneOf(db, profileId)])
     if (profile === undefined || phone === undefined) return undefined
+    await followPhone(request, phone.phone)
     return { profileId, displayName: profile.display_name, phone }
   }
 
   const verifyPage = (reply: FastifyReply, phone: string, name: string, errors: Record<string, string>, status = 200) =>
-    page(reply, 'verify', copy.verifyTitle, { phone, name, errors }, status)
+    page(reply, 'verify', copyOf(reply.request).verifyTitle, { phone, name, errors }, status)
 
   const codePage = (reply: FastifyReply, phone: string, name: string, codeValue: string, errors: Record<string, string>, status = 200) =>
-    page(reply, 'code', copy.codeTitle, { phone, name, code: codeValue, errors, intro: copy.codeIntro(phone, ttlMinutes), length: verify.otp.length }, status)
+    page(reply, 'code', copyOf(reply.request).codeTitle, { phone, name, code: codeValue, errors, intro: copyOf(reply.request).codeIntro(phone, ttlMinutes), length: verify.otp.length }, status)
 
   app.get('/verify', {
     schema: { querystring: Type.Object({ phone: Type.Optional(Type.String({ maxLength: 40 })) }) },
   }, async (request, reply) => verifyPage(reply, request.query.phone ?? '', '', {}))
 
   app.post('/verify', { schema: verifyForm, preValidation: app.csrfProtection }, async (request, reply) => {
+    const copy = copyOf(request)
     const phoneInput = (request.body.phone ?? '').trim()
     const name = (request.body.name ?? '').trim()
     if (name.length > 60) return verifyPage(reply, phoneInput, name, { name: copy.errors.nameTooLong }, 422)
@@ -159,7 +187,8 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
       const error = phone.reason === 'invalid' ? copy.errors.phoneInvalid : phone.reason === 'notMobile' ? copy.errors.phoneNotMobile(phone.type) : copy.errors.phoneCountry(options.allowedCountries)
       return verifyPage(reply, phoneInput, name, { phone: error }, 422)
     }
-    const result = await sendCode(verify, phone.phone, clientAddress(request))
+    // The code is texted in the phone's language; the page stays in the browser's until the phone is proven.
+    const result = await sendCode(verify, phone.phone, clientAddress(request), (await phoneLanguage(db, phone.phone)) ?? request.language)
     request.logFields = { codeSent: result.ok ? 'sent' : result.reason }
     request.log.info({ phone: maskPhone(phone.phone), outcome: request.logFields.codeSent }, 'verification code requested')
     if (result.ok) return codePage(reply, phone.phone, name, '', {})
@@ -170,6 +199,7 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
   })
 
   app.post('/verify/code', { schema: verifyForm, preValidation: app.csrfProtection }, async (request, reply) => {
+    const copy = copyOf(request)
     const name = (request.body.name ?? '').trim().slice(0, 60)
     const phone = normalizePhone(request.body.phone ?? '', options.defaultCountry, options.allowedCountries)
     if (!phone.ok) return verifyPage(reply, request.body.phone ?? '', name, { phone: copy.errors.phoneInvalid }, 422)
@@ -189,12 +219,16 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
   // Texting S returns a one-time link: the carrier proved who sent the text, so opening it (and confirming, with
   // CSRF) verifies that phone even while code checks for it are locked.
   const LinkQuery = Type.Object({ t: Type.String({ maxLength: 120 }) })
-  const linkProblem = (reply: FastifyReply, reason: 'invalid' | 'expired' | 'used') =>
-    page(reply, 'message', copy.linkTitle, { text: reason === 'invalid' ? copy.linkInvalid : reason === 'expired' ? copy.linkExpired : copy.linkUsed, link: copy.verifyTitle }, 410)
+  const linkProblem = (reply: FastifyReply, reason: 'invalid' | 'expired' | 'used') => {
+    const copy = copyOf(reply.request)
+    return page(reply, 'message', copy.linkTitle, { text: reason === 'invalid' ? copy.linkInvalid : reason === 'expired' ? copy.linkExpired : copy.linkUsed, link: copy.verifyTitle }, 410)
+  }
 
   app.get('/verify/link', { schema: { querystring: LinkQuery } }, async (request, reply) => {
     const read = readLinkToken(verify.secret, request.query.t, clock.now())
     if (!read.ok) return linkProblem(reply, read.reason)
+    await followPhone(request, read.link.phone)
+    const copy = copyOf(request)
     return page(reply, 'link', copy.linkTitle, { intro: copy.linkIntro(read.link.phone), token: request.query.t })
   })
 
@@ -217,6 +251,7 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
   }
 
   async function profilePage(reply: FastifyReply, user: SignedIn, error?: string, form?: SettingsForm) {
+    const copy = copyOf(reply.request)
     const phone = user.phone.phone
     const [subscriptions, open, settings] = await Promise.all([listSubscriptions(db, phone), listOpenTopics(db), phoneSettings(db, phone)])
     const followed = new Set(subscriptions.map((s) => s.key))
@@ -256,8 +291,8 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
       await unsubscribe(db, phone, topic, clock.now(), { source: 'web' })
     } else {
       const result = await serialize(db, [phoneLock(phone)], (trx) => subscribe(trx, phone, topic, options.maxSubscriptions, clock.now(), { source: 'web' }))
-      if (result.status === 'noSuchTopic') return profilePage(reply, user, copy.noSuchTopic(topic))
-      if (result.status === 'limit') return profilePage(reply, user, copy.tooManySubscriptions(options.maxSubscriptions))
+      if (result.status === 'noSuchTopic') return profilePage(reply, user, copyOf(request).noSuchTopic(topic))
+      if (result.status === 'limit') return profilePage(reply, user, copyOf(request).tooManySubscriptions(options.maxSubscriptions))
     }
     return reply.redirect('/me', 303)
   })
@@ -270,7 +305,8 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
     const zoneInput = (request.body.zone ?? '').trim()
     const quiet = quietInput === '' ? { kind: 'default' as const } : parseQuietHours(quietInput)
     const zone = zoneInput === '' ? null : parseTimeZone(zoneInput)
-    const errors = { ...(quiet === undefined ? { quiet: copy.errors.quietHours } : {}), ...(zone === undefined ? { zone: copy.errors.timeZone } : {}) }
+    const { errors: messages } = copyOf(request)
+    const errors = { ...(quiet === undefined ? { quiet: messages.quietHours } : {}), ...(zone === undefined ? { zone: messages.timeZone } : {}) }
     if (quiet === undefined || zone === undefined) return profilePage(reply, user, undefined, { quiet: quietInput, zone: zoneInput, errors })
     const phone = user.phone.phone
     await serialize(db, [phoneLock(phone)], async (trx) => {

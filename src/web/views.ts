@@ -2,11 +2,11 @@
 import { Eta } from 'eta'
 
 const layout = `<!doctype html>
-<html lang="en">
+<html lang="<%= it.copy.lang %>">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title><%= it.title %> · smsbot</title>
+<title><%= it.title %> · <%= it.copy.siteName %></title>
 <style>
   :root { color-scheme: light dark; --accent: #0b5fff; --error: #b00020; }
   body { font: 17px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; padding: 1.25rem; max-width: 30rem; margin-inline: auto; }
@@ -71,20 +71,20 @@ const success = `<% layout('@layout') %>
 
 const me = `<% layout('@layout') %>
 <dl>
-<% if (it.profile.displayName) { %><dt>Name</dt><dd><%= it.profile.displayName %></dd><% } %>
-<dt>Phone</dt><dd><%= it.profile.phone %></dd>
-<dt>Verified</dt><dd><%= it.profile.verifiedOn %></dd>
+<% if (it.profile.displayName) { %><dt><%= it.copy.nameTerm %></dt><dd><%= it.profile.displayName %></dd><% } %>
+<dt><%= it.copy.phoneTerm %></dt><dd><%= it.profile.phone %></dd>
+<dt><%= it.copy.verifiedTerm %></dt><dd><%= it.profile.verifiedOn %></dd>
 </dl>
 <% if (it.optedOut) { %><p class="notice" role="status"><%= it.copy.optedOut %></p><% } %>
 <% if (it.error) { %><p class="error" role="alert"><%= it.error %></p><% } %>
-<h2>Your topics</h2>
+<h2><%= it.copy.yourTopicsTitle %></h2>
 <% if (it.subscriptions.length === 0) { %><p><%= it.copy.noSubscriptions %></p><% } %>
 <ul class="topics">
 <% for (const t of it.subscriptions) { %><li><span><strong><%= t.key %></strong> <%= t.title %></span>
 <form class="inline" method="post" action="/me/subscriptions"><input type="hidden" name="_csrf" value="<%= it.csrf %>"><input type="hidden" name="topic" value="<%= t.key %>"><input type="hidden" name="action" value="unsubscribe"><button type="submit" class="secondary" aria-label="<%= it.copy.unsubscribeButton %> <%= t.key %>"><%= it.copy.unsubscribeButton %></button></form></li>
 <% } %>
 </ul>
-<h2>Other topics</h2>
+<h2><%= it.copy.otherTopicsTitle %></h2>
 <% if (it.others.length === 0) { %><p><%= it.copy.noTopics %></p><% } %>
 <ul class="topics">
 <% for (const t of it.others) { %><li><span><strong><%= t.key %></strong> <%= t.title %></span>

@@ -244,6 +244,6 @@ t.test('webhook signatures: both URL forms Twilio may sign, and nothing else', a
   ] as const) {
     const response = await app.inject({ method: 'POST', url: '/sms', headers: { ...FORM, 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, signedUrl, params) }, payload: new URLSearchParams(params).toString() })
     t.equal(response.statusCode, expected, signedUrl)
-    if (expected === 200) t.match(messagesOf(response.body)[0], /^smsbot:/)
+    if (expected === 200) t.match(messagesOf(response.body)[0], /^SUB <topic> to follow/)
   }
 })
