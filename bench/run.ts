@@ -33,6 +33,8 @@ const secrets = {
   TWILIO_AUTH_TOKEN: AUTH_TOKEN,
   SESSION_SECRET: 'bench-session-secret-0123456789abcdef-0123456789',
   ADMIN_TOKEN: 'bench-admin-token-0123456789',
+  // Every service this bench starts gets these: dispatch is measured at any hour, never held for quiet hours.
+  QUIET_HOURS: 'off',
 }
 
 let newPhones = 0
