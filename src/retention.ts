@@ -5,6 +5,7 @@ import type { Config } from './config.js'
 import type { Db } from './database.js'
 import { pruneFinishedOutbox } from './notify/queries.js'
 import { pruneSessions } from './profiles/queries.js'
+import { pruneConversations } from './sms/conversations.js'
 import { pruneInboundMessages } from './sms/queries.js'
 import { pruneOtpCodes, pruneOtpEvents, pruneSigninLinks } from './verify/queries.js'
 
@@ -32,6 +33,8 @@ function pruners(config: RetentionConfig) {
     signinLinks: pruneSigninLinks,
     sessions: pruneSessions,
     outbox: (db, now, limit) => pruneFinishedOutbox(db, before(now, config.outboxDays), limit),
+    // A menu's numbers stop working when it expires; the row is left behind only by a phone that never came back.
+    conversations: pruneConversations,
   } satisfies Record<string, Pruner>
 }
 
@@ -45,7 +48,7 @@ export interface Pruned {
 
 /** One run: each table's pruner, batch after batch until a batch comes back short or `maxBatches` is reached. */
 export async function pruneOnce(db: Db, now: Date, config: RetentionConfig, limits: PruneLimits = DEFAULT_LIMITS): Promise<Pruned> {
-  const removed = { inboundMessages: 0, otpEvents: 0, otpCodes: 0, signinLinks: 0, sessions: 0, outbox: 0 }
+  const removed = { inboundMessages: 0, otpEvents: 0, otpCodes: 0, signinLinks: 0, sessions: 0, outbox: 0, conversations: 0 }
   let complete = true
   for (const [table, prune] of Object.entries(pruners(config)) as Array<[Table, Pruner]>) {
     for (let batch = 0; ; batch++) {

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import twilio from 'twilio'
 import { messagesOf } from '../src/sms/simulate.js'
+import { saveKeyword } from '../src/keywords/queries.js'
+import { openMenu } from '../src/sms/conversations.js'
 import { saveTopic } from '../src/topics/queries.js'
 import { checkCode, sendCode } from '../src/verify/codes.js'
 import { AUTH_TOKEN, buildTestApp, DATABASES, inbound, recordingSender, type DatabaseKind, type RecordingSender, type TapT } from './helpers.js'
@@ -141,6 +143,31 @@ for (const database of DATABASES) for (const [name, send] of [['inject', viaInje
       t.equal(responses.filter((r) => r.status === 303).length, 3)
       t.equal(count(responses.map((r) => r.body), /You already follow 3 topics, the most allowed/), 7)
       t.equal((await db.selectFrom('subscriptions').selectAll().where('phone', '=', PHONE).execute()).length, 3)
+    })
+
+    t.test('simultaneous menu numbers with MAX_SUBSCRIPTIONS=3 leave exactly 3; simultaneous MOREs number on without a gap', async (t) => {
+      const { sms, db, clock } = await setup(t, send, database)
+      const menu = await sms(inbound('TOPICS', { From: PHONE }))
+      const shown = Number(/Reply 1-(\d+) to follow/.exec(menu)?.[1])
+      t.ok(shown >= 4, menu)
+      const replies = await Promise.all(Array.from({ length: shown }, (_, i) => sms(inbound(String(i + 1), { From: PHONE }))))
+      t.equal(count(replies, /^Subscribed to TOPIC-\d/), 3)
+      t.equal(count(replies, /^You already follow 3 topics, the most allowed/), shown - 3)
+      t.equal((await db.selectFrom('subscriptions').selectAll().where('phone', '=', PHONE).execute()).length, 3)
+      await Promise.all(Array.from({ length: 2 }, () => sms(inbound('MORE', { From: PHONE }))))
+      const open = await openMenu(db, PHONE, clock.now())
+      t.equal(open?.first, 1)
+      t.ok((open?.keys.length ?? 0) > shown, 'the MOREs numbered on')
+      t.same(open?.keys, [...new Set(open?.keys)].sort(), 'each topic numbered once, in order: one MORE after the other')
+    })
+
+    t.test('one MessageSid answered by an operator keyword, posted 20 times at once: 20 identical replies, one record', async (t) => {
+      const { sms, db, clock } = await setup(t, send, database)
+      await saveKeyword(db, 'HOURS', 'Open 9 to 5.', clock.now())
+      const params = inbound('hours', { From: PHONE })
+      const replies = await Promise.all(Array.from({ length: 20 }, () => sms(params)))
+      t.same(new Set(replies), new Set(['Open 9 to 5.']))
+      t.same(await db.selectFrom('inbound_messages').select(['message_sid', 'command']).execute(), [{ message_sid: params.MessageSid, command: 'keyword' }])
     })
 
     t.test('one MessageSid posted 20 times at once: 20 identical replies, one effect', async (t) => {

@@ -6,6 +6,7 @@ import { claimDue, enqueueNotification, notificationProgress, pruneFinishedOutbo
 import { rememberPhone } from '../src/phones/queries.js'
 import { createProfile, createSession, sessionProfile } from '../src/profiles/queries.js'
 import { pruneOnce, startRetention } from '../src/retention.js'
+import { saveMenu } from '../src/sms/conversations.js'
 import { claimMessage, pruneInboundMessages } from '../src/sms/queries.js'
 import { saveTopic, subscribe } from '../src/topics/queries.js'
 import { failuresLastDay, loadHistory, pendingCode, pruneOtpCodes, pruneOtpEvents, recordEvent, storeCode, claimLink } from '../src/verify/queries.js'
@@ -68,10 +69,14 @@ for (const database of DATABASES) t.test(`${database}: each table loses only the
   // signin_links: a used link's id is kept until the link expires (it is refused by its own expiry after that).
   await claimLink(db, 'usedexpired1', phone(6), ago(clock, 1), ago(clock, 20 * MINUTE))
   await claimLink(db, 'usedlive0001', phone(6), new Date(clock.now().getTime() + 10 * MINUTE), ago(clock, MINUTE))
+  // conversations: a menu that expired goes; one still open stays.
+  await saveMenu(db, phone(7), { first: 1, keys: ['CS1'] }, ago(clock, 1))
+  await saveMenu(db, phone(8), { first: 1, keys: ['CS1'] }, new Date(clock.now().getTime() + 10 * MINUTE))
 
   const historyBefore = await loadHistory(db, phone(2), '203.0.113.7', clock.now())
   const pruned = await pruneOnce(db, clock.now(), CONFIG)
-  t.same(pruned, { removed: { inboundMessages: 1, otpEvents: 2, otpCodes: 1, signinLinks: 1, sessions: 1, outbox: 0 }, complete: true })
+  t.same(pruned, { removed: { inboundMessages: 1, otpEvents: 2, otpCodes: 1, signinLinks: 1, sessions: 1, outbox: 0, conversations: 1 }, complete: true })
+  t.same((await db.selectFrom('conversations').select('phone').execute()).map((r) => r.phone), [phone(8)], 'an open conversation is kept')
   t.same((await db.selectFrom('signin_links').select('id').execute()).map((r) => r.id), ['usedlive0001'], 'a used link is remembered until it expires')
 
   t.same((await db.selectFrom('inbound_messages').select('message_sid').execute()).map((r) => r.message_sid), ['SMkept'])
@@ -85,9 +90,9 @@ for (const database of DATABASES) t.test(`${database}: each table loses only the
   t.equal(await sessionProfile(db, expired, clock.now()), undefined)
   t.equal(await sessionProfile(db, live, clock.now()), profile)
 
-  t.same(await pruneOnce(db, clock.now(), CONFIG), { removed: { inboundMessages: 0, otpEvents: 0, otpCodes: 0, signinLinks: 0, sessions: 0, outbox: 0 }, complete: true }, 'a second run finds nothing')
+  t.same(await pruneOnce(db, clock.now(), CONFIG), { removed: { inboundMessages: 0, otpEvents: 0, otpCodes: 0, signinLinks: 0, sessions: 0, outbox: 0, conversations: 0 }, complete: true }, 'a second run finds nothing')
   clock.advance(DAY)
-  t.same((await pruneOnce(db, clock.now(), CONFIG)).removed, { inboundMessages: 1, otpEvents: 2, otpCodes: 1, signinLinks: 1, sessions: 1, outbox: 0 }, 'a day later the next rows are past')
+  t.same((await pruneOnce(db, clock.now(), CONFIG)).removed, { inboundMessages: 1, otpEvents: 2, otpCodes: 1, signinLinks: 1, sessions: 1, outbox: 0, conversations: 1 }, 'a day later the next rows are past')
 })
 
 for (const database of DATABASES) t.test(`${database}: the windows come from the configuration`, async (t) => {
@@ -148,9 +153,9 @@ for (const database of DATABASES) t.test(`${database}: each prune function remov
 
   const limits = { batchSize: 2, maxBatches: 1 }
   const first = await pruneOnce(db, clock.now(), CONFIG, limits)
-  t.same(first, { removed: { inboundMessages: 2, otpEvents: 2, otpCodes: 2, signinLinks: 0, sessions: 0, outbox: 2 }, complete: false }, 'one batch per table, then it stops')
+  t.same(first, { removed: { inboundMessages: 2, otpEvents: 2, otpCodes: 2, signinLinks: 0, sessions: 0, outbox: 2, conversations: 0 }, complete: false }, 'one batch per table, then it stops')
   const second = await pruneOnce(db, clock.now(), CONFIG, { batchSize: 2, maxBatches: 10 })
-  t.same(second, { removed: { inboundMessages: 2, otpEvents: 2, otpCodes: 2, signinLinks: 0, sessions: 0, outbox: 2 }, complete: true }, 'batches until one comes back short')
+  t.same(second, { removed: { inboundMessages: 2, otpEvents: 2, otpCodes: 2, signinLinks: 0, sessions: 0, outbox: 2, conversations: 0 }, complete: true }, 'batches until one comes back short')
   t.equal(await count(db, 'inbound_messages'), 0)
   t.equal(await count(db, 'outbox'), 0)
   t.same(await notificationProgress(db, id, clock.now()), progressBefore)
