@@ -89,8 +89,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
    * Takes the next slot on the deployment's shared schedule (SEND_RATE_PER_SECOND is the rate of all instances
    * together) and waits for it; below 1 ms (a timer's resolution) a send goes at once. This instance's turns are
    * taken one at a time, in order. A turn that ends later than the lateness allowed (or a new schedule's first turn,
-   * at all late) moves the schedule to now; if another instance has taken the next slot meanwhile, the late turn
-   * takes a fresh slot instead, so that no two sends of the deployment are ever closer than the interval.
+   * at all late) moves the schedule to now; if another instance has taken the next slot meanwhile, a turn late by
+   * less than half an interval goes anyway and a later one takes a fresh slot, so that slots are not wasted to
+   * timer jitter and a stall never turns into a burst.
    */
   function waitForSlot(signal: AbortSignal): Promise<void> {
     const turn = gate.then(async () => {
@@ -105,7 +106,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         // A new schedule (after idle time) starts when its first send does.
         const late = -wait > rate.latenessMs || (slot === reservedAt && wait < 0)
         if (signal.aborted || !late || (await moveSchedule(db, slot, clock.now(), rate))) return
-        // Another instance took the next slot meanwhile: sending now would crowd it, so take a fresh slot.
+        // Another instance holds the next slot. A little late (up to half an interval, 25 ms at most) still leaves
+        // that slot more than half an interval away, and any second at most one send more than the rate: go.
+        // Later than that (this process stalled), sending would crowd the next slot: take a fresh one.
+        if (-wait <= Math.min(rate.intervalMs / 2, 25)) return
       }
     })
     gate = turn.catch(() => {})

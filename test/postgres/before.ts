@@ -1,8 +1,7 @@
 // tap's `before`: starts the run's one PostgreSQL cluster and leaves its address for the test processes.
-import { loadCluster, saveCluster, startCluster, stopCluster } from './cluster.js'
+import { saveCluster, staleClusters, startCluster, stopCluster } from './cluster.js'
 
-const stale = loadCluster()
-if (stale !== undefined) {
+for (const stale of staleClusters()) {
   try {
     stopCluster(stale)
   } catch {

@@ -6,8 +6,36 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** Where the running cluster's address is kept for the test processes (tap runs each file as its own process). */
-export const CLUSTER_FILE = fileURLToPath(new URL('../../.tap/postgres.json', import.meta.url))
+const CLUSTER_DIR = fileURLToPath(new URL('../../.tap/', import.meta.url))
+
+/**
+ * Where the running cluster's address is kept for the test processes. tap runs the `before` script and each test
+ * file as children of one runner, so the runner's pid names the file: two runs at once each get their own cluster.
+ */
+export const CLUSTER_FILE = join(CLUSTER_DIR, `postgres-${process.ppid}.json`)
+
+/** Clusters left by runs that were killed (their runner is gone), to be stopped. */
+export function staleClusters(): Cluster[] {
+  if (!existsSync(CLUSTER_DIR)) return []
+  const stale: Cluster[] = []
+  for (const name of readdirSync(CLUSTER_DIR)) {
+    const pid = /^postgres-(\d+)\.json$/.exec(name)?.[1]
+    if (pid === undefined || isAlive(Number(pid))) continue
+    const file = join(CLUSTER_DIR, name)
+    stale.push(JSON.parse(readFileSync(file, 'utf8')) as Cluster)
+    rmSync(file, { force: true })
+  }
+  return stale
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
 
 export interface Cluster {
   dir: string
