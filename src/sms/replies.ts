@@ -122,6 +122,9 @@ const en = {
   zoneSet: (zone: string) => `Time zone set to ${zone}. Quiet hours follow it. TZ AUTO goes back to your number's zone.`,
   zoneAuto: "Time zone back to your number's own. TZ PACIFIC (or another zone) sets one.",
   zoneInvalid: 'Unknown time zone. Try TZ EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII or a name like TZ America/Chicago.',
+  /** SETTINGS: the quiet window that applies (undefined: none; `own`: the phone's, else the usual) and the chosen zone. */
+  settings: (quiet: { window: QuietWindow | undefined; own: boolean }, zone: string | null) =>
+    `Quiet hours: ${quiet.window === undefined ? 'off' : `${windowText(quiet.window)}${quiet.own ? '' : ' (usual)'}`}. Time zone: ${zone ?? "your number's"}. QUIET 22-7, TZ PACIFIC or LANG ES to change.`,
 
   /** The text of a verification code (the WebOTP line is added after it). */
   code: (code: string) => `Your smsbot code is ${code}`,
@@ -206,6 +209,8 @@ const es: SmsCopy = {
   zoneSet: (zone) => `Zona horaria: ${zone}. Las horas de silencio la siguen. TZ AUTO usa la de tu teléfono.`,
   zoneAuto: 'Zona horaria: otra vez la de tu teléfono. TZ PACIFIC (u otra zona) fija una.',
   zoneInvalid: 'Zona horaria desconocida. Prueba TZ EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII o un nombre como TZ America/Chicago.',
+  settings: (quiet, zone) =>
+    `Horas de silencio: ${quiet.window === undefined ? 'ninguna' : `${windowText(quiet.window)}${quiet.own ? '' : ' (lo habitual)'}`}. Zona: ${zone ?? 'la de tu teléfono'}. QUIET 22-7, TZ PACIFIC o LANG EN para cambiarlo.`,
 
   code: (code) => `Tu clave de smsbot es ${code}`,
   notificationFooter: (key) => `Escribe UNSUB ${key} para dejarlo.`,

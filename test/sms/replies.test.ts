@@ -48,6 +48,11 @@ const samples: { [K in keyof SmsCopy]: (copy: SmsCopy) => string[] } = {
   zoneSet: (copy) => [copy.zoneSet('America/Argentina/ComodRivadavia')],
   zoneAuto: (copy) => [copy.zoneAuto],
   zoneInvalid: (copy) => [copy.zoneInvalid],
+  settings: (copy) => [
+    copy.settings({ window: undefined, own: false }, null),
+    copy.settings({ window: { start: 22 * 60 + 30, end: 7 * 60 + 15 }, own: false }, 'America/Argentina/ComodRivadavia'),
+    copy.settings({ window: { start: 22 * 60, end: 7 * 60 }, own: true }, null),
+  ],
   code: (copy) => [copy.code('0123456789')],
   notificationFooter: (copy) => [copy.notificationFooter(longKey)],
   failure: (copy) => [copy.failure],

@@ -38,6 +38,17 @@ for (const database of DATABASES) {
   })
 }
 
+t.test('SETTINGS says what applies now, in the phone\'s language', async (t) => {
+  const { app } = await buildTestApp(t)
+  t.equal(await text(app, 'settings'), "Quiet hours: 21:00-08:00 (usual). Time zone: your number's. QUIET 22-7, TZ PACIFIC or LANG ES to change.")
+  await text(app, 'QUIET 22-7')
+  await text(app, 'TZ PACIFIC')
+  t.equal(await text(app, 'SETTINGS'), 'Quiet hours: 22:00-07:00. Time zone: America/Los_Angeles. QUIET 22-7, TZ PACIFIC or LANG ES to change.')
+  await text(app, 'QUIET OFF')
+  await text(app, 'LANG ES')
+  t.equal(await text(app, 'SETTINGS'), 'Horas de silencio: ninguna. Zona: America/Los_Angeles. QUIET 22-7, TZ PACIFIC o LANG EN para cambiarlo.')
+})
+
 t.test('QUIET ON when QUIET_HOURS is off; Spanish confirmations', async (t) => {
   const { app } = await buildTestApp(t, { env: { QUIET_HOURS: 'off' } })
   t.match(await text(app, 'QUIET ON'), /^Quiet hours follow the usual setting: none/)

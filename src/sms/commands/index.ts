@@ -6,6 +6,7 @@ import { languageCommand } from './language.js'
 import { list } from './list.js'
 import { more } from './more.js'
 import { quiet } from './quiet.js'
+import { settings } from './settings.js'
 import { signup } from './signup.js'
 import { subscribeCommand } from './subscribe.js'
 import { timeZone } from './time-zone.js'
@@ -22,5 +23,6 @@ export const COMMANDS: readonly SmsCommand[] = [
   signup,
   quiet,
   timeZone,
+  settings,
   languageCommand,
 ]
