@@ -39,8 +39,12 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2
 
 /** Reads an ISO 8601 time; undefined when it is not one. */
 export function readIsoTime(value: string): Date | undefined {
-  if (!ISO_TIME.test(value.trim())) return undefined
-  const ms = Date.parse(value.trim())
+  const text = value.trim()
+  if (!ISO_TIME.test(text)) return undefined
+  // Date.parse rolls 30 February over into March: the date must be one the calendar has.
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number]
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return undefined
+  const ms = Date.parse(text)
   return Number.isNaN(ms) ? undefined : new Date(ms)
 }
 
