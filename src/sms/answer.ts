@@ -95,17 +95,8 @@ async function answerClaimed(trx: Db, settings: CommandSettings, parsed: Parsed,
     }
     /* c8 ignore next 2 -- empty, media-only and text-less messages are answered before any claim */
     default:
-      return { command: parsed.kind, reply: statelessReply(parsed, language) as string }
+      return { command: parsed.kind, reply: copy[parsed.kind] }
   }
-}
-
-/** The reply to a message that needs no database at all (its language aside), else undefined. */
-function statelessReply(parsed: Parsed, language: Language): string | undefined {
-  const copy = smsCopy[language]
-  if (parsed.kind === 'empty') return copy.empty
-  if (parsed.kind === 'mediaOnly') return copy.mediaOnly
-  if (parsed.kind === 'noText') return copy.noText
-  return undefined
 }
 
 /**
@@ -120,8 +111,7 @@ export async function answerSms(ctx: AnswerContext, sms: InboundSms): Promise<An
   const parsed = parseMessage(sms.body, sms.numMedia)
   const languageOf = async (on: Db) => (await phoneLanguage(on, sms.from)) ?? DEFAULT_LANGUAGE
 
-  const fixed = statelessReply(parsed, DEFAULT_LANGUAGE)
-  if (fixed !== undefined) return { command: parsed.kind, reply: statelessReply(parsed, await languageOf(db)) as string }
+  if (parsed.kind === 'empty' || parsed.kind === 'mediaOnly' || parsed.kind === 'noText') return { command: parsed.kind, reply: smsCopy[await languageOf(db)][parsed.kind] }
   if (parsed.kind === 'command' && parsed.command.stateless === true) {
     return { command: parsed.command.id, reply: await parsed.command.answer(request(db, settings, sms.from, clock.now(), await languageOf(db), parsed)) }
   }
