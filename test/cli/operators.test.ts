@@ -232,7 +232,8 @@ t.test('smsbot consent <phone> prints the record, through the API and from the d
   await runCli(['--url', url, 'topics', 'add', 'CS1', 'One'], io({ ADMIN_TOKEN }).cli)
   await text(test.app, 'SUB CS1', { From: '+16175550100' })
   await text(test.app, 'STOP', { From: '+16175550100' })
-  for (const env of [{ ADMIN_TOKEN, DATABASE_PATH: join(test.config.databasePath, '..', 'not-used.sqlite') }, { DATABASE_PATH: test.config.databasePath }]) {
+  const envs: Array<Record<string, string>> = [{ ADMIN_TOKEN, DATABASE_PATH: join(test.config.databasePath, '..', 'not-used.sqlite') }, { DATABASE_PATH: test.config.databasePath }]
+  for (const env of envs) {
     const consent = io(env)
     t.equal(await runCli(['--url', url, 'consent', '+16175550100'].slice(env.ADMIN_TOKEN === undefined ? 2 : 0), consent.cli), 0, consent.err.join('\n'))
     t.equal(consent.out[0], 'time (UTC)                action       source  topic / detail')
