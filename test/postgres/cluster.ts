@@ -86,7 +86,8 @@ export async function startCluster(): Promise<Cluster> {
 
 export function stopCluster(cluster: Cluster): void {
   try {
-    run(join(binaries(), 'pg_ctl'), ['-D', join(cluster.dir, 'data'), '-m', 'immediate', '-w', 'stop'])
+    // Already gone (stopped by a run's `after` that ran twice, or removed by hand): nothing to stop.
+    if (existsSync(join(cluster.dir, 'data', 'postmaster.pid'))) run(join(binaries(), 'pg_ctl'), ['-D', join(cluster.dir, 'data'), '-m', 'immediate', '-w', 'stop'])
   } finally {
     rmSync(cluster.dir, { recursive: true, force: true })
   }
