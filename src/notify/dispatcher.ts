@@ -1,5 +1,4 @@
-// Sends queued outbox rows: leased claims, slots on the deployment's shared send schedule, bounded concurrency, retries,
-// and nothing during the recipient's quiet hours or after a notification's expiry.
+// Sends queued outbox rows: leased claims, the deployment's shared send schedule, bounded concurrency, retries, quiet hours, expiry.
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'
