@@ -19,6 +19,8 @@ t.test('area codes map to their zones, a split area code to several', async (t) 
 t.test('numbers the mapping places only by their country\'s whole list, or not at all, are unplaced', async (t) => {
   t.equal(zonesOfNumber('+18005550123'), undefined, 'toll-free: all of North America')
   t.equal(zonesOfNumber('+15005550006'), undefined, 'Twilio\'s magic test number')
+  t.equal(zonesOfNumber('+999123456789'), undefined, 'a country code the mapping does not know')
+  t.equal(zonesOfNumber('+80012345678'), undefined, 'an international freephone number')
   t.equal(zonesOfNumber('not a number'), undefined)
   t.equal(zonesOfNumber('+'), undefined)
 })
