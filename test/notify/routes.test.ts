@@ -118,7 +118,7 @@ for (const database of DATABASES) {
   })
 
   t.test(`${database}: GET /api/phones/:phone/consent: every SMS change once, as JSON or CSV`, async (t) => {
-    const { api, app, clock } = await setup(t, { ADMIN_TOKEN: ADMIN }, database)
+    const { api, app, clock, lines } = await setup(t, { ADMIN_TOKEN: ADMIN }, database)
     await api('PUT', '/api/topics/CS2500-01', { title: 'Fundies 1' })
     await api('PUT', '/api/topics/MATH1341', { title: 'Calculus, "honors"' })
     const from = { From: '+16175550001' }
@@ -149,12 +149,14 @@ for (const database of DATABASES) {
     t.equal(csv.statusCode, 200)
     t.match(csv.headers['content-type'], /^text\/csv; charset=utf-8/)
     t.match(csv.headers['content-disposition'], 'attachment; filename="consent-16175550001.csv"')
-    const lines = csv.body.split('\r\n')
-    t.equal(lines[0], 'at,phone,action,source,topic,detail')
-    t.match(lines[1], /^2026-11-23T12:00:00.000Z,\+16175550001,subscribe,sms,CS2500-01,$/)
-    t.equal(lines.length, 8, 'six records, the header and the final line break')
+    const rows = csv.body.split('\r\n')
+    t.equal(rows[0], 'at,phone,action,source,topic,detail')
+    t.match(rows[1], /^2026-11-23T12:00:00.000Z,\+16175550001,subscribe,sms,CS2500-01,$/)
+    t.equal(rows.length, 8, 'six records, the header and the final line break')
     t.same((await api('GET', '/api/phones/+16175550999/consent')).json(), { phone: '+16175550999', records: [] })
     t.match((await api('GET', '/api/phones/12/consent')).json(), { error: 'invalid_phone' })
     t.equal((await api('GET', '/api/phones/+16175550001/consent', undefined, {})).statusCode, 401, 'admin only')
+    t.notOk(lines.some((line) => /16175550001|6175550001/.test(line)), 'the log shows the phone masked, in the path too')
+    t.ok(lines.some((line) => line.includes('/api/phones/+1******0001/consent')), 'as +1******0001')
   })
 }
