@@ -84,7 +84,8 @@ t.test('counts what happened: commands, latency, refusals, codes, checks, outbox
 })
 
 t.test('the dispatcher reports each send by outcome and Twilio error code', async (t) => {
-  const config = testConfig(t, { METRICS_TOKEN: TOKEN, SEND_RATE_PER_SECOND: '1000' })
+  // The dispatcher runs on the real clock here: QUIET_HOURS=off, so that nothing is held at night.
+  const config = testConfig(t, { METRICS_TOKEN: TOKEN, SEND_RATE_PER_SECOND: '1000', QUIET_HOURS: 'off' })
   const db = await testDb(t, config.databasePath)
   const sender = recordingSender()
   sender.failNext(new SendError('opted out', false, 400, 21610), new SendError('busy', true, 429))
