@@ -108,7 +108,7 @@ for (const kind of DATABASES) {
     await tickUntil(async () => clock.now().getTime() >= Date.parse('2026-12-02T18:00:05.000Z'), 'a few idle seconds')
     await first.stop()
     t.same(sent, [], 'nothing before sendAt')
-    clock.set(sendAt.getTime() - 1)
+    clock.set(new Date(sendAt.getTime() - 1))
     t.same(await claimDue(db, clock.now(), 30_000, 10), [], 'a millisecond before sendAt nothing is due')
     t.match(await progress(id), { scheduled: 6 })
     const second = dispatcher()
