@@ -92,7 +92,9 @@ for (const kind of DATABASES) {
     t.same(morning.map((s) => s.to).sort(), [2, 3, 4, 5].map(NY), 'the held rows, each once (the two instances may take them in either order)')
     t.ok(Date.parse(morning[0]?.at as string) >= Date.parse('2026-12-02T13:00:00.000Z'), 'not before 08:00')
     t.ok(Date.parse(morning[0]?.at as string) - Date.parse('2026-12-02T13:00:00.000Z') < 350, 'from 08:00 (within an idle poll of 250 ms)')
-    t.ok(gaps(morning).every((gap) => Math.abs(gap - 10_000) <= 20), `at SEND_RATE_PER_SECOND for both instances together (${gaps(morning).join(', ')} ms apart as seen by the sender)`)
+    // A turn may go up to 25 ms late while the other instance keeps its slot (the dispatcher's waitForSlot), and
+    // virtual time moves 10 ms a tick while PostgreSQL answers: gaps within 35 ms under, 20 ms over the interval.
+    t.ok(gaps(morning).every((gap) => gap >= 10_000 - 35 && gap <= 10_000 + 20), `at SEND_RATE_PER_SECOND for both instances together (${gaps(morning).join(', ')} ms apart as seen by the sender)`)
     t.match(await progress(id), { recipients: 10, queued: 0, held: 0, sent: 10, done: true })
     t.same((await db.selectFrom('outbox').select('attempts').execute()).map((r) => r.attempts), Array(10).fill(1), 'one attempt each')
   })
