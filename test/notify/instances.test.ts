@@ -94,9 +94,9 @@ for (const kind of DATABASES) {
     t.same(sender.sent.map((s) => s.to).sort(), Array.from({ length: 16 }, (_, i) => phone(i)).sort(), 'each recipient exactly once')
     const gaps = sentAt.slice(1).map((at, i) => at - (sentAt[i] as number))
     t.comment(`sent at +${sentAt.map((at) => at - (sentAt[0] as number)).join(', +')} ms`)
-    // Virtual time moves on (10 ms a tick) while PostgreSQL answers, so a send can be up to a tick late against its
-    // slot; the slots themselves are exact (see the simultaneous takeSendSlot test).
-    t.ok(gaps.every((gap) => gap >= 490), `never two sends closer than 500 ms less one tick, whichever instance sent them (${gaps.join(', ')})`)
+    // A turn may go up to 25 ms late while the other instance keeps its slot (waitForSlot), and virtual time moves on
+    // 10 ms a tick while PostgreSQL answers; the slots themselves are exact (see the simultaneous takeSendSlot test).
+    t.ok(gaps.every((gap) => gap >= 500 - 35), `never two sends closer than 500 ms less that allowance, whichever instance sent them (${gaps.join(', ')})`)
     const span = (sentAt.at(-1) as number) - (sentAt[0] as number)
     t.ok(span <= 7500 * 1.02, `15 intervals in ${span} ms: within 2 % of the rate while there is work`)
   })
