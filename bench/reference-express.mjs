@@ -22,6 +22,8 @@ const sql = {
   openTopic: db.prepare('SELECT key, title FROM topics WHERE key = ? AND closed_at IS NULL'),
   subscribed: db.prepare('SELECT topic_key FROM subscriptions WHERE phone = ?').pluck(),
   subscribe: db.prepare('INSERT INTO subscriptions (phone, topic_key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+  // smsbot keeps a consent record: a subscription by SMS is consent to that topic's notifications.
+  consent: db.prepare("INSERT INTO consent_records (phone, at, action, source, topic_key) VALUES (?, ?, 'subscribe', 'sms', ?)"),
   optedOut: db.prepare('SELECT opted_out_at FROM phones WHERE phone = ?').pluck(),
   // smsbot reads the phone's language for every reply (H included), and confirms a first subscription once.
   language: db.prepare('SELECT language FROM phones WHERE phone = ?').pluck(),
@@ -37,6 +39,7 @@ function subscribeReply(phone, topicKey, now) {
   if (existing.includes(topic.key)) return `You already follow ${topic.key}. Text LIST to see your topics.`
   if (existing.length >= MAX_SUBSCRIPTIONS) return `You already follow ${MAX_SUBSCRIPTIONS} topics, the most allowed. Text UNSUB <topic> to make room.`
   sql.subscribe.run(phone, topic.key, now)
+  sql.consent.run(phone, now, topic.key)
   const first = sql.welcome.run(now, phone).changes > 0
   const title = topic.title.length > 40 ? `${topic.title.slice(0, 37).trimEnd()}...` : topic.title
   return `Subscribed to ${topic.key} (${title}).` +

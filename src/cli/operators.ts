@@ -7,7 +7,8 @@ import { problems, readSchedule } from '../notify/problems.js'
 import { notificationProgress, publishToOpenTopic, type Progress, type Published } from '../notify/queries.js'
 import { closeTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
 import { listKeywords, normalizeKeyword, removeKeyword, saveKeyword } from '../keywords/queries.js'
-import { checkKeyword, keywordProblems, segmentsOf } from '../sms/keywords.js'
+import { checkKeyword, keywordProblems } from '../sms/keywords.js'
+import { segmentsOf } from '../sms/segments.js'
 import { cliCopy, type KeywordSummary } from './copy.js'
 
 export interface TopicSummary {

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify'
 import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'
 import { fail, ProblemReply, requireAdminToken } from '../operator-api.js'
-import { checkKeyword, keywordProblems, segmentsOf } from '../sms/keywords.js'
+import { checkKeyword, keywordProblems } from '../sms/keywords.js'
+import { segmentsOf } from '../sms/segments.js'
 import { listKeywords, normalizeKeyword, removeKeyword, saveKeyword } from './queries.js'
 
 export interface KeywordRoutesOptions {

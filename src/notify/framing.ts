@@ -1,7 +1,7 @@
 // How a notification reaches a phone: the operator's text, then how to stop that topic, in the phone's language.
-import { SegmentedMessage } from 'sms-segments-calculator'
 import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../language.js'
 import { smsCopy } from '../sms/replies.js'
+import { segmentsOf } from '../sms/segments.js'
 import { MAX_BODY } from './problems.js'
 
 /**
@@ -15,5 +15,5 @@ export function frameNotification(body: string, topicKey: string, language: Lang
 
 /** The segments each recipient gets: the most of any language's framing (the footers are GSM-7, so never many more). */
 export function framedSegments(body: string, topicKey: string): number {
-  return Math.max(...LANGUAGES.map((language) => new SegmentedMessage(frameNotification(body, topicKey, language)).segmentsCount))
+  return Math.max(...LANGUAGES.map((language) => segmentsOf(frameNotification(body, topicKey, language))))
 }

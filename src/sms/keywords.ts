@@ -1,8 +1,8 @@
 // Which words an operator may answer with a fixed reply, and how long a reply may be: one check for the API and the CLI.
-import { SegmentedMessage } from 'sms-segments-calculator'
 import type { Problem } from '../notify/problems.js'
 import { normalizeKeyword } from '../keywords/queries.js'
 import { reservedAs } from './parse.js'
+import { segmentsOf } from './segments.js'
 
 /** One word, as the parser reads a first word: a letter, then letters, digits, - or _ (a number answers a menu). */
 export const KEYWORD = /^\p{L}[\p{L}\p{N}_-]{0,31}$/u
@@ -36,8 +36,4 @@ export function checkKeyword(word: string, reply: string): KeywordCheck {
   if (text === '') return { ok: false, status: 400, problem: keywordProblems.emptyReply }
   if (text.length > MAX_KEYWORD_REPLY) return { ok: false, status: 400, problem: keywordProblems.replyTooLong(text.length) }
   return { ok: true, word: key, reply: text, segments: segmentsOf(text) }
-}
-
-export function segmentsOf(text: string): number {
-  return new SegmentedMessage(text).segmentsCount
 }

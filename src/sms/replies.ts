@@ -2,9 +2,9 @@
 // Each fixed reply fits one SMS segment (test/sms/replies.test.ts). The Spanish is written in the GSM-7 alphabet
 // (é, ñ, ü, ¿ and ¡ are in it; á, í, ó and ú are not): one of those letters would make a text UCS-2, 70 characters
 // a segment instead of 160, and the program identity could not fit. Words that need them are avoided, not misspelt.
-import { SegmentedMessage } from 'sms-segments-calculator'
 import type { Language } from '../language.js'
 import type { QuietWindow } from '../phones/settings.js'
+import { segmentsOf } from './segments.js'
 
 export interface TopicSummary {
   key: string
@@ -226,7 +226,7 @@ export const replies = en
 
 /** The first text that fits in one segment; the last when none does. */
 function firstFitting(texts: [string, ...string[]]): string {
-  return texts.find((text) => new SegmentedMessage(text).segmentsCount === 1) ?? (texts.at(-1) as string)
+  return texts.find((text) => segmentsOf(text) === 1) ?? (texts.at(-1) as string)
 }
 
 /** ` (title)` cut to `max` characters, or nothing when `max` is 0. */
@@ -239,7 +239,7 @@ const titled = (title: string, max: number) => (max === 0 ? '' : ` (${shortTitle
 function fitting(segments: number, render: (max: number, keyed: boolean) => string): string {
   for (const [max, keyed] of [[40, true], [20, true], [0, true]] as const) {
     const text = render(max, keyed)
-    if (new SegmentedMessage(text).segmentsCount <= segments) return text
+    if (segmentsOf(text) <= segments) return text
   }
   return render(0, false)
 }
@@ -247,7 +247,7 @@ function fitting(segments: number, render: (max: number, keyed: boolean) => stri
 /** A menu with as many numbered items as fit in one segment; one item without its title if need be. */
 function fitMenu(items: MenuItem[], render: (shown: string[], n: number) => string): MenuText {
   const fitted = fitOneSegment(items.map((item) => `${item.number} ${item.key}${titled(item.title, 20)}`), render)
-  if (fitted.shown !== 1 || new SegmentedMessage(fitted.text).segmentsCount === 1) return fitted
+  if (fitted.shown !== 1 || segmentsOf(fitted.text) === 1) return fitted
   const [first] = items as [MenuItem]
   return { text: render([`${first.number} ${first.key}`], 1), shown: 1 }
 }
@@ -261,7 +261,7 @@ function more(hidden: number, word: string): string {
 function fitOneSegment(items: string[], render: (shown: string[], n: number) => string): MenuText {
   for (let n = items.length; n > 1; n--) {
     const text = render(items.slice(0, n), n)
-    if (new SegmentedMessage(text).segmentsCount === 1) return { text, shown: n }
+    if (segmentsOf(text) === 1) return { text, shown: n }
   }
   return { text: render(items.slice(0, 1), 1), shown: Math.min(1, items.length) }
 }
