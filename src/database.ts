@@ -122,16 +122,98 @@ export function skipLocked<DB, TB extends keyof DB, O>(db: Db, query: SelectQuer
 /**
  * Runs `work` in one transaction that is serialised with every other `serialize` call sharing one of `keys`
  * (e.g. `phone:+15551234567`, `ip:203.0.113.7`): the way a limit or a "once" is enforced, never by timing.
- * SQLite has one writer, and its transactions begin IMMEDIATE, so holding the write lock serialises everything.
+ * SQLite has one writer, and its transactions begin IMMEDIATE, so holding the write lock serialises everything;
+ * the calls made in one turn of the event loop share one transaction, one after another (see CommitGroup).
  * PostgreSQL takes a transaction-scoped advisory lock per key, in sorted order so that two callers never deadlock.
+ * `work` must only use the transaction it is given: no network, no timers (those come after it resolves).
  */
 export async function serialize<T>(db: Db, keys: readonly string[], work: (trx: Db) => Promise<T>): Promise<T> {
+  if (!isPostgres(db)) return commitGroupOf(db).run(work)
   return db.transaction().execute(async (trx) => {
-    if (isPostgres(trx)) {
-      for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx)
-    }
+    for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx)
     return work(trx)
   })
+}
+
+/** The most calls one SQLite transaction carries: a bound on the latency a group adds to its last call. */
+const GROUP_LIMIT = 64
+
+const SAVEPOINT = CompiledQuery.raw('savepoint serialized')
+const RELEASE = CompiledQuery.raw('release serialized')
+const ROLLBACK_TO = CompiledQuery.raw('rollback to serialized')
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
+
+interface Queued {
+  work: (trx: Db) => Promise<unknown>
+  settle: (outcome: Outcome) => void
+}
+
+/**
+ * Group commit on SQLite: the serialised calls queued in one turn of the event loop (simultaneous webhooks, say) run
+ * one after another in one transaction, each inside a savepoint, so a call that fails is rolled back alone. Nobody
+ * hears of success before the commit. One commit writes the pages the calls share once (a B-tree leaf, the WAL
+ * header) instead of once per call, which is most of what a write costs here.
+ */
+class CommitGroup {
+  private queue: Queued[] = []
+  private scheduled = false
+
+  constructor(private readonly db: Db) {}
+
+  run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, settle: (outcome) => (outcome.ok ? resolve(outcome.value as T) : reject(outcome.error)) })
+      if (!this.scheduled) {
+        this.scheduled = true
+        setImmediate(() => void this.commitNext())
+      }
+    })
+  }
+
+  private async commitNext(): Promise<void> {
+    const group = this.queue.splice(0, GROUP_LIMIT)
+    this.scheduled = this.queue.length > 0
+    if (this.scheduled) setImmediate(() => void this.commitNext())
+    let outcomes: Outcome[]
+    try {
+      outcomes = await this.db.transaction().execute((trx) => (group.length === 1 ? runAlone(trx, group[0] as Queued) : runEach(trx, group)))
+    } catch (error) {
+      outcomes = group.map(() => ({ ok: false, error }))
+    }
+    group.forEach((queued, i) => queued.settle(outcomes[i] as Outcome))
+  }
+}
+
+/** One call: its failure rolls back the whole (single-call) transaction. */
+async function runAlone(trx: Db, queued: Queued): Promise<Outcome[]> {
+  return [{ ok: true, value: await queued.work(trx) }]
+}
+
+async function runEach(trx: Db, group: Queued[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = []
+  for (const queued of group) {
+    await trx.executeQuery(SAVEPOINT)
+    try {
+      outcomes.push({ ok: true, value: await queued.work(trx) })
+    } catch (error) {
+      await trx.executeQuery(ROLLBACK_TO)
+      outcomes.push({ ok: false, error })
+    }
+    await trx.executeQuery(RELEASE)
+  }
+  return outcomes
+}
+
+const commitGroups = new WeakMap<Db, CommitGroup>()
+
+function commitGroupOf(db: Db): CommitGroup {
+  let group = commitGroups.get(db)
+  if (group === undefined) {
+    group = new CommitGroup(db)
+    commitGroups.set(db, group)
+  }
+  return group
 }
 
 /**

@@ -9,13 +9,15 @@ export function phoneLock(phone: string): string {
   return `phone:${phone}`
 }
 
-/** Records a phone the first time it is seen; later calls change nothing. */
-export async function rememberPhone(db: Db, phone: string, now: Date): Promise<void> {
-  await db
+/** Records a phone the first time it is seen (true then); later calls change nothing and return false. */
+export async function rememberPhone(db: Db, phone: string, now: Date): Promise<boolean> {
+  const inserted = await db
     .insertInto('phones')
     .values({ phone, first_seen_at: now.toISOString(), opted_out_at: null, profile_id: null, verified_at: null })
     .onConflict((oc) => oc.column('phone').doNothing())
-    .execute()
+    .returning('phone')
+    .executeTakeFirst()
+  return inserted !== undefined
 }
 
 /**
@@ -49,12 +51,20 @@ export async function setLanguage(db: Db, phone: string, language: Language, now
 }
 
 /**
- * Records that a known phone's first subscription was confirmed with the program identity; true only the first time
- * (one conditional update, so two simultaneous first subscriptions cannot both be first).
+ * Records that a known phone's first subscription was confirmed with the program identity. `first` is true only the
+ * first time (one conditional update, so two simultaneous first subscriptions cannot both be first); whether the
+ * phone is opted out comes with it, read by the same statement when it is first.
  */
-export async function markWelcomed(db: Db, phone: string, now: Date): Promise<boolean> {
-  const result = await db.updateTable('phones').set({ welcomed_at: now.toISOString() }).where('phone', '=', phone).where('welcomed_at', 'is', null).executeTakeFirst()
-  return result.numUpdatedRows > 0n
+export async function markWelcomed(db: Db, phone: string, now: Date): Promise<{ first: boolean; optedOut: boolean }> {
+  const welcomed = await db
+    .updateTable('phones')
+    .set({ welcomed_at: now.toISOString() })
+    .where('phone', '=', phone)
+    .where('welcomed_at', 'is', null)
+    .returning('opted_out_at')
+    .executeTakeFirst()
+  if (welcomed !== undefined) return { first: true, optedOut: welcomed.opted_out_at !== null }
+  return { first: false, optedOut: await isOptedOut(db, phone) }
 }
 
 /** Twilio said the number cannot receive SMS (not a mobile, not a valid number): notifications skip it. */

@@ -122,8 +122,8 @@ export async function answerSms(ctx: AnswerContext, sms: InboundSms): Promise<An
   const outcome = await serialize(db, [phoneLock(sms.from)], async (trx) => {
     const now = clock.now()
     if (!(await claimMessage(trx, sms.messageSid, sms.from, now))) return { kind: 'repeat' as const, stored: await storedMessage(trx, sms.messageSid) }
-    await rememberPhone(trx, sms.from, now)
-    const language = await languageOf(trx)
+    // A phone seen for the first time has no settings yet: its language is the default.
+    const language = (await rememberPhone(trx, sms.from, now)) ? DEFAULT_LANGUAGE : await languageOf(trx)
     const answered = await answerClaimed(trx, settings, parsed, sms.from, now, language, forward !== undefined)
     if (answered === 'forward') {
       await saveReply(trx, sms.messageSid, FORWARDING, '')
