@@ -56,9 +56,9 @@ export function candidateUrls(url: string): string[] {
 
 /** Twilio's algorithm: the URL followed by every parameter's name and value, sorted by name, HMAC-SHA1 in base64. */
 export function expectedSignature(authToken: string, url: string, params: Record<string, string>): string {
-  const hmac = createHmac('sha1', authToken).update(url)
-  for (const key of Object.keys(params).sort()) hmac.update(key).update(params[key] as string)
-  return hmac.digest('base64')
+  let signed = url
+  for (const key of Object.keys(params).sort()) signed += key + (params[key] as string)
+  return createHmac('sha1', authToken).update(signed).digest('base64')
 }
 
 /** Refuses before the body is read; the connection is closed, so a sender of a large or stalled body keeps nothing open. */
@@ -96,16 +96,20 @@ export function guardTwilioWebhooks(app: FastifyInstance, options: WebhookGuardO
   app.addHook('preValidation', async (request, reply) => {
     const given = Buffer.from(request.headers['x-twilio-signature'] as string)
     const params = (request.body ?? {}) as Record<string, string>
+    const signs = (url: string) => {
+      const expected = Buffer.from(expectedSignature(options.authToken, url, params))
+      return expected.length === given.length && timingSafeEqual(expected, given)
+    }
+    const url = webhookUrl(request, options.publicUrl)
+    // The URL as it came is what Twilio signs almost always; the other spelling of its port only when that fails.
+    if (signs(url)) return
     let candidates: string[]
     try {
-      candidates = candidateUrls(webhookUrl(request, options.publicUrl))
+      candidates = candidateUrls(url)
     } catch {
       return refuse(request, reply, 403, 'invalid_signature', 'The X-Twilio-Signature does not match this request.', 'the request URL does not parse', 'bad_url')
     }
-    for (const url of candidates) {
-      const expected = Buffer.from(expectedSignature(options.authToken, url, params))
-      if (expected.length === given.length && timingSafeEqual(expected, given)) return
-    }
+    if (candidates.slice(1).some(signs)) return
     request.log.warn({ url: (candidates[0] as string).replace(/\?.*$/, '') }, 'webhook refused: signature does not match')
     request.logFields = { refusal: 'mismatch' }
     return reply.code(403).send({
