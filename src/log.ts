@@ -46,5 +46,14 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     serializers: {
       req: (req: { method: string; url: string; id?: string }) => ({ method: req.method, url: loggedPath(req.url) }),
     },
-  }, pretty ? undefined : destination as pino.DestinationStream | undefined)
+  }, pretty ? undefined : (destination as pino.DestinationStream | undefined) ?? stdoutLines())
+}
+
+/**
+ * Standard output, written asynchronously: lines logged while a write is under way go out together in the next one,
+ * instead of one write(2) per request line (about a tenth of a webhook's cost under load). pino flushes it
+ * synchronously when the process exits, process.exit included; only a kill -9 can lose the lines of one write.
+ */
+function stdoutLines(): pino.DestinationStream {
+  return pino.destination({ dest: 1, sync: false })
 }
