@@ -1,6 +1,5 @@
 // npm run bench: the webhook and the dispatcher measured against their ceilings and an Express reference, in one run; with DATABASE_URL, on PostgreSQL too (one instance, then three sharing the send rate).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -12,6 +11,7 @@ import { type MockTwilioProcess, type Service, startMockTwilioProcess, startServ
 import { seedAudience, seededPhone, seedPhones, seedSubscriptions, seedTopics, topicKey } from './seed.js'
 import { type BenchDatabases, benchDatabases } from './postgres.js'
 import { printReport, type PostgresResults, type Results } from './report.js'
+import { freePort } from '../test/ports.js'
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
 const SERVER = here('../dist/src/server.js')
@@ -44,13 +44,6 @@ const workloads: Record<'H' | 'SUB', Workload> = {
   SUB: { name: 'SUB', text: (i) => `SUB ${topicKey(i % TOPICS)}`, from: () => `+1617${String(2_000_000 + newPhones++)}` },
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 const step = (message: string) => process.stderr.write(`· ${message}\n`)
 

@@ -1,6 +1,6 @@
 // Builds the Fastify application from its dependencies; never listens (see server.ts).
 import formbody from '@fastify/formbody'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { nanoid } from 'nanoid'
 import type { Logger } from 'pino'
@@ -59,7 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => nanoid(12),
     requestIdHeader: false,
     // One line per request, written in onResponse below, instead of Fastify's two plus the route's own.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   })
 
   const metrics = createMetrics({ outboxRows: () => outboxCounts(db), sendRatePerSecond: config.sendRatePerSecond })

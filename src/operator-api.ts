@@ -1,22 +1,17 @@
 // What every operator API route shares: the bearer-token check (ADMIN_TOKEN) and the problem replies.
-import { createHash, timingSafeEqual } from 'node:crypto'
 import { Type } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { hasBearerToken } from './bearer.js'
 import { problems, type Problem } from './notify/problems.js'
 
 export const ProblemReply = Type.Object({ error: Type.String(), message: Type.String() })
 
 export const fail = (reply: FastifyReply, status: number, problem: Problem) => reply.code(status).send(problem)
 
-const digest = (value: string) => createHash('sha256').update(value).digest()
-
 /** An onRequest hook: 503 while ADMIN_TOKEN is unset, 401 without `Authorization: Bearer <ADMIN_TOKEN>`. */
 export function requireAdminToken(adminToken: string | undefined) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (adminToken === undefined) return fail(reply, 503, problems.apiDisabled)
-    const header = request.headers.authorization ?? ''
-    const token = header.startsWith('Bearer ') ? header.slice(7) : ''
-    // Comparing digests keeps the comparison constant-time whatever the lengths.
-    if (!timingSafeEqual(digest(token), digest(adminToken))) return fail(reply, 401, problems.unauthorized)
+    if (!hasBearerToken(request, adminToken)) return fail(reply, 401, problems.unauthorized)
   }
 }

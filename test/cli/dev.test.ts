@@ -1,12 +1,12 @@
 // npm run dev's entry (src/cli/dev.ts) as a real process under tsx: the watched server, and --tunnel's first refusal.
 import { execFile } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { startServerProcess } from '../../src/wiring/server-process.js'
+import { freePort } from '../ports.js'
 
 const TSX = createRequire(import.meta.url).resolve('tsx/cli')
 const DEV = fileURLToPath(new URL('../../src/cli/dev.ts', import.meta.url))
@@ -15,13 +15,6 @@ const DEV = fileURLToPath(new URL('../../src/cli/dev.ts', import.meta.url))
 // merging the two would misreport those files. These children run under tsx, so they record none.
 const NO_COVERAGE = { _TAPJS_PROCESSINFO_COVERAGE_: '0' }
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 t.test('without --tunnel it runs the server from source under tsx watch, and SIGTERM stops both', async (t) => {
   const dir = t.testdir()

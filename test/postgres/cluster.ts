@@ -1,10 +1,10 @@
 // A throwaway PostgreSQL cluster for the tests: initdb + pg_ctl on a private port, started once per run.
 import { execFileSync } from 'node:child_process'
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '../ports.js'
 
 const CLUSTER_DIR = fileURLToPath(new URL('../../.tap/', import.meta.url))
 
@@ -51,13 +51,6 @@ function binaries(): string {
   return join(root, versions[0], 'bin')
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 /** initdb refuses to run as root: as root, the cluster belongs to the postgres user. */
 function run(bin: string, args: string[]): void {

@@ -1,44 +1,21 @@
 // Twilio contract: the IncomingPhoneNumbers list and update calls through the real SDK against Prism serving Twilio's OpenAPI spec.
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { runCli } from '../../src/cli/main.js'
 import { numberWebhooks, WiringError } from '../../src/wiring/twilio-number.js'
 import { ACCOUNT_SID } from '../helpers.js'
+import { prismFor } from '../prism.js'
 
-const SPEC = fileURLToPath(new URL('../../fixtures/twilio/twilio_api_v2010.json', import.meta.url))
-const PRISM = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js')
-const PORT = 4510 + (process.pid % 500)
-const URL_BASE = `http://127.0.0.1:${PORT}`
 const TOKEN = '0123456789abcdef0123456789abcdef'
 // The number in the spec's own example list response (static mode answers with it).
 const SPEC_NUMBER = '+18089255327'
 const SPEC_SID = 'PNaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
 
-// Without --errors: Twilio's own examples break its response schema (sms_url "" where the schema says
-// format: uri), so only request violations can be errors here. Prism still refuses those with 422.
-const prism = spawn(process.execPath, [PRISM, 'mock', SPEC, '--host', '127.0.0.1', '--port', String(PORT)], { stdio: ['ignore', 'pipe', 'pipe'] })
-t.teardown(() => {
-  prism.kill()
-})
+// Without --errors: Twilio's own examples break its response schema (see test/prism.ts).
+const prism = prismFor(t, { errors: false })
 
-t.before(async () => {
-  const deadline = Date.now() + 90_000
-  while (Date.now() < deadline) {
-    try {
-      await fetch(URL_BASE)
-      return
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 500))
-    }
-  }
-  throw new Error('Prism did not start within 90 s')
-})
-
-const numbers = () => numberWebhooks({ accountSid: ACCOUNT_SID, authToken: TOKEN, apiUrl: URL_BASE })
+const numbers = () => numberWebhooks({ accountSid: ACCOUNT_SID, authToken: TOKEN, apiUrl: prism.url })
 
 t.test('the list call with the PhoneNumber filter is one Twilio’s API description allows, and its answer is read', async (t) => {
   const number = await numbers().find(SPEC_NUMBER)
@@ -68,7 +45,7 @@ t.test('the mock is strict: requests the description does not allow are refused'
 
 t.test('smsbot wire makes only calls the description allows', async (t) => {
   const dir = t.testdir()
-  const env = { DATABASE_PATH: join(dir, 'smsbot.sqlite'), TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: SPEC_NUMBER, TWILIO_API_URL: URL_BASE }
+  const env = { DATABASE_PATH: join(dir, 'smsbot.sqlite'), TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: SPEC_NUMBER, TWILIO_API_URL: prism.url }
   const out: string[] = []
   const err: string[] = []
   const code = await runCli(['wire', 'https://abc123.ngrok-free.app'], { env, out: (l) => void out.push(l), err: (l) => void err.push(l) })

@@ -1,17 +1,10 @@
 // The server as smsbot tunnel runs it: ready when /healthz answers 200, stopped by SIGTERM, and ends noticed.
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
 import { startServerProcess } from '../../src/wiring/server-process.js'
 import { SERVER } from '../process.js'
+import { freePort } from '../ports.js'
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 const baseEnv = () => ({ PATH: process.env.PATH ?? '', NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE ?? '' })
 
