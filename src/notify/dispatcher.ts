@@ -76,6 +76,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   // A slot may be kept up to half an interval (or 5 ms) late: a timer's lateness must not slow the rate.
   const rate: SendRate = { intervalMs: interval, latenessMs: Math.min(interval / 2, 5) }
   const refill = Math.min(batch, Math.ceil(options.concurrency / 2))
+  // Slots taken in one statement when they are closer than a millisecond (see takeReservedSlot), and those not yet used.
+  const slotsPerMs = Math.max(1, Math.min(batch, Math.floor(1 / interval)))
+  let reserved: number[] = []
   const bodies = new Map<number, { body: string; topicKey: string }>()
   const bodyCacheSize = options.bodyCacheSize ?? 64
   const inFlight = new Set<Promise<void>>()
@@ -93,26 +96,50 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
    * timer jitter and a stall never turns into a burst.
    */
   function waitForSlot(signal: AbortSignal): Promise<void> {
-    const turn = gate.then(async () => {
-      for (;;) {
-        const reservedAt = clock.now().getTime()
-        const slot = await takeSendSlot(db, new Date(reservedAt), rate)
-        let wait = slot - clock.now().getTime()
-        while (wait >= 1 && !signal.aborted) {
-          await sleep(wait, signal)
-          wait = slot - clock.now().getTime()
-        }
-        // A new schedule (after idle time) starts when its first send does.
-        const late = -wait > rate.latenessMs || (slot === reservedAt && wait < 0)
-        if (signal.aborted || !late || (await moveSchedule(db, slot, clock.now(), rate))) return
-        // Another instance holds the next slot. A little late (up to half an interval, 25 ms at most) still leaves
-        // that slot more than half an interval away, and any second at most one send more than the rate: go.
-        // Later than that (this process stalled), sending would crowd the next slot: take a fresh one.
-        if (-wait <= Math.min(rate.intervalMs / 2, 25)) return
-      }
-    })
+    const turn = gate.then(() => (slotsPerMs > 1 ? takeReservedSlot(signal) : takeOneSlot(signal)))
     gate = turn.catch(() => {})
     return turn
+  }
+
+  async function takeOneSlot(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const reservedAt = clock.now().getTime()
+      const slot = await takeSendSlot(db, new Date(reservedAt), rate)
+      const wait = await waitUntil(slot, signal)
+      // A new schedule (after idle time) starts when its first send does.
+      const late = -wait > rate.latenessMs || (slot === reservedAt && wait < 0)
+      if (signal.aborted || !late || (await moveSchedule(db, slot, clock.now(), rate))) return
+      // Another instance holds the next slot. A little late (up to half an interval, 25 ms at most) still leaves
+      // that slot more than half an interval away, and any second at most one send more than the rate: go.
+      // Later than that (this process stalled), sending would crowd the next slot: take a fresh one.
+      if (-wait <= Math.min(rate.intervalMs / 2, 25)) return
+    }
+  }
+
+  /**
+   * Above 1 000 sends a second the slots are closer than a timer can tell apart, and a statement per send would cost
+   * more than the send: a millisecond's worth of slots is taken in one statement and used in order. A slot more than
+   * a millisecond past is dropped with the rest (the schedule restarts from now at the next take), so a stall lets
+   * through at most one millisecond's worth at once.
+   */
+  async function takeReservedSlot(signal: AbortSignal): Promise<void> {
+    const now = clock.now().getTime()
+    if (reserved.length > 0 && (reserved[0] as number) < now - 1) reserved = []
+    if (reserved.length === 0) {
+      const first = await takeSendSlot(db, new Date(now), rate, slotsPerMs)
+      reserved = Array.from({ length: slotsPerMs }, (_, i) => first + i * rate.intervalMs)
+    }
+    await waitUntil(reserved.shift() as number, signal)
+  }
+
+  /** Waits for a slot, unless it is less than a millisecond (a timer's resolution) away; returns how far away it still is. */
+  async function waitUntil(slot: number, signal: AbortSignal): Promise<number> {
+    let wait = slot - clock.now().getTime()
+    while (wait >= 1 && !signal.aborted) {
+      await sleep(wait, signal)
+      wait = slot - clock.now().getTime()
+    }
+    return wait
   }
 
   async function bodyOf(notificationId: number): Promise<{ body: string; topicKey: string }> {

@@ -74,21 +74,23 @@ export interface SendRate {
 }
 
 /**
- * Takes the next send slot (epoch ms) on the deployment's one schedule, in one atomic statement: every instance's
- * sends together keep to the rate. The schedule is kept while it is current (a turn a little late keeps it, so the
- * rate does not drift); one left behind (no work for a while) starts again from now, so idle time builds up no burst.
+ * Takes the next `count` send slots (epoch ms; the first is returned, the others follow it an interval apart) on the
+ * deployment's one schedule, in one atomic statement: every instance's sends together keep to the rate. The schedule
+ * is kept while it is current (a turn a little late keeps it, so the rate does not drift); one left behind (no work
+ * for a while) starts again from now, so idle time builds up no burst.
  */
-export async function takeSendSlot(db: Db, now: Date, rate: SendRate): Promise<number> {
+export async function takeSendSlot(db: Db, now: Date, rate: SendRate, count = 1): Promise<number> {
   const nowMs = now.getTime()
+  const span = rate.intervalMs * count
   const row = await db
     .updateTable('send_schedule')
     .set((eb) => ({
-      next_slot_ms: eb(eb.case().when('next_slot_ms', '>=', nowMs - rate.latenessMs).then(eb.ref('next_slot_ms')).else(nowMs).end(), '+', rate.intervalMs),
+      next_slot_ms: eb(eb.case().when('next_slot_ms', '>=', nowMs - rate.latenessMs).then(eb.ref('next_slot_ms')).else(nowMs).end(), '+', span),
     }))
     .where('name', '=', 'outbox')
     .returning('next_slot_ms')
     .executeTakeFirstOrThrow()
-  return Number(row.next_slot_ms) - rate.intervalMs
+  return Number(row.next_slot_ms) - span
 }
 
 /** After a turn that ended late (at `now`, not `slot`), the next slot keeps its distance from now; false when another slot was taken since. */
@@ -114,12 +116,13 @@ export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number
   const token = randomUUID()
   return db.transaction().execute(async (trx) => {
     // Two index searches (outbox_work_idx) rather than one OR, which made SQLite sort every due row to take a few.
+    // No `sid IS NULL` here: SQLite would search the unique sid index for it, which holds every unsent row; a row
+    // with a sid is never queued or sending anyway, and the updates below refuse one all the same.
     const leaseExpired = await skipLocked(trx, trx
       .selectFrom('outbox')
       .select(['id', 'expires_at'])
       .where('status', '=', 'sending')
       .where('lease_until', '<', at)
-      .where('sid', 'is', null)
       .orderBy('id')
       .limit(limit)).execute()
     const queued = leaseExpired.length >= limit ? [] : await skipLocked(trx, trx
@@ -127,14 +130,13 @@ export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number
       .select(['id', 'expires_at'])
       .where('status', '=', 'queued')
       .where('next_attempt_at', '<=', at)
-      .where('sid', 'is', null)
       .orderBy('next_attempt_at')
       .orderBy('id')
       .limit(limit - leaseExpired.length)).execute()
     const found = [...leaseExpired, ...queued]
     const stale = found.filter((r) => r.expires_at !== null && r.expires_at <= at)
     if (stale.length > 0) {
-      await trx.updateTable('outbox').set({ status: 'expired', lease_until: null, held_at: null, updated_at: at }).where('id', 'in', stale.map((r) => r.id)).execute()
+      await trx.updateTable('outbox').set({ status: 'expired', lease_until: null, held_at: null, updated_at: at }).where('id', 'in', stale.map((r) => r.id)).where('sid', 'is', null).execute()
     }
     const due = stale.length === 0 ? found : found.filter((r) => !stale.includes(r))
     if (due.length === 0) return []
@@ -142,6 +144,7 @@ export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number
       .updateTable('outbox')
       .set({ status: 'sending', lease_until: leaseUntil, claim_token: token, held_at: null, updated_at: at })
       .where('id', 'in', due.map((r) => r.id))
+      .where('sid', 'is', null)
       .returningAll()
       .execute()
     const order = new Map(due.map((r, i) => [r.id, i]))

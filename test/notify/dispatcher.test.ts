@@ -86,6 +86,36 @@ t.test('timers that fire a little late do not slow the rate: slots keep to the s
   t.equal((sentAt.at(-1) as number) - (sentAt[0] as number), 10_000, '30 intervals took exactly 10 000 ms')
 })
 
+t.test('above 1 000 a second, a millisecond of slots is taken at once and the rate still holds', async (t) => {
+  // 5 000 a second is a slot every 0.2 ms: five to a millisecond, taken in one statement and used in order.
+  const { db, clock, sentAt, drain } = await setup(t, 60, { ratePerSecond: 5000 }, 1)
+  const start = clock.now().getTime()
+  const published = await enqueueNotification(db, 'CS2500-01', 'hello', clock.now())
+  t.match(await drain(published.id), { recipients: 60, queued: 0, sent: 60, failed: 0, done: true })
+  t.equal(sentAt.length, 60)
+  const perMs = new Map<number, number>()
+  for (const at of sentAt) perMs.set(at, (perMs.get(at) ?? 0) + 1)
+  t.ok(Math.max(...perMs.values()) <= 5, `at most five sends in any millisecond (saw ${JSON.stringify([...perMs.values()])})`)
+  t.ok((sentAt.at(-1) as number) - (sentAt[0] as number) >= 11, '60 sends took at least the 11 ms the rate allows after the first five')
+  const schedule = await db.selectFrom('send_schedule').select('next_slot_ms').executeTakeFirstOrThrow()
+  t.ok(Number(schedule.next_slot_ms) >= start + 12, 'the shared schedule advanced by every slot taken (60 × 0.2 ms at least)')
+})
+
+t.test('reserved slots more than a millisecond old are dropped, not spent in a burst', async (t) => {
+  // Seven recipients take two blocks of five slots: three are left when the first notification is done.
+  const { db, clock, sentAt, drain } = await setup(t, 7, { ratePerSecond: 5000 }, 1)
+  const first = await enqueueNotification(db, 'CS2500-01', 'first', clock.now())
+  t.match(await drain(first.id), { sent: 7, done: true })
+  const slotsAfterFirst = Number((await db.selectFrom('send_schedule').select('next_slot_ms').executeTakeFirstOrThrow()).next_slot_ms)
+  clock.advance(50)
+  const second = await enqueueNotification(db, 'CS2500-01', 'second', clock.now())
+  t.match(await drain(second.id), { sent: 7, done: true })
+  const slotsAfterSecond = Number((await db.selectFrom('send_schedule').select('next_slot_ms').executeTakeFirstOrThrow()).next_slot_ms)
+  const secondStart = sentAt[7] as number
+  t.ok(secondStart >= slotsAfterFirst + 50, 'the second notification started 50 ms after the first ended')
+  t.ok(slotsAfterSecond >= secondStart + 7 * 0.2, 'its slots were taken afresh from the schedule, restarted at its start; the three left over were dropped')
+})
+
 t.test('429 and 5xx are retried with backoff, then given up after the last attempt', async (t) => {
   const { db, clock, sender, sentAt, drain } = await setup(t, 2)
   sender.failNext(new SendError('Too Many Requests', true, 429, 20429), new SendError('unavailable', true, 503))
