@@ -125,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sessionDays: config.sessionDays,
     quietHours: config.quietHours,
     defaultTimeZone: config.defaultTimeZone,
+    program: config.program,
   })
 
   await app.register(notifyRoutes, { db, clock, adminToken: config.adminToken })

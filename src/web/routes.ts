@@ -10,11 +10,12 @@ import { serialize } from '../database.js'
 import { DEFAULT_LANGUAGE, fromAcceptLanguage, type Language } from '../language.js'
 import { maskPhone } from '../log.js'
 import { normalizePhone } from '../phones/normalize.js'
-import { phoneLanguage, phoneLock, phoneSettings, setQuietHours, setTimeZone, verifiedPhoneOf, type VerifiedPhone } from '../phones/queries.js'
+import { markWelcomed, phoneLanguage, phoneLock, phoneSettings, setQuietHours, setTimeZone, verifiedPhoneOf, type VerifiedPhone } from '../phones/queries.js'
 import { parseQuietHours, parseTimeZone, type QuietWindow } from '../phones/settings.js'
 import { zonesOfNumber } from '../phones/zones.js'
 import { findProfile, revokeSession, sessionProfile } from '../profiles/queries.js'
 import { signInWithPhone } from '../profiles/sign-in.js'
+import { smsCopy, type Program } from '../sms/replies.js'
 import { listOpenTopics, listSubscriptions, subscribe, unsubscribe } from '../topics/queries.js'
 import { checkCode, sendCode, type VerifyContext } from '../verify/codes.js'
 import { readLinkToken } from '../verify/links.js'
@@ -38,6 +39,8 @@ export interface WebRoutesOptions {
   /** QUIET_HOURS (undefined when off) and DEFAULT_TIME_ZONE, to show what applies to a phone without its own settings. */
   quietHours: QuietWindow | undefined
   defaultTimeZone: string
+  /** PROGRAM_NAME and SUPPORT_CONTACT: a phone's first subscription is confirmed by SMS with them, as by text. */
+  program: Program
 }
 
 /**
@@ -290,9 +293,25 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
     if (request.body.action === 'unsubscribe') {
       await unsubscribe(db, phone, topic, clock.now(), { source: 'web' })
     } else {
-      const result = await serialize(db, [phoneLock(phone)], (trx) => subscribe(trx, phone, topic, options.maxSubscriptions, clock.now(), { source: 'web' }))
+      const { result, confirm } = await serialize(db, [phoneLock(phone)], async (trx) => {
+        const now = clock.now()
+        const subscribed = await subscribe(trx, phone, topic, options.maxSubscriptions, now, { source: 'web' })
+        if (subscribed.status !== 'subscribed') return { result: subscribed, confirm: false }
+        const welcome = await markWelcomed(trx, phone, now)
+        return { result: subscribed, confirm: welcome.first && !welcome.optedOut }
+      })
       if (result.status === 'noSuchTopic') return profilePage(reply, user, copyOf(request).noSuchTopic(topic))
       if (result.status === 'limit') return profilePage(reply, user, copyOf(request).tooManySubscriptions(options.maxSubscriptions))
+      // CTIA's opt-in confirmation: the first subscription a phone ever makes, here or by text, gets the program
+      // identity and how to stop, once. It goes after the commit; if it fails, the subscription stands.
+      if (result.status === 'subscribed' && confirm) {
+        const sms = smsCopy[request.language]
+        try {
+          await verify.sender.send({ to: phone, body: sms.subscribed(result.topic, false, sms.identity(options.program)) })
+        } catch (err) {
+          request.log.warn({ err, to: maskPhone(phone) }, 'first-subscription confirmation not sent; the subscription stands')
+        }
+      }
     }
     return reply.redirect('/me', 303)
   })

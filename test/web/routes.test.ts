@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { SendError } from '../../src/sender/sender.js'
+import { setLanguage, setOptedOut } from '../../src/phones/queries.js'
 import { saveTopic } from '../../src/topics/queries.js'
 import { buildTestApp, type RecordingSender, type TapT } from '../helpers.js'
 
@@ -357,4 +358,49 @@ t.test('the web\'s consent changes are recorded: verification, follow and stop f
     { phone: '+16175550123', at, action: 'subscribe', source: 'web', topic_key: 'CS2500-01', detail: null },
     { phone: '+16175550123', at, action: 'unsubscribe', source: 'web', topic_key: 'CS2500-01', detail: null },
   ], 'one record per change; a repeated follow or stop changes nothing and records nothing')
+})
+
+t.test("a phone's first subscription on /me is confirmed by SMS once, with the program identity and how to stop", async (t) => {
+  const { browser, code, sender, db, lines } = await setup(t, { PROGRAM_NAME: 'Seat Alerts', SUPPORT_CONTACT: 'help@example.edu' })
+  const signIn = async (phone: string) => {
+    await browser.get('/verify')
+    await browser.post('/verify', { phone })
+    await browser.post('/verify/code', { phone, code: code() })
+    await browser.get('/me')
+  }
+  const textsTo = (phone: string) => sender.sent.filter((s) => s.to === phone && !/code is/.test(s.body)).map((s) => s.body)
+
+  await signIn('+16175550123')
+  await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'subscribe' })
+  await browser.post('/me/subscriptions', { topic: 'MATH1341', action: 'subscribe' })
+  await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'unsubscribe' })
+  await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'subscribe' })
+  t.same(textsTo('+16175550123'), [
+    'Subscribed to CS2500-01 (Fundamentals of CS 1). Seat Alerts: alerts for the topics you follow. Help: help@example.edu. Msg&data rates may apply. Reply STOP to cancel.',
+  ], 'one confirmation, for the first subscription only')
+
+  // Opted out by text before: subscribed, but nothing is texted to a phone that said STOP.
+  await setOptedOut(db, '+16175550124', true, new Date())
+  await browser.post('/logout', {})
+  await signIn('+16175550124')
+  const followed = await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'subscribe' })
+  t.equal(followed.statusCode, 303)
+  t.same(textsTo('+16175550124'), [], 'no text to an opted-out phone')
+
+  // A send that fails leaves the subscription in place.
+  await browser.post('/logout', {})
+  await signIn('+16175550125')
+  sender.failNext(new SendError('Twilio is down', true, 503))
+  const despite = await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'subscribe' })
+  t.equal(despite.statusCode, 303, 'the page goes on')
+  t.match(await db.selectFrom('subscriptions').selectAll().where('phone', '=', '+16175550125').execute(), [{ topic_key: 'CS2500-01' }])
+  t.same(textsTo('+16175550125'), [], 'the confirmation failed and is not retried')
+  t.ok(lines.some((line) => line.includes('first-subscription confirmation not sent') && line.includes('+1******0125') && !line.includes('+16175550125')), 'logged, the phone masked')
+  // In the phone's language.
+  await browser.post('/logout', {})
+  await signIn('+16175550126')
+  await setLanguage(db, '+16175550126', 'es', new Date())
+  await browser.get('/me')
+  await browser.post('/me/subscriptions', { topic: 'MATH1341', action: 'subscribe' })
+  t.match(textsTo('+16175550126'), [/^Ahora sigues MATH1341 \(Calculus 1\)\. Seat Alerts: /], 'Spanish for a phone that chose Spanish')
 })
