@@ -197,7 +197,10 @@ async function runEach(trx: Db, group: Queued[]): Promise<Outcome[]> {
     try {
       outcomes.push({ ok: true, value: await queued.work(trx) })
     } catch (error) {
-      await trx.executeQuery(ROLLBACK_TO)
+      // An error that ended the whole transaction (a full disk, say) leaves no savepoint: the group fails with it.
+      await trx.executeQuery(ROLLBACK_TO).catch(() => {
+        throw error
+      })
       outcomes.push({ ok: false, error })
     }
     await trx.executeQuery(RELEASE)

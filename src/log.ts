@@ -55,5 +55,6 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
  * synchronously when the process exits, process.exit included; only a kill -9 can lose the lines of one write.
  */
 function stdoutLines(): pino.DestinationStream {
-  return pino.destination({ dest: 1, sync: false })
+  // A reader that stops reading (a stuck pipe) must not make memory grow: past 16 MB waiting, lines are dropped.
+  return pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 })
 }

@@ -1,7 +1,8 @@
 // Notifications and their outbox: publish in one transaction, claim with leases, record outcomes and delivery status.
 import { randomUUID } from 'node:crypto'
 import { skipLocked, type Db } from '../database.js'
-import type { OutboxRow, OutboxStatus } from '../schema.js'
+import type { ExpressionBuilder } from 'kysely'
+import type { Database, OutboxRow, OutboxStatus } from '../schema.js'
 import { normalizeTopicKey } from '../topics/keys.js'
 import { audienceOf, findOpenTopic } from '../topics/queries.js'
 import { framedSegments } from './framing.js'
@@ -116,13 +117,16 @@ export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number
   const token = randomUUID()
   return db.transaction().execute(async (trx) => {
     // Two index searches (outbox_work_idx) rather than one OR, which made SQLite sort every due row to take a few.
-    // No `sid IS NULL` here: SQLite would search the unique sid index for it, which holds every unsent row; a row
-    // with a sid is never queued or sending anyway, and the updates below refuse one all the same.
+    // A row with a sid is never queued or sending, and the updates below refuse one; the searches leave it out too,
+    // so that one could never hold a claim's places. As coalesce(sid, '') = '' rather than sid IS NULL: SQLite would
+    // answer IS NULL from the unique sid index, which holds every unsent row.
+    const unsent = (eb: ExpressionBuilder<Database, 'outbox'>) => eb(eb.fn.coalesce('sid', eb.val('')), '=', '')
     const leaseExpired = await skipLocked(trx, trx
       .selectFrom('outbox')
       .select(['id', 'expires_at'])
       .where('status', '=', 'sending')
       .where('lease_until', '<', at)
+      .where(unsent)
       .orderBy('id')
       .limit(limit)).execute()
     const queued = leaseExpired.length >= limit ? [] : await skipLocked(trx, trx
@@ -130,6 +134,7 @@ export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number
       .select(['id', 'expires_at'])
       .where('status', '=', 'queued')
       .where('next_attempt_at', '<=', at)
+      .where(unsent)
       .orderBy('next_attempt_at')
       .orderBy('id')
       .limit(limit - leaseExpired.length)).execute()

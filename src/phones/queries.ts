@@ -67,6 +67,26 @@ export async function markWelcomed(db: Db, phone: string, now: Date): Promise<{ 
   return { first: false, optedOut: await isOptedOut(db, phone) }
 }
 
+/**
+ * The web's first-subscription confirmation: marks the phone welcomed unless it is opted out (no text may go to it,
+ * and the confirmation should still come after START). True when this call marked it: that request sends the text.
+ */
+export async function markWelcomedIfReachable(db: Db, phone: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('phones')
+    .set({ welcomed_at: now.toISOString() })
+    .where('phone', '=', phone)
+    .where('welcomed_at', 'is', null)
+    .where('opted_out_at', 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+/** Undoes that mark when the confirmation could not be sent, so that the next subscription tries again. */
+export async function unmarkWelcomed(db: Db, phone: string, markedAt: Date): Promise<void> {
+  await db.updateTable('phones').set({ welcomed_at: null }).where('phone', '=', phone).where('welcomed_at', '=', markedAt.toISOString()).execute()
+}
+
 /** Twilio said the number cannot receive SMS (not a mobile, not a valid number): notifications skip it. */
 export async function markInvalid(db: Db, phone: string, now: Date): Promise<void> {
   await db.updateTable('phones').set({ invalid_at: now.toISOString() }).where('phone', '=', phone).execute()

@@ -10,7 +10,7 @@ import { serialize } from '../database.js'
 import { DEFAULT_LANGUAGE, fromAcceptLanguage, type Language } from '../language.js'
 import { maskPhone } from '../log.js'
 import { normalizePhone } from '../phones/normalize.js'
-import { markWelcomed, phoneLanguage, phoneLock, phoneSettings, setQuietHours, setTimeZone, verifiedPhoneOf, type VerifiedPhone } from '../phones/queries.js'
+import { markWelcomedIfReachable, phoneLanguage, phoneLock, phoneSettings, setQuietHours, setTimeZone, unmarkWelcomed, verifiedPhoneOf, type VerifiedPhone } from '../phones/queries.js'
 import { parseQuietHours, parseTimeZone, type QuietWindow } from '../phones/settings.js'
 import { zonesOfNumber } from '../phones/zones.js'
 import { findProfile, revokeSession, sessionProfile } from '../profiles/queries.js'
@@ -293,22 +293,22 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
     if (request.body.action === 'unsubscribe') {
       await unsubscribe(db, phone, topic, clock.now(), { source: 'web' })
     } else {
+      const now = clock.now()
       const { result, confirm } = await serialize(db, [phoneLock(phone)], async (trx) => {
-        const now = clock.now()
         const subscribed = await subscribe(trx, phone, topic, options.maxSubscriptions, now, { source: 'web' })
-        if (subscribed.status !== 'subscribed') return { result: subscribed, confirm: false }
-        const welcome = await markWelcomed(trx, phone, now)
-        return { result: subscribed, confirm: welcome.first && !welcome.optedOut }
+        return { result: subscribed, confirm: subscribed.status === 'subscribed' && (await markWelcomedIfReachable(trx, phone, now)) }
       })
       if (result.status === 'noSuchTopic') return profilePage(reply, user, copyOf(request).noSuchTopic(topic))
       if (result.status === 'limit') return profilePage(reply, user, copyOf(request).tooManySubscriptions(options.maxSubscriptions))
       // CTIA's opt-in confirmation: the first subscription a phone ever makes, here or by text, gets the program
-      // identity and how to stop, once. It goes after the commit; if it fails, the subscription stands.
+      // identity and how to stop, once. It goes after the commit; if it fails, the subscription stands and the next
+      // subscription tries again.
       if (result.status === 'subscribed' && confirm) {
         const sms = smsCopy[request.language]
         try {
           await verify.sender.send({ to: phone, body: sms.subscribed(result.topic, false, sms.identity(options.program)) })
         } catch (err) {
+          await unmarkWelcomed(db, phone, now)
           request.log.warn({ err, to: maskPhone(phone) }, 'first-subscription confirmation not sent; the subscription stands')
         }
       }

@@ -50,6 +50,17 @@ for (const kind of DATABASES) {
     t.same(await claimDue(db, clock.now(), 30_000, 10), [])
   })
 
+  t.test(`${kind}: rows with a sid never take a claim's places from the rows that are due`, async (t) => {
+    const { db, clock } = await withAudience(t, kind, 6)
+    const ids = (await db.selectFrom('outbox').select('id').orderBy('id').execute()).map((r) => r.id)
+    // Four rows that (against the rules) are sending with a sid and an expired lease, then two that are due.
+    for (const id of ids.slice(0, 4)) {
+      await db.updateTable('outbox').set({ status: 'sending', sid: `SM${String(id).padStart(32, '0')}`, lease_until: '2000-01-01T00:00:00.000Z' }).where('id', '=', id).execute()
+    }
+    const claimed = await claimDue(db, clock.now(), 30_000, 4)
+    t.same(claimed.map((r) => r.id), ids.slice(4), 'the two due rows are claimed; the four with a sid are not even looked at')
+  })
+
   // Several instances are PostgreSQL's: better-sqlite3 waits for a lock synchronously, so two handles on one file in
   // one process would wait on each other (SQLite serves one process; the CLI, another process, waits its turn).
   if (kind === 'postgres') t.test(`${kind}: simultaneous claims from several instances never share a row`, async (t) => {
