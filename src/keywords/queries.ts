@@ -7,9 +7,9 @@ export interface Keyword {
   updatedAt: string
 }
 
-/** Words are kept upper case: they match case-insensitively, as commands do. */
+/** Words are kept NFKC-normalised and upper case: they match as message bodies are matched (fullwidth ＨＯＵＲＳ is HOURS). */
 export function normalizeKeyword(word: string): string {
-  return word.trim().toUpperCase()
+  return word.normalize('NFKC').trim().toUpperCase()
 }
 
 /** Adds a keyword, or changes its reply. */

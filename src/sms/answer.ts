@@ -10,7 +10,7 @@ import { COMMANDS } from './commands/index.js'
 import { endConversation } from './conversations.js'
 import type { ForwardedMessage, ForwardResult } from './forward.js'
 import { answerNumber } from './menu.js'
-import { parseMessage, type Parsed } from './parse.js'
+import { isPersonSender, parseInbound, type Parsed } from './parse.js'
 import { claimMessage, finishForward, FORWARDING, saveReply, storedMessage } from './queries.js'
 import { smsCopy } from './replies.js'
 
@@ -20,6 +20,8 @@ export interface InboundSms {
   to: string
   body: string
   numMedia: number
+  /** Twilio's Advanced Opt-Out verdict (STOP, START or HELP), when a Messaging Service's keyword matched. */
+  optOutType?: string | undefined
 }
 
 /** Sends an unmatched message to the operator's service (FORWARD_URL) and reads its reply. */
@@ -50,10 +52,14 @@ type Answered = { command: string; reply: string }
 /** How often a retry looks for the reply of a forward still under way. */
 const FORWARD_POLL_MS = 50
 
-function request(db: Db, settings: CommandSettings, phone: string, now: Date, language: Language, parsed?: Extract<Parsed, { kind: 'command' }>): CommandRequest {
+/** Where a stored S reply had its link: the link is made again for a retry, so no table holds its token (SPEC §11). */
+const LINK_MARK = '{link}'
+
+function request(db: Db, settings: CommandSettings, sms: InboundSms, now: Date, language: Language, parsed?: Extract<Parsed, { kind: 'command' }>): CommandRequest {
   return {
     db,
-    phone,
+    phone: sms.from,
+    messageSid: sms.messageSid,
     now,
     language,
     settings,
@@ -70,8 +76,9 @@ function request(db: Db, settings: CommandSettings, phone: string, now: Date, la
  * a number answers the open menu; an unknown word may be an operator's keyword. 'forward' when nothing matched and
  * FORWARD_URL is set: the forward happens after the commit, outside any transaction.
  */
-async function answerClaimed(trx: Db, settings: CommandSettings, parsed: Parsed, phone: string, now: Date, language: Language, forwarding: boolean): Promise<Answered | 'forward'> {
+async function answerClaimed(trx: Db, settings: CommandSettings, parsed: Parsed, sms: InboundSms, now: Date, language: Language, forwarding: boolean): Promise<Answered | 'forward'> {
   const copy = smsCopy[language]
+  const phone = sms.from
   const unmatched = (suggestion: string | null): Answered | 'forward' => (forwarding ? 'forward' : { command: 'unknown', reply: copy.unknown(suggestion) })
   switch (parsed.kind) {
     case 'optOut':
@@ -84,18 +91,18 @@ async function answerClaimed(trx: Db, settings: CommandSettings, parsed: Parsed,
       await endConversation(trx, phone)
       return { command: 'info', reply: copy.identity(settings.program) }
     case 'command':
-      return { command: parsed.command.id, reply: await parsed.command.answer(request(trx, settings, phone, now, language, parsed)) }
+      return { command: parsed.command.id, reply: await parsed.command.answer(request(trx, settings, sms, now, language, parsed)) }
     case 'number': {
-      const reply = await answerNumber(request(trx, settings, phone, now, language), parsed.number)
+      const reply = await answerNumber(request(trx, settings, sms, now, language), parsed.number)
       return reply === undefined ? unmatched(null) : { command: 'menu', reply }
     }
     case 'unknown': {
       const reply = await keywordReply(trx, parsed.word)
       return reply === undefined ? unmatched(parsed.suggestion) : { command: 'keyword', reply }
     }
-    /* c8 ignore next 2 -- empty, media-only and text-less messages are answered before any claim */
+    /* c8 ignore next 2 -- empty, media-only, text-less messages and Twilio's help are answered before any claim */
     default:
-      return { command: parsed.kind, reply: copy[parsed.kind] }
+      return { command: parsed.kind, reply: parsed.kind === 'helpByTwilio' ? '' : copy[parsed.kind] }
   }
 }
 
@@ -108,12 +115,16 @@ async function answerClaimed(trx: Db, settings: CommandSettings, parsed: Parsed,
  */
 export async function answerSms(ctx: AnswerContext, sms: InboundSms): Promise<Answer> {
   const { db, clock, forward, ...settings } = ctx
-  const parsed = parseMessage(sms.body, sms.numMedia)
+  // An alphanumeric sender ID or a short code is no person: nothing is read, recorded or answered.
+  if (!isPersonSender(sms.from)) return { command: 'notAPerson', reply: '' }
+  const parsed = parseInbound(sms.body, sms.numMedia, sms.optOutType)
   const languageOf = async (on: Db) => (await phoneLanguage(on, sms.from)) ?? DEFAULT_LANGUAGE
 
+  // Twilio answered its help keyword with the Messaging Service's text; nothing changes.
+  if (parsed.kind === 'helpByTwilio') return { command: 'info', reply: '' }
   if (parsed.kind === 'empty' || parsed.kind === 'mediaOnly' || parsed.kind === 'noText') return { command: parsed.kind, reply: smsCopy[await languageOf(db)][parsed.kind] }
   if (parsed.kind === 'command' && parsed.command.stateless === true) {
-    return { command: parsed.command.id, reply: await parsed.command.answer(request(db, settings, sms.from, clock.now(), await languageOf(db), parsed)) }
+    return { command: parsed.command.id, reply: await parsed.command.answer(request(db, settings, sms, clock.now(), await languageOf(db), parsed)) }
   }
   if (parsed.kind === 'unknown' && forward === undefined && (await keywordReply(db, parsed.word)) === undefined) {
     return { command: 'unknown', reply: smsCopy[await languageOf(db)].unknown(parsed.suggestion) }
@@ -124,19 +135,26 @@ export async function answerSms(ctx: AnswerContext, sms: InboundSms): Promise<An
     if (!(await claimMessage(trx, sms.messageSid, sms.from, now))) return { kind: 'repeat' as const, stored: await storedMessage(trx, sms.messageSid) }
     // A phone seen for the first time has no settings yet: its language is the default.
     const language = (await rememberPhone(trx, sms.from, now)) ? DEFAULT_LANGUAGE : await languageOf(trx)
-    const answered = await answerClaimed(trx, settings, parsed, sms.from, now, language, forward !== undefined)
+    const answered = await answerClaimed(trx, settings, parsed, sms, now, language, forward !== undefined)
     if (answered === 'forward') {
       await saveReply(trx, sms.messageSid, FORWARDING, '')
       return { kind: 'forward' as const, language, receivedAt: now }
     }
-    await saveReply(trx, sms.messageSid, answered.command, answered.reply)
+    // The S link is a live credential: the stored reply keeps its place, not its token.
+    const stored = answered.command === 'signup' ? answered.reply.replace(settings.signupUrl(sms.from, now, sms.messageSid), LINK_MARK) : answered.reply
+    await saveReply(trx, sms.messageSid, answered.command, stored)
     return { kind: 'answered' as const, ...answered }
   })
 
   const usual = async (language?: Language) => smsCopy[language ?? (await languageOf(db))].unknown(parsed.kind === 'unknown' ? parsed.suggestion : null)
   if (outcome.kind === 'answered') return { command: outcome.command, reply: outcome.reply }
   if (outcome.kind === 'repeat') {
-    if (outcome.stored?.command !== FORWARDING) return { command: 'repeat', reply: outcome.stored?.reply ?? '' }
+    const stored = outcome.stored
+    if (stored?.command === 'signup') {
+      // The same link as the first answer: made again from the message and the time it was received.
+      return { command: 'repeat', reply: stored.reply.replace(LINK_MARK, settings.signupUrl(sms.from, new Date(stored.receivedAt), sms.messageSid)) }
+    }
+    if (stored?.command !== FORWARDING) return { command: 'repeat', reply: stored?.reply ?? '' }
     return { command: 'repeat', reply: await awaitForward(db, sms.messageSid, forward?.timeoutMs ?? 0, usual) }
   }
 
@@ -147,6 +165,12 @@ export async function answerSms(ctx: AnswerContext, sms: InboundSms): Promise<An
     return { command: 'forward', reply: (await storedMessage(db, sms.messageSid))?.reply ?? reply }
   }
   return result.ok ? { command: 'forward', reply } : { command: 'forward', reply, forwardFailure: result.reason }
+}
+
+/** The failure reply in the phone's language; the default when even that cannot be read (the database may be what failed). */
+export async function failureReply(db: Db, phone: string): Promise<string> {
+  const language = await phoneLanguage(db, phone).catch(() => undefined)
+  return smsCopy[language ?? DEFAULT_LANGUAGE].failure
 }
 
 /**

@@ -7,8 +7,11 @@ import type { Program, SmsCopy } from './replies.js'
 /** What a command's answer depends on besides the database and the message. */
 export interface CommandSettings {
   maxSubscriptions: number
-  /** The address that verifies a phone, for the S command: a one-time sign-in link made at `now`. */
-  signupUrl: (phone: string, now: Date) => string
+  /**
+   * The address that verifies a phone, for the S command: a one-time sign-in link made at `now` for the message
+   * `messageSid`. The same arguments give the same link, so a stored reply can leave the link out (see answer.ts).
+   */
+  signupUrl: (phone: string, now: Date, messageSid: string) => string
   /** How long that link works, in minutes. */
   signupMinutes: number
   /** How long a menu's numbers keep working after it was shown (CONVERSATION_MINUTES). */
@@ -23,6 +26,8 @@ export interface CommandRequest {
   /** The claim's transaction, serialised per phone (a stateless command gets the database itself and must not write). */
   db: Db
   phone: string
+  /** The MessageSid of the text being answered. */
+  messageSid: string
   /** The command word as texted, upper case (a command can tell its aliases apart: ESPANOL means LANG ES). */
   word: string
   /** The rest of the message, upper case, or null when there is none. */

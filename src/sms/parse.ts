@@ -10,6 +10,8 @@ export type Parsed =
   | { kind: 'optIn'; keyword: string }
   /** HELP or INFO: the program identity (CTIA). */
   | { kind: 'info' }
+  /** Twilio's Advanced Opt-Out matched a help keyword (OptOutType=HELP) and answered it itself: nothing to do. */
+  | { kind: 'helpByTwilio' }
   /** A reply that is just a number: it answers an open menu, or nothing. */
   | { kind: 'number'; number: number }
   | { kind: 'empty' }
@@ -26,9 +28,18 @@ export const HELP_KEYWORDS = ['HELP', 'INFO'] as const
 
 const CARRIER_KEYWORDS: readonly string[] = [...OPT_OUT_KEYWORDS, ...OPT_IN_KEYWORDS, ...HELP_KEYWORDS]
 
-/** Trims white space and trailing punctuation, e.g. "  Sub cs2500-01!! " → "Sub cs2500-01". */
+/** What may trail a command and be ignored: white space and sentence punctuation. */
+const TRAILING = /[\s.,!?;:…]/u
+
+/**
+ * NFKC-normalises (fullwidth `ＳＴＯＰ` is `STOP`), then trims white space and trailing punctuation, e.g.
+ * "  Sub cs2500-01!! " → "Sub cs2500-01". Linear in the length: one walk back from the end, no backtracking regex.
+ */
 export function normalizeBody(body: string): string {
-  return body.trim().replace(/[\s.,!?;:…]+$/u, '')
+  const text = body.normalize('NFKC').trim()
+  let end = text.length
+  while (end > 0 && TRAILING.test(text[end - 1] as string)) end--
+  return text.slice(0, end)
 }
 
 function findCommand(word: string, commands: readonly SmsCommand[]): SmsCommand | undefined {
@@ -54,7 +65,7 @@ export function suggestCommand(word: string, commands: readonly SmsCommand[] = C
 
 export function parseMessage(body: string, numMedia = 0, commands: readonly SmsCommand[] = COMMANDS): Parsed {
   const text = normalizeBody(body)
-  if (text === '' && /^\?+$/.test(body.trim())) {
+  if (text === '' && /^\?+$/.test(body.normalize('NFKC').trim())) {
     const command = findCommand('?', commands)
     if (command !== undefined) return { kind: 'command', command, word: '?', argument: null, text: null }
   }
@@ -76,11 +87,32 @@ export function parseMessage(body: string, numMedia = 0, commands: readonly SmsC
 }
 
 /**
+ * A sender a person holds: an E.164 number, possibly behind a channel prefix (`whatsapp:+1…`). An alphanumeric sender
+ * ID (`TWILIO`) or a short code (`12345`) is not one: it is never subscribed, verified or sent a link (SPEC §11).
+ */
+export function isPersonSender(from: string): boolean {
+  return /^(?:[a-z]+:)?\+[1-9]\d{6,14}$/i.test(from)
+}
+
+/**
+ * Twilio's Advanced Opt-Out verdict (`OptOutType`) wins over the body: a Messaging Service's keyword matched, in any
+ * language (ARRET, REPRENDRE, AIDE). The consent record keeps the word texted. Without a verdict, the body is parsed.
+ */
+export function parseInbound(body: string, numMedia: number, optOutType: string | undefined): Parsed {
+  const verdict = optOutType?.trim().toUpperCase()
+  const texted = () => normalizeBody(body).toUpperCase().slice(0, 40) || (verdict as string)
+  if (verdict === 'STOP') return { kind: 'optOut', keyword: texted() }
+  if (verdict === 'START') return { kind: 'optIn', keyword: texted() }
+  if (verdict === 'HELP') return { kind: 'helpByTwilio' }
+  return parseMessage(body, numMedia)
+}
+
+/**
  * Why a word cannot be an operator's keyword, if it cannot: a command's name or alias, or a carrier keyword (those
  * always win; a keyword must not hide them).
  */
 export function reservedAs(word: string, commands: readonly SmsCommand[] = COMMANDS): 'command' | 'carrier' | undefined {
-  const upper = word.toUpperCase()
+  const upper = word.normalize('NFKC').toUpperCase()
   if (CARRIER_KEYWORDS.includes(upper)) return 'carrier'
   return findCommand(upper, commands) === undefined ? undefined : 'command'
 }

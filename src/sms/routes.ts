@@ -1,11 +1,19 @@
 // POST /sms: Twilio's inbound-message webhook, answered with TwiML.
+import { createHmac } from 'node:crypto'
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { maskPhone } from '../log.js'
 import { createLinkToken } from '../verify/links.js'
-import { answerSms, type AnswerContext } from './answer.js'
-import { replies } from './replies.js'
+import { answerSms, failureReply, type AnswerContext } from './answer.js'
 import { toTwiml } from './twiml.js'
+
+/** Twilio's limit for one message body, in Unicode code points; a longer Body is refused before any parsing. */
+export const MAX_BODY = 1600
+
+/** The link's one-time id, made from the MessageSid: the same text always gets the same link (a retry included). */
+function linkId(secret: string, messageSid: string): string {
+  return createHmac('sha256', secret).update(`signin-link-id:${messageSid}`).digest('base64url').slice(0, 12)
+}
 
 /** Registered inside the Twilio webhook guard (twilio/signature.ts), which checks the signature first. */
 export interface SmsRoutesOptions {
@@ -20,8 +28,10 @@ const Inbound = Type.Object({
   MessageSid: Type.String({ minLength: 1, maxLength: 64 }),
   From: Type.String({ minLength: 1, maxLength: 64 }),
   To: Type.String({ maxLength: 64, default: '' }),
-  Body: Type.String({ default: '' }),
+  // Ajv counts code points, as Twilio does.
+  Body: Type.String({ default: '', maxLength: MAX_BODY }),
   NumMedia: Type.Integer({ minimum: 0, default: 0 }),
+  OptOutType: Type.Optional(Type.String({ maxLength: 16 })),
 })
 
 export async function smsRoutes(plain: FastifyInstance, options: SmsRoutesOptions): Promise<void> {
@@ -32,15 +42,15 @@ export async function smsRoutes(plain: FastifyInstance, options: SmsRoutesOption
     const context: AnswerContext = {
       ...options.context,
       // A From that is not a phone number (a short code, a channel address) gets the plain form.
-      signupUrl: (phone, now) => /^\+\d{6,15}$/.test(phone)
-        ? `${origin}/verify/link?t=${createLinkToken(options.linkSecret, phone, now, options.linkTtlSeconds)}`
+      signupUrl: (phone, now, messageSid) => /^\+\d{6,15}$/.test(phone)
+        ? `${origin}/verify/link?t=${createLinkToken(options.linkSecret, phone, now, options.linkTtlSeconds, linkId(options.linkSecret, messageSid))}`
         : `${origin}/verify`,
       signupMinutes: Math.round(options.linkTtlSeconds / 60),
     }
-    const { MessageSid, From, To, Body, NumMedia } = request.body
+    const { MessageSid, From, To, Body, NumMedia, OptOutType } = request.body
     let twiml: string
     try {
-      const answer = await answerSms(context, { messageSid: MessageSid, from: From, to: To, body: Body, numMedia: NumMedia })
+      const answer = await answerSms(context, { messageSid: MessageSid, from: From, to: To, body: Body, numMedia: NumMedia, optOutType: OptOutType })
       twiml = toTwiml(answer.reply)
       request.logFields = { from: maskPhone(From), command: answer.command }
       if (answer.forwardFailure !== undefined) {
@@ -48,7 +58,7 @@ export async function smsRoutes(plain: FastifyInstance, options: SmsRoutesOption
       }
     } catch (err) {
       request.log.error({ err, from: maskPhone(From) }, 'sms failed; answered with the failure reply')
-      twiml = toTwiml(replies.failure)
+      twiml = toTwiml(await failureReply(options.context.db, From))
     }
     return reply.type('text/xml; charset=utf-8').send(twiml)
   })
