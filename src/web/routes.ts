@@ -17,6 +17,7 @@ import { findProfile, revokeSession, sessionProfile } from '../profiles/queries.
 import { signInWithPhone } from '../profiles/sign-in.js'
 import { smsCopy, type Program } from '../sms/replies.js'
 import { listOpenTopics, listSubscriptions, subscribe, unsubscribe } from '../topics/queries.js'
+import { clientKey } from '../verify/client-key.js'
 import { checkCode, sendCode, type VerifyContext } from '../verify/codes.js'
 import { readLinkToken } from '../verify/links.js'
 import { claimLink } from '../verify/queries.js'
@@ -44,13 +45,13 @@ export interface WebRoutesOptions {
 }
 
 /**
- * The client address the limits count: request.ip believes X-Forwarded-For only from TRUST_PROXY's proxies, and
- * is checked to be an address, so nothing unbounded is stored.
+ * The client the limits count: request.ip believes X-Forwarded-For only from TRUST_PROXY's proxies, and is checked
+ * to be an address, so nothing unbounded is stored; an IPv6 client is counted by its /64 (see client-key.ts).
  */
 export function clientAddress(request: FastifyRequest): string {
-  if (isIP(request.ip) !== 0) return request.ip
+  if (isIP(request.ip) !== 0) return clientKey(request.ip)
   const socket = request.socket.remoteAddress ?? ''
-  return isIP(socket) !== 0 ? socket : 'unknown'
+  return isIP(socket) !== 0 ? clientKey(socket) : 'unknown'
 }
 
 const verifyForm = {
