@@ -102,6 +102,13 @@ const en = {
   linkInvalid: 'This link is not valid. Text S again to get a new one.',
   linkExpired: 'This link has expired. Text S again to get a new one.',
   linkUsed: 'This link was already used. Text S again to get a new one.',
+  /** A link for another phone than the one this browser is signed in as: nothing changes until the person chooses. */
+  linkOtherTitle: 'Signed in as another phone',
+  linkOtherIntro: (current: string, linked: string) => `This browser is signed in as ${maskPhone(current)}. This link is for ${maskPhone(linked)}. Nothing changes until you choose.`,
+  linkOtherWarning: (current: string, linked: string) =>
+    `If someone else sent you this link, stay signed in as ${maskPhone(current)}. If you sign in as ${maskPhone(linked)}, this profile moves to that phone, and ${maskPhone(current)} must be verified again to be managed here.`,
+  linkStayButton: (current: string) => `Stay signed in as ${maskPhone(current)}`,
+  linkSwitchButton: (linked: string) => `Sign in as ${maskPhone(linked)} instead`,
   formExpiredTitle: 'Please try again',
   formExpired: 'This form expired or was sent from another page. Go back, reload, and try again.',
 
@@ -220,6 +227,12 @@ const es: WebCopy = {
   linkInvalid: 'Este enlace no es válido. Envía S otra vez para recibir uno nuevo.',
   linkExpired: 'Este enlace ha caducado. Envía S otra vez para recibir uno nuevo.',
   linkUsed: 'Este enlace ya se usó. Envía S otra vez para recibir uno nuevo.',
+  linkOtherTitle: 'Sesión iniciada con otro teléfono',
+  linkOtherIntro: (current, linked) => `Este navegador tiene la sesión iniciada como ${maskPhone(current)}. Este enlace es para ${maskPhone(linked)}. No cambia nada hasta que elijas.`,
+  linkOtherWarning: (current, linked) =>
+    `Si otra persona te envió este enlace, sigue con la sesión de ${maskPhone(current)}. Si inicias sesión como ${maskPhone(linked)}, este perfil pasa a ese teléfono y habrá que volver a verificar ${maskPhone(current)} para gestionarlo aquí.`,
+  linkStayButton: (current) => `Seguir con la sesión de ${maskPhone(current)}`,
+  linkSwitchButton: (linked) => `Iniciar sesión como ${maskPhone(linked)}`,
   formExpiredTitle: 'Inténtalo de nuevo',
   formExpired: 'Este formulario caducó o se envió desde otra página. Vuelve atrás, recarga la página e inténtalo de nuevo.',
   errors: errorsEs,

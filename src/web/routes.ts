@@ -171,6 +171,13 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
     return { profileId, displayName: profile.display_name, phone }
   }
 
+  /** The verified phone of the browser's live session, if any, without changing the page's language. */
+  async function sessionPhone(request: FastifyRequest): Promise<string | undefined> {
+    const id = sessionId(request)
+    const profileId = id === undefined ? undefined : await sessionProfile(db, id, clock.now())
+    return profileId === undefined ? undefined : (await verifiedPhoneOf(db, profileId))?.phone
+  }
+
   const verifyPage = (reply: FastifyReply, phone: string, name: string, errors: Record<string, string>, status = 200) =>
     page(reply, 'verify', copyOf(reply.request).verifyTitle, { phone, name, errors }, status)
 
@@ -223,23 +230,55 @@ export async function webRoutes(plain: FastifyInstance, options: WebRoutesOption
   // Texting S returns a one-time link: the carrier proved who sent the text, so opening it (and confirming, with
   // CSRF) verifies that phone even while code checks for it are locked.
   const LinkQuery = Type.Object({ t: Type.String({ maxLength: 120 }) })
+  /** The confirming form; `choice` is sent only from the page shown to a browser signed in as another phone. */
+  const LinkForm = Type.Object({ t: Type.String({ maxLength: 120 }), choice: Type.Optional(Type.Union([Type.Literal('stay'), Type.Literal('switch')])) })
   const linkProblem = (reply: FastifyReply, reason: 'invalid' | 'expired' | 'used') => {
     const copy = copyOf(reply.request)
     return page(reply, 'message', copy.linkTitle, { text: reason === 'invalid' ? copy.linkInvalid : reason === 'expired' ? copy.linkExpired : copy.linkUsed, link: copy.verifyTitle }, 410)
   }
 
+  /**
+   * Someone's link opened in a browser signed in as another phone may be a lure (it would move this profile to the
+   * sender's phone), so the page names both, masked, and changes nothing until the person chooses. It speaks the
+   * signed-in phone's language: the person at this browser is that phone's.
+   */
+  async function otherPhonePage(request: FastifyRequest, reply: FastifyReply, current: string, linked: string, token: string, status: number) {
+    await followPhone(request, current)
+    const copy = copyOf(request)
+    request.log.info({ phone: maskPhone(linked), signedInAs: maskPhone(current) }, 'sign-in link opened while signed in as another phone')
+    return page(reply, 'linkOther', copy.linkOtherTitle, {
+      intro: copy.linkOtherIntro(current, linked),
+      warning: copy.linkOtherWarning(current, linked),
+      stay: copy.linkStayButton(current),
+      switchTo: copy.linkSwitchButton(linked),
+      token,
+    }, status)
+  }
+
   app.get('/verify/link', { schema: { querystring: LinkQuery } }, async (request, reply) => {
     const read = readLinkToken(verify.secret, request.query.t, clock.now())
     if (!read.ok) return linkProblem(reply, read.reason)
+    const current = await sessionPhone(request)
+    if (current !== undefined && current !== read.link.phone) return otherPhonePage(request, reply, current, read.link.phone, request.query.t, 200)
     await followPhone(request, read.link.phone)
     const copy = copyOf(request)
     return page(reply, 'link', copy.linkTitle, { intro: copy.linkIntro(read.link.phone), token: request.query.t })
   })
 
-  app.post('/verify/link', { schema: { body: LinkQuery }, preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post('/verify/link', { schema: { body: LinkForm }, preValidation: app.csrfProtection }, async (request, reply) => {
+    if (request.body.choice === 'stay') {
+      request.log.info('sign-in link declined: the browser stays signed in as it was')
+      return reply.redirect('/me', 303)
+    }
     const read = readLinkToken(verify.secret, request.body.t, clock.now())
     if (!read.ok) return linkProblem(reply, read.reason)
     const { link } = read
+    // Without the explicit choice (the plain confirming form, or a session started in another tab since), a browser
+    // signed in as another phone is asked first; nothing is claimed or changed.
+    if (request.body.choice !== 'switch') {
+      const current = await sessionPhone(request)
+      if (current !== undefined && current !== link.phone) return otherPhonePage(request, reply, current, link.phone, request.body.t, 409)
+    }
     if (!(await claimLink(db, link.id, link.phone, link.expiresAt, clock.now()))) return linkProblem(reply, 'used')
     request.log.info({ phone: maskPhone(link.phone) }, 'phone verified by a link texted to it')
     return signIn(request, reply, link.phone, undefined, 'link')

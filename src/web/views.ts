@@ -117,15 +117,32 @@ const link = `<% layout('@layout') %>
 <button type="submit"><%= it.copy.linkButton %></button>
 </form>`
 
+// Opened while signed in as another phone: two forms, and the one that changes nothing comes first.
+const linkOther = `<% layout('@layout') %>
+<p class="notice" role="status"><%= it.intro %></p>
+<p><%= it.warning %></p>
+<form method="post" action="/verify/link">
+<input type="hidden" name="_csrf" value="<%= it.csrf %>">
+<input type="hidden" name="t" value="<%= it.token %>">
+<input type="hidden" name="choice" value="stay">
+<button type="submit"><%= it.stay %></button>
+</form>
+<form method="post" action="/verify/link">
+<input type="hidden" name="_csrf" value="<%= it.csrf %>">
+<input type="hidden" name="t" value="<%= it.token %>">
+<input type="hidden" name="choice" value="switch">
+<button type="submit" class="secondary"><%= it.switchTo %></button>
+</form>`
+
 const message = `<% layout('@layout') %>
 <p><%= it.text %></p>
 <p><a href="/verify"><%= it.link %></a></p>`
 
 // Eta's own escaping (& < > " and '), so a value is safe whatever quotes a template puts around it.
 const eta = new Eta({ autoEscape: true, cache: true, useWith: false })
-for (const [name, template] of Object.entries({ layout, field, verify, code, success, me, link, message })) eta.loadTemplate(`@${name}`, template)
+for (const [name, template] of Object.entries({ layout, field, verify, code, success, me, link, linkOther, message })) eta.loadTemplate(`@${name}`, template)
 
-export type Page = 'verify' | 'code' | 'success' | 'me' | 'link' | 'message'
+export type Page = 'verify' | 'code' | 'success' | 'me' | 'link' | 'linkOther' | 'message'
 
 export function renderPage(page: Page, data: Record<string, unknown>): string {
   return eta.render(`@${page}`, data)
