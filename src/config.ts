@@ -148,7 +148,7 @@ class Reader {
       if (url.search || url.hash) throw new Error('has query')
       return url
     } catch {
-      this.problems.push(`${name} must be an http(s) URL without query, e.g. https://abc123.ngrok-free.app (got "${value}")`)
+      this.problems.push(`${name} must be an http(s) URL without query, e.g. https://abc123.ngrok-free.app (got "${withoutCredentials(value)}")`)
       return undefined
     }
   }
@@ -230,6 +230,14 @@ class Reader {
   }
 }
 
+/** A URL as an error message may show it: a user name and password in it are left out. */
+function withoutCredentials(value: string): string {
+  const scheme = value.indexOf('//')
+  const at = value.indexOf('@', scheme + 2)
+  const path = value.indexOf('/', scheme + 2)
+  return scheme === -1 || at === -1 || (path !== -1 && path < at) ? value : `${value.slice(0, scheme + 2)}…@${value.slice(at + 1)}`
+}
+
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal']
 
 function isProxyEntry(entry: string): boolean {
@@ -243,7 +251,8 @@ function isProxyEntry(entry: string): boolean {
 
 export function createConfig(env: Env): Config {
   const r = new Reader(env)
-  const production = r.raw('NODE_ENV') === 'production'
+  // Any spelling: NODE_ENV=Production running as development would mean development secrets and /dev/outbox.
+  const production = r.raw('NODE_ENV')?.toLowerCase() === 'production'
 
   const accountSid = r.pattern('TWILIO_ACCOUNT_SID', /^AC[0-9a-fA-F]{32}$/, 'an Account SID: AC followed by 32 hex digits')
   const authToken = r.pattern('TWILIO_AUTH_TOKEN', /^\S{16,}$/, 'your Twilio auth token (at least 16 characters, no spaces)')
@@ -298,7 +307,16 @@ export function createConfig(env: Env): Config {
   }
 
   const publicUrl = r.url('PUBLIC_URL')
+  if (production && publicUrl?.protocol === 'http:') {
+    r.problems.push('PUBLIC_URL must be https when NODE_ENV is production: codes, sign-in links and session cookies must not cross the network in clear')
+  }
   const forwardUrl = r.url('FORWARD_URL')
+  if (forwardUrl !== undefined && (forwardUrl.username !== '' || forwardUrl.password !== '')) {
+    // fetch refuses such a URL, and the password would be in every log line that shows it.
+    r.problems.push('FORWARD_URL must not hold a user name or password: forwards are authenticated by their signature (FORWARD_SECRET); give the URL without user:password@')
+  } else if (production && forwardUrl?.protocol === 'http:') {
+    r.problems.push('FORWARD_URL must be https when NODE_ENV is production: each forward carries a texter\'s phone number and message')
+  }
   const forwardSecret = r.raw('FORWARD_SECRET')
   // Twilio waits 15 s for the webhook's answer: the forward must leave time for the rest of it.
   const forwardTimeoutMs = r.int('FORWARD_TIMEOUT_MS', 5000, 100, 12_000)

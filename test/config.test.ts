@@ -181,3 +181,45 @@ t.test('quiet hours, the fallback time zone and the program identity: defaults, 
     'SUPPORT_CONTACT must be one line of at most 60 characters, to fit the HELP answer in one SMS (got 61)',
   ])
 })
+
+t.test('NODE_ENV is read in any case: Production is production (issue 18, item 11)', async (t) => {
+  const secrets = { SESSION_SECRET: 'x'.repeat(32), TWILIO_AUTH_TOKEN: 'y'.repeat(32), PUBLIC_URL: 'https://smsbot.example.org', TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_PHONE_NUMBER: '+15005550006' }
+  for (const spelling of ['production', 'Production', 'PRODUCTION', ' production ']) {
+    t.equal(createConfig({ ...secrets, NODE_ENV: spelling }).production, true, spelling)
+    t.match(problems({ NODE_ENV: spelling }), [/^TWILIO_ACCOUNT_SID is required when NODE_ENV is production/, /^SESSION_SECRET is required/, /^TWILIO_AUTH_TOKEN is required/, /^PUBLIC_URL is required/], `${spelling}: no development secrets`)
+  }
+  t.equal(createConfig({ NODE_ENV: 'development' }).production, false)
+  t.equal(createConfig({}).production, false)
+})
+
+t.test('production refuses an http PUBLIC_URL, naming it (issue 18, item 11)', async (t) => {
+  const secrets = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TWILIO_AUTH_TOKEN: 'y'.repeat(32), TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_PHONE_NUMBER: '+15005550006' }
+  t.same(problems({ ...secrets, PUBLIC_URL: 'http://smsbot.example.org' }), [
+    'PUBLIC_URL must be https when NODE_ENV is production: codes, sign-in links and session cookies must not cross the network in clear',
+  ])
+  t.same(problems({ ...secrets, NODE_ENV: 'Production', PUBLIC_URL: 'HTTP://smsbot.example.org' }).length, 1)
+  t.equal(createConfig({ ...secrets, PUBLIC_URL: 'https://smsbot.example.org' }).publicUrl?.href, 'https://smsbot.example.org/')
+  t.equal(createConfig({ PUBLIC_URL: 'http://localhost:3000' }).publicUrl?.href, 'http://localhost:3000/', 'outside production http stays allowed (local testing)')
+})
+
+t.test('FORWARD_URL with a user name or password is refused at start; in production it must be https (issue 18, item 7)', async (t) => {
+  const forward = { FORWARD_SECRET: 's'.repeat(32) }
+  const refusal = 'FORWARD_URL must not hold a user name or password: forwards are authenticated by their signature (FORWARD_SECRET); give the URL without user:password@'
+  t.same(problems({ ...forward, FORWARD_URL: 'http://user:pass@hooks.example.org/sms' }), [refusal])
+  t.same(problems({ ...forward, FORWARD_URL: 'https://user@hooks.example.org/sms' }), [refusal], 'a user name alone')
+  t.same(problems({ ...forward, FORWARD_URL: 'https://:pass@hooks.example.org/sms' }), [refusal], 'a password alone')
+  for (const found of [problems({ ...forward, FORWARD_URL: 'http://user:s3cret@hooks.example.org/sms' }), problems({ FORWARD_URL: 'ftp://user:s3cret@hooks.example.org/x' })]) {
+    t.notMatch(found.join('\n'), /s3cret/, 'the password is never repeated in a message')
+  }
+  t.match(problems({ FORWARD_URL: 'ftp://user:s3cret@hooks.example.org/x' }), [/^FORWARD_URL must be an http\(s\) URL .*\(got "ftp:\/\/…@hooks\.example\.org\/x"\)$/])
+  t.match(problems({ FORWARD_URL: 'ftp://hooks.example.org/a@b' }), [/\(got "ftp:\/\/hooks\.example\.org\/a@b"\)$/], 'an @ in the path is not a password')
+  t.match(problems({ FORWARD_URL: 'not a url @ all' }), [/\(got "not a url @ all"\)$/])
+  t.equal(createConfig({ ...forward, FORWARD_URL: 'http://hooks.example.org/sms' }).forward?.url.href, 'http://hooks.example.org/sms', 'http outside production')
+
+  const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TWILIO_AUTH_TOKEN: 'y'.repeat(32), TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_PHONE_NUMBER: '+15005550006', PUBLIC_URL: 'https://smsbot.example.org', ...forward }
+  t.same(problems({ ...production, FORWARD_URL: 'http://hooks.example.org/sms' }), [
+    'FORWARD_URL must be https when NODE_ENV is production: each forward carries a texter\'s phone number and message',
+  ])
+  t.same(problems({ ...production, FORWARD_URL: 'https://user:pass@hooks.example.org/sms' }), [refusal])
+  t.equal(createConfig({ ...production, FORWARD_URL: 'https://hooks.example.org/sms' }).forward?.url.href, 'https://hooks.example.org/sms')
+})
