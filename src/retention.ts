@@ -81,34 +81,36 @@ export interface Retention {
   stop(): Promise<void>
 }
 
-/** Runs `pruneOnce` at once and then every `intervalMs`, sooner while catching up; a failed run is logged and retried. */
+/** Runs `pruneOnce` at once and then every `intervalMs` of the clock, sooner while catching up; a failed run is logged and retried. */
 export function startRetention(options: RetentionOptions): Retention {
   const { db, clock, logger, config } = options
   const intervalMs = options.intervalMs ?? 300_000
   const catchUpMs = options.catchUpMs ?? 1000
-  let timer: NodeJS.Timeout | undefined
-  let running: Promise<void> = Promise.resolve()
-  let stopped = false
+  const stopping = new AbortController()
 
-  async function run(): Promise<void> {
-    let next = intervalMs
+  async function run(): Promise<number> {
     try {
       const pruned = await pruneOnce(db, clock.now(), config, options.limits)
       if (Object.values(pruned.removed).some((n) => n > 0)) logger.info({ removed: pruned.removed }, 'retention: old rows pruned')
-      if (!pruned.complete) next = catchUpMs
+      return pruned.complete ? intervalMs : catchUpMs
     } catch (err) {
       logger.error({ err }, 'retention: pruning failed; the next run tries again')
+      return intervalMs
     }
-    // The timer never keeps the process alive by itself; the server's close stops it.
-    if (!stopped) timer = setTimeout(() => (running = run()), next).unref()
   }
 
-  running = run()
+  const loop = (async () => {
+    while (!stopping.signal.aborted) {
+      const next = await run()
+      // The server's close aborts this wait (preClose), so the timer never outlives the app.
+      await clock.sleep(next, stopping.signal)
+    }
+  })()
+
   return {
     async stop() {
-      stopped = true
-      clearTimeout(timer)
-      await running
+      stopping.abort()
+      await loop
     },
   }
 }

@@ -24,12 +24,25 @@ export const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef'
 export type TapT = Test
 
 export interface TestClock extends Clock {
+  /** Moves time; sleeps that come due wait for the next `tick`. */
   advance(ms: number): void
   set(date: Date | string): void
+  /** Moves time by `ms`, waking each sleep as its time comes, in order, and letting its work run before going on. */
+  tick(ms: number): Promise<void>
+  /** How many sleeps are waiting. */
+  sleepers(): number
+  /** Ticks `stepMs` at a time until `work` settles (at most `maxMs` of clock time), and returns its result. */
+  runUntil<T>(work: Promise<T>, stepMs: number, maxMs?: number): Promise<T>
+}
+
+/** Lets work woken by a sleep run (its promise callbacks and the I/O they start, one event-loop turn at a time). */
+const settle = async (turns = 5) => {
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve))
 }
 
 export function testClock(start: string | Date = '2026-11-23T12:00:00.000Z'): TestClock {
   let now = new Date(start).getTime()
+  let sleeping: Array<{ at: number; wake: () => void }> = []
   return {
     now: () => new Date(now),
     advance: (ms) => {
@@ -37,6 +50,39 @@ export function testClock(start: string | Date = '2026-11-23T12:00:00.000Z'): Te
     },
     set: (date) => {
       now = new Date(date).getTime()
+    },
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve) => {
+        if (signal?.aborted === true) return resolve()
+        const sleeper = { at: now + ms, wake: () => resolve() }
+        sleeping.push(sleeper)
+        signal?.addEventListener('abort', () => {
+          sleeping = sleeping.filter((s) => s !== sleeper)
+          resolve()
+        }, { once: true })
+      }),
+    async tick(ms) {
+      const target = now + ms
+      for (;;) {
+        await settle()
+        const due = sleeping.filter((s) => s.at <= target).sort((a, b) => a.at - b.at)[0]
+        if (due === undefined) break
+        sleeping = sleeping.filter((s) => s !== due)
+        now = Math.max(now, due.at)
+        due.wake()
+      }
+      now = target
+      await settle()
+    },
+    sleepers: () => sleeping.length,
+    async runUntil(work, stepMs, maxMs = 3_600_000) {
+      let settled = false
+      const watched = work.finally(() => (settled = true))
+      for (let moved = 0; !settled; moved += stepMs) {
+        if (moved > maxMs) throw new Error(`still not settled after ${maxMs} ms of clock time`)
+        await this.tick(stepMs)
+      }
+      return watched
     },
   }
 }

@@ -176,14 +176,24 @@ t.test('startRetention runs at once, catches up quickly while rows remain, logs 
   const clock = testClock()
   for (let i = 0; i < 5; i++) await claimMessage(db, `SM${i}`, phone(i), ago(clock, 8 * DAY))
   const { logger, lines } = memoryLogger()
-  // An hour between runs: only the catch-up (5 ms) can empty the table within the test.
+  // An hour between runs: only the catch-up (5 ms) can empty the table within a few ticks.
   const retention = startRetention({ db, clock, logger, config: CONFIG, intervalMs: HOUR, catchUpMs: 5, limits: { batchSize: 2, maxBatches: 1 } })
-  await until(async () => (await count(db, 'inbound_messages')) === 0, 'the old messages to go')
+  await clock.tick(0)
+  t.equal(await count(db, 'inbound_messages'), 3, 'the first run removed one batch at once')
+  await clock.tick(5)
+  await clock.tick(5)
+  t.equal(await count(db, 'inbound_messages'), 0, 'two catch-up runs, 5 ms apart, removed the rest')
+  await claimMessage(db, 'SMnext', phone(8), ago(clock, 8 * DAY))
+  await clock.tick(HOUR - 1000)
+  t.equal(await count(db, 'inbound_messages'), 1, 'no run before the hour')
+  await clock.tick(1000)
+  t.equal(await count(db, 'inbound_messages'), 0, 'the next run an hour after the last')
   await retention.stop()
+  t.equal(clock.sleepers(), 0, 'stop ends the wait')
   const logged = lines.map((line) => JSON.parse(line) as { msg: string; removed: Record<string, number> }).filter((line) => line.msg === 'retention: old rows pruned')
-  t.same(logged.map((line) => line.removed.inboundMessages), [2, 2, 1])
+  t.same(logged.map((line) => line.removed.inboundMessages), [2, 2, 1, 1])
   await claimMessage(db, 'SMlater', phone(9), ago(clock, 8 * DAY))
-  await new Promise((resolve) => setTimeout(resolve, 30))
+  await clock.tick(2 * HOUR)
   t.equal(await count(db, 'inbound_messages'), 1, 'nothing runs after stop')
 })
 
@@ -193,8 +203,10 @@ t.test('a failed run is logged and the next one tries again', async (t) => {
   await db.destroy()
   const { logger, lines } = memoryLogger()
   const retention = startRetention({ db, clock, logger, config: CONFIG, intervalMs: 5 })
-  await until(async () => lines.filter((line) => line.includes('retention: pruning failed')).length >= 2, 'two failed runs')
+  await clock.tick(0)
+  await clock.tick(5)
   await retention.stop()
+  t.equal(lines.filter((line) => line.includes('retention: pruning failed')).length, 2, 'two failed runs, 5 ms apart')
   t.match(JSON.parse(lines[0] as string), { level: 50, msg: 'retention: pruning failed; the next run tries again', err: { message: /driver has already been destroyed/ } })
 })
 
@@ -205,7 +217,7 @@ t.test('the server prunes once ready and stops before the database closes; other
     const clock = testClock()
     await claimMessage(db, 'SMold', phone(1), ago(clock, 8 * DAY))
     const app = await buildApp({ config, db, sender: recordingSender(), logger: memoryLogger().logger, clock, dispatch })
-    return { app, db }
+    return { app, db, clock }
   }
   const server = await setup(true)
   await server.app.ready()
@@ -215,7 +227,7 @@ t.test('the server prunes once ready and stops before the database closes; other
   const other = await setup(false)
   t.teardown(() => other.app.close())
   await other.app.ready()
-  await new Promise((resolve) => setTimeout(resolve, 30))
+  await other.clock.tick(DAY)
   t.equal(await count(other.db, 'inbound_messages'), 1)
 })
 

@@ -1,5 +1,4 @@
 // Answers one inbound SMS: carrier keywords, commands, menu numbers, operator keywords, forwarding; once per MessageSid.
-import { setTimeout as delay } from 'node:timers/promises'
 import type { Clock } from '../clock.js'
 import { serialize, type Db } from '../database.js'
 import { keywordReply } from '../keywords/queries.js'
@@ -155,7 +154,7 @@ export async function answerSms(ctx: AnswerContext, sms: InboundSms): Promise<An
       return { command: 'repeat', reply: stored.reply.replace(LINK_MARK, settings.signupUrl(sms.from, new Date(stored.receivedAt), sms.messageSid)) }
     }
     if (stored?.command !== FORWARDING) return { command: 'repeat', reply: stored?.reply ?? '' }
-    return { command: 'repeat', reply: await awaitForward(db, sms.messageSid, forward?.timeoutMs ?? 0, usual) }
+    return { command: 'repeat', reply: await awaitForward(db, clock, sms.messageSid, forward?.timeoutMs ?? 0, usual) }
   }
 
   const message: ForwardedMessage = { messageSid: sms.messageSid, from: sms.from, to: sms.to, body: sms.body, numMedia: sms.numMedia, receivedAt: outcome.receivedAt.toISOString() }
@@ -177,14 +176,14 @@ export async function failureReply(db: Db, phone: string): Promise<string> {
  * A retry of a message whose forward is under way waits for its reply, up to the forward's timeout and a second.
  * Past that the first request is gone (or hopelessly late): the usual reply is recorded, and every request answers it.
  */
-async function awaitForward(db: Db, messageSid: string, timeoutMs: number, usual: () => Promise<string>): Promise<string> {
-  const deadline = performance.now() + timeoutMs + 1000
+async function awaitForward(db: Db, clock: Clock, messageSid: string, timeoutMs: number, usual: () => Promise<string>): Promise<string> {
+  const deadline = clock.now().getTime() + timeoutMs + 1000
   for (;;) {
-    await delay(FORWARD_POLL_MS)
+    await clock.sleep(FORWARD_POLL_MS)
     const stored = await storedMessage(db, messageSid)
     if (stored === undefined) return usual()
     if (stored.command !== FORWARDING) return stored.reply
-    if (performance.now() >= deadline) {
+    if (clock.now().getTime() >= deadline) {
       await finishForward(db, messageSid, await usual())
       return (await storedMessage(db, messageSid))?.reply ?? ''
     }

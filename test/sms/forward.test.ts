@@ -86,12 +86,14 @@ for (const database of DATABASES) {
       await held
       json({ reply: 'slow but sure' })(request, res)
     })
-    const { app } = await forwardingApp(t, hook.url, {}, database)
+    const { app, clock } = await forwardingApp(t, hook.url, {}, database)
     const params = inbound('anything at all', { From: PHONE })
     const all = Promise.all(Array.from({ length: 5 }, () => postSigned(app, params)))
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // The four retries poll while the first request's forward is held; it answers once released.
+    await until(() => clock.sleepers() === 4)
+    await clock.tick(500)
     release()
-    const replies = (await all).map((r) => messagesOf(r.body)[0])
+    const replies = (await clock.runUntil(all, 50)).map((r) => messagesOf(r.body)[0])
     t.same(replies, Array.from({ length: 5 }, () => 'slow but sure'), 'five identical replies')
     t.equal(hook.received.length, 1, 'one forward')
   })
@@ -170,9 +172,13 @@ t.test('a retry of a forward whose request died waits, then records the usual re
   const params = inbound('pizza', { From: PHONE })
   // The first request claimed the sid and died before its forward came back.
   await db.insertInto('inbound_messages').values({ message_sid: params.MessageSid as string, phone: PHONE, command: 'forwarding', reply: '', received_at: clock.now().toISOString() }).execute()
-  const started = performance.now()
-  t.match(await text(app, 'pizza', { MessageSid: params.MessageSid as string }), /didn't understand/)
-  t.ok(performance.now() - started >= 1100, 'it waited the timeout and a second')
+  const started = clock.now().getTime()
+  const reply = text(app, 'pizza', { MessageSid: params.MessageSid as string })
+  await until(() => clock.sleepers() === 1)
+  await clock.tick(1050)
+  t.equal(clock.sleepers(), 1, 'still waiting short of the timeout and a second')
+  t.match(await clock.runUntil(reply, 50), /didn't understand/)
+  t.ok(clock.now().getTime() - started >= 1100, 'it waited the timeout and a second')
   t.same(await db.selectFrom('inbound_messages').select(['command', 'reply']).execute(), [{ command: 'forward', reply: "Sorry, I didn't understand that. Text H for help." }])
   t.equal(hook.received.length, 0)
 })
@@ -183,16 +189,28 @@ t.test('a first request whose forward outlived a retry\'s wait answers what the 
   const clock = testClock()
   let forwards = 0
   // A forwarder slower than its own timeout and the retry's extra second (it cannot happen with forwardMessage).
-  const forward = { timeoutMs: 100, send: async () => (forwards++, await new Promise((resolve) => setTimeout(resolve, 1500)), { ok: true as const, reply: 'too late' }) }
+  let release = () => {}
+  const held = new Promise<void>((resolve) => (release = resolve))
+  const forward = { timeoutMs: 100, send: async () => (forwards++, await held, { ok: true as const, reply: 'too late' }) }
   const context = { db, clock, forward, maxSubscriptions: 20, signupUrl: () => '', signupMinutes: 15, conversationMinutes: 10, program: { name: 'smsbot', contact: undefined }, quietHours: undefined }
   const sms = { messageSid: 'SM0123', from: PHONE, to: '', body: 'pizza', numMedia: 0 }
   const first = answerSms(context, sms)
   await new Promise((resolve) => setTimeout(resolve, 100))
-  const retry = await answerSms(context, sms)
+  const retry = await clock.runUntil(answerSms(context, sms), 50)
   t.same(retry, { command: 'repeat', reply: "Sorry, I didn't understand that. Text H for help." })
+  release()
   t.same(await first, { command: 'forward', reply: "Sorry, I didn't understand that. Text H for help." }, 'the first request answers the recorded reply, not its late one')
   t.equal(forwards, 1)
 })
+
+/** Waits (really, a few ms at a time) until a condition about the app's waits holds. */
+async function until(condition: () => boolean, ms = 5000) {
+  const deadline = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise((resolve) => setTimeout(resolve, 2))
+  }
+}
 
 t.test('forwardMessage itself: the signature, and a 2xx answer without a body', async (t) => {
   t.equal(forwardSignature('k', '{}'), `sha256=${createHmac('sha256', 'k').update('{}').digest('hex')}`)
