@@ -101,12 +101,16 @@ t.test('normalizeBody trims space and trailing punctuation only', async (t) => {
   t.equal(normalizeBody('a.b'), 'a.b')
 })
 
-t.test('fuzz: random unicode never throws and always yields a known kind', async (t) => {
-  const kinds = new Set(['command', 'optOut', 'optIn', 'info', 'number', 'empty', 'mediaOnly', 'noText', 'unknown'])
+t.test('fuzz: random unicode parses the same with trailing punctuation, in any case, and fullwidth; words come from the text', async (t) => {
   let seed = 12345
   const random = () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31
     return seed / 2 ** 31
+  }
+  const fullwidth = (text: string) => text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
+  let failures = 0
+  const check = (ok: boolean, message: string) => {
+    if (!ok && failures++ < 10) t.fail(message)
   }
   for (let i = 0; i < 5000; i++) {
     const length = Math.floor(random() * 40)
@@ -117,8 +121,22 @@ t.test('fuzz: random unicode never throws and always yields a known kind', async
       const code = pick < 0.3 ? 0x20 + Math.floor(random() * 95) : pick < 0.5 ? 'SUBHLT 12'.charCodeAt(Math.floor(random() * 9)) : pick < 0.8 ? Math.floor(random() * 0xd7ff) : pick < 0.95 ? 0x1f300 + Math.floor(random() * 0x300) : 0xd800 + Math.floor(random() * 0x800)
       body += String.fromCodePoint(code)
     }
-    const parsed = parseMessage(body, Math.floor(random() * 2))
-    if (!kinds.has(parsed.kind)) t.fail(`unexpected kind ${parsed.kind} for ${JSON.stringify(body)}`)
+    const media = Math.floor(random() * 2)
+    const parsed = parseMessage(body, media)
+    const shown = JSON.stringify(body)
+    check(JSON.stringify(shape(`${body} !?. `, media)) === JSON.stringify(shape(body, media)), `trailing punctuation changed the parse of ${shown}`)
+    if (/^[\x20-\x7e]*$/.test(body)) {
+      check(JSON.stringify(shape(body.toLowerCase(), media)) === JSON.stringify(shape(body.toUpperCase(), media)), `case changed the parse of ${shown}`)
+      check(JSON.stringify(shape(fullwidth(body), media)) === JSON.stringify(shape(body, media)), `fullwidth changed the parse of ${shown}`)
+    }
+    const words = normalizeBody(body).toUpperCase().split(/\s+/u)
+    if (parsed.kind === 'command') {
+      check(words[0] === parsed.word && [parsed.command.name, ...parsed.command.aliases].includes(parsed.word), `${shown}: the command is the first word`)
+      check(parsed.argument === (words.length > 1 ? words.slice(1).join(' ') : null), `${shown}: the argument is the rest`)
+    }
+    if (parsed.kind === 'optOut' || parsed.kind === 'optIn') check(words.length === 1 && words[0] === parsed.keyword, `${shown}: a carrier keyword alone`)
+    if (parsed.kind === 'unknown') check(parsed.word === words[0], `${shown}: the unknown word is the first word`)
+    if (parsed.kind === 'empty' || parsed.kind === 'mediaOnly') check(normalizeBody(body) === '' && (parsed.kind === 'mediaOnly') === (media > 0), `${shown}: empty`)
   }
-  t.pass('5000 random bodies parsed')
+  t.equal(failures, 0, '5000 random bodies keep every property')
 })
