@@ -18,6 +18,8 @@ const NOT_MOBILE_NAMES_EN: Record<NotMobileType, string> = {
   VOICEMAIL: 'a voicemail access number',
   PAGER: 'a pager number',
   FIXED_LINE: 'a landline',
+  PERSONAL_NUMBER: 'a personal forwarding number',
+  VOIP: 'an internet (VoIP) number',
 }
 
 function formatTime(date: Date, locale = 'en-US'): string {
@@ -148,6 +150,8 @@ const NOT_MOBILE_NAMES_ES: Record<NotMobileType, string> = {
   VOICEMAIL: 'un número de acceso al buzón de voz',
   PAGER: 'un número de buscapersonas',
   FIXED_LINE: 'un teléfono fijo',
+  PERSONAL_NUMBER: 'un número personal de desvío',
+  VOIP: 'un número de internet (VoIP)',
 }
 
 const errorsEs: WebCopy['errors'] = {

@@ -27,11 +27,23 @@ t.test('numbers known not to receive a text are refused with their type', async 
   t.same(uk('07623 123456'), { ok: false, reason: 'notMobile', type: 'PAGER' })
   t.same(normalizePhone('+61 1300 975 707', 'US', ['AU']), { ok: false, reason: 'notMobile', type: 'SHARED_COST' })
   t.same(uk('07400 123456'), { ok: true, phone: '+447400123456', country: 'GB' }, 'a mobile')
-  t.same(NOT_MOBILE_TYPES, ['PREMIUM_RATE', 'TOLL_FREE', 'SHARED_COST', 'UAN', 'VOICEMAIL', 'PAGER', 'FIXED_LINE'])
+  t.same([...NOT_MOBILE_TYPES].sort(), ['FIXED_LINE', 'PAGER', 'PERSONAL_NUMBER', 'PREMIUM_RATE', 'SHARED_COST', 'TOLL_FREE', 'UAN', 'VOICEMAIL', 'VOIP'])
+})
+
+t.test('personal-communication and VoIP-only numbers are refused by the metadata, as premium rate is (issue 18, item 11)', async (t) => {
+  // +1 5XX (500, 533, 544, 566, 577, 588, …) are personal-communication "follow-me" numbers; +1 600 is a Canadian
+  // non-geographic service range the metadata types VOIP. None is a line a person texts from.
+  t.same(read('+1 500 555 0100'), { ok: false, reason: 'notMobile', type: 'PERSONAL_NUMBER' })
+  t.same(read('(500) 200-1234'), { ok: false, reason: 'notMobile', type: 'PERSONAL_NUMBER' })
+  t.same(read('+1 533 200 1234'), { ok: false, reason: 'notMobile', type: 'PERSONAL_NUMBER' })
+  t.same(read('+1 544 200 1234'), { ok: false, reason: 'notMobile', type: 'PERSONAL_NUMBER' })
+  t.same(read('+1 600 200 1234'), { ok: false, reason: 'notMobile', type: 'VOIP' })
+  const uk = (input: string) => normalizePhone(input, 'GB', ['GB'])
+  t.same(uk('070 1234 5678'), { ok: false, reason: 'notMobile', type: 'PERSONAL_NUMBER' }, 'a UK personal number')
+  t.same(uk('056 1234 5678'), { ok: false, reason: 'notMobile', type: 'VOIP' }, 'a UK VoIP-only range')
 })
 
 t.test('where a number may be a landline or a mobile, or the type is unknown, it is accepted', async (t) => {
   // North American ranges mix landlines and mobiles: FIXED_LINE_OR_MOBILE, so a text may reach it.
   t.same(read('+1 617 253 1000'), { ok: true, phone: '+16172531000', country: 'US' })
-  t.same(read('+1 500 555 0100'), { ok: true, phone: '+15005550100', country: 'US' }, 'a personal number')
 })

@@ -74,3 +74,19 @@ t.test('item 6: an IPv4-mapped IPv6 address is counted with its IPv4 address', a
   t.equal((await b.post('/verify', '::ffff:cb00:7107', { phone: '6175550103' })).statusCode, 429, 'the third code from one IPv4 client, however written')
   t.same(new Set((await test.db.selectFrom('otp_events').select('ip').execute()).map((r) => r.ip)), new Set(['203.0.113.7']))
 })
+
+t.test('item 11: a +1 533 (personal-communication) or +1 600 (VoIP) number gets no code', async (t) => {
+  const test = await buildTestApp(t, { env: { TRUST_PROXY: 'true' } })
+  const sender = test.sender as RecordingSender
+  const b = browserBehindProxy(test.app)
+  await b.get('/verify', '203.0.113.7')
+  const personal = await b.post('/verify', '203.0.113.7', { phone: '+1 533 200 1234' })
+  t.equal(personal.statusCode, 422)
+  t.match(personal.body, /We can only text mobile numbers; that looks like a personal forwarding number\./)
+  t.match(personal.body, /value="\+1 533 200 1234"/, 'the input is kept')
+  const voip = await b.post('/verify', '203.0.113.7', { phone: '+1 600 200 1234' })
+  t.match(voip.body, /that looks like an internet \(VoIP\) number\./)
+  t.equal(codesSent(sender).length, 0, 'no code sent')
+  t.same(await test.db.selectFrom('otp_events').select('id').execute(), [], 'nothing counted')
+  t.equal((await b.post('/verify', '203.0.113.7', { phone: '+1 617 555 0123' })).statusCode, 200, 'a North American mobile still gets one')
+})
