@@ -1,7 +1,11 @@
 // Findings of the second attack pass on a running server (issue 18, items 6, 8 and 11), each reproduced through the app.
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { buildTestApp, DATABASES, type RecordingSender } from '../helpers.js'
+import { startMockTwilio } from '../../src/dev/mock-twilio.js'
+import { createTwilioSender } from '../../src/sender/twilio.js'
+import { saveTopic } from '../../src/topics/queries.js'
+import { ACCOUNT_SID, AUTH_TOKEN, buildTestApp, DATABASES, type RecordingSender } from '../helpers.js'
+import { digitsOf, SPELLINGS } from './spellings.js'
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
 
@@ -89,4 +93,53 @@ t.test('item 11: a +1 533 (personal-communication) or +1 600 (VoIP) number gets 
   t.equal(codesSent(sender).length, 0, 'no code sent')
   t.same(await test.db.selectFrom('otp_events').select('id').execute(), [], 'nothing counted')
   t.equal((await b.post('/verify', '203.0.113.7', { phone: '+1 617 555 0123' })).statusCode, 200, 'a North American mobile still gets one')
+})
+
+/** The phone's digits in any log line, however spelled or split: 617 and 555 together, or 7 of its digits in a row. */
+function holdsThePhone(line: string): boolean {
+  const text = digitsOf(line)
+  return /617\D{0,6}555/.test(text) || text.replace(/\D/g, '').includes('6175550')
+}
+
+t.test('item 8b: GET /api/phones/<phone>/consent is logged with the phone masked, whatever its spelling', async (t) => {
+  const admin = 'admin-token-0123456789abcdef'
+  const { app, lines } = await buildTestApp(t, { env: { ADMIN_TOKEN: admin } })
+  for (const [name, spelling] of SPELLINGS) {
+    const before = lines.length
+    const response = await app.inject({ method: 'GET', url: `/api/phones/${spelling}/consent`, headers: { authorization: `Bearer ${admin}` } })
+    t.ok(response.statusCode < 500, `${name}: ${response.statusCode}`)
+    const logged = lines.slice(before)
+    const request = logged.map((line) => JSON.parse(line) as { msg: string; req?: { url: string } }).find((line) => line.msg === 'request completed')
+    t.match(request?.req?.url, /^\/api\/phones\/(tel:)?\+\d\*+0304\/consent$/, `${name}: ${request?.req?.url}`)
+    t.notOk(logged.some(holdsThePhone), `${name}: no log line holds the number`)
+  }
+  const found = await app.inject({ method: 'GET', url: `/api/phones/${SPELLINGS[0]?.[1]}/consent`, headers: { authorization: `Bearer ${admin}` } })
+  t.equal(found.statusCode, 200, 'the no-break-space spelling is read as the number by the route')
+  t.equal(found.json<{ phone: string }>().phone, '+16175550304')
+})
+
+t.test('item 8a: a failed /me confirmation logs Twilio\'s error without the number it echoes', async (t) => {
+  const phone = '+16175550304'
+  const twilio = await startMockTwilio({
+    respond: (m) => (/code is/.test(m.body) ? undefined : {
+      status: 400,
+      body: { code: 21211, message: `The 'To' number ${m.to} is not a valid phone number.`, more_info: `https://www.twilio.com/docs/errors/21211?To=${encodeURIComponent(m.to)}`, status: 400 },
+    }),
+  })
+  t.teardown(() => twilio.close())
+  const sender = createTwilioSender({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiUrl: twilio.url, phoneNumber: '+16175550100' })
+  const { app, db, clock, lines } = await buildTestApp(t, { sender })
+  await saveTopic(db, 'CS2500-01', 'Fundamentals of CS 1', clock.now())
+  const b = browserBehindProxy(app)
+  await b.get('/verify', '203.0.113.7')
+  await b.post('/verify', '203.0.113.7', { phone })
+  const code = /code is (\d+)/.exec(twilio.messages.at(-1)?.body ?? '')?.[1] as string
+  t.match((await b.post('/verify/code', '203.0.113.7', { phone, code })).body, /You are now subscribed!/)
+  await b.get('/me', '203.0.113.7')
+  t.equal((await b.post('/me/subscriptions', '203.0.113.7', { topic: 'CS2500-01', action: 'subscribe' })).statusCode, 303)
+  const warning = lines.map((line) => JSON.parse(line) as { msg: string; err?: { message: string; stack: string; code: number } }).find((line) => /confirmation not sent/.test(line.msg))
+  t.equal(warning?.err?.message, "The 'To' number +1******0304 is not a valid phone number.", 'Twilio\'s message, the number masked')
+  t.match(warning?.err?.stack, /^SendError: The 'To' number \+1\*{6}0304 is not a valid phone number\./)
+  t.equal(warning?.err?.code, 21211)
+  t.notOk(lines.some(holdsThePhone), 'no log line holds the number')
 })
