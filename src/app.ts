@@ -9,7 +9,7 @@ import type { ResolvedConfig } from './config.js'
 import type { Db } from './database.js'
 import type { SmsSender } from './sender/sender.js'
 import type { ConsoleSender } from './sender/console.js'
-import { createDispatcher } from './notify/dispatcher.js'
+import { createDispatcher, type Dispatcher, type DispatcherOptions } from './notify/dispatcher.js'
 import { startRetention, type Retention } from './retention.js'
 import { notifyRoutes, statusRoutes } from './notify/routes.js'
 import { countRequest } from './metrics/count.js'
@@ -37,6 +37,15 @@ export interface AppDeps {
   clock?: Clock
   /** Run the outbox dispatcher while the app is up (the server does; most tests do not). */
   dispatch?: boolean
+  /** The dispatcher's waits (tests move an injected clock instead of sleeping). */
+  dispatchTiming?: Pick<DispatcherOptions, 'sleep' | 'random' | 'idleMs'>
+}
+
+/** What /healthz says of the dispatcher: nothing while it sends (or where this instance does not dispatch). */
+function dispatcherHealth(dispatcher: Dispatcher | undefined): { dispatcher?: string; failures?: number; failingSince?: string } {
+  const health = dispatcher?.health()
+  if (health === undefined || health.state === 'running') return {}
+  return { dispatcher: health.state, failures: health.failures, failingSince: health.failingSince }
 }
 
 function isConsoleSender(sender: SmsSender): sender is ConsoleSender {
@@ -87,14 +96,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(formbody)
 
+  const dispatcher = deps.dispatch === true ? createDispatcher({
+    db,
+    sender,
+    clock,
+    logger: deps.logger,
+    ratePerSecond: config.sendRatePerSecond,
+    concurrency: config.sendConcurrency,
+    leaseMs: config.sendLeaseSeconds * 1000,
+    maxAttempts: config.sendMaxAttempts,
+    quietHours: config.quietHours,
+    defaultTimeZone: config.defaultTimeZone,
+    statusCallback: config.publicUrl === undefined ? undefined : `${config.publicUrl.href.replace(/\/$/, '')}/sms/status`,
+    onOutcome: (outcome, errorCode) => metrics.sends.inc({ outcome, error_code: errorCode === undefined ? '' : String(errorCode) }),
+    ...deps.dispatchTiming,
+  }) : undefined
+
+  // 200 {status:"ok"} only when the database answers and, where this instance dispatches, the dispatcher sends;
+  // otherwise 503, saying which part is not working, so that a monitor's status check alone notices.
   app.get('/healthz', async (_request, reply) => {
+    const sending = dispatcherHealth(dispatcher)
     try {
       await sql`select 1`.execute(db)
-      return { status: 'ok' }
     } catch (err) {
       app.log.error({ err }, 'health check: database does not answer')
-      return reply.code(503).send({ status: 'unavailable' })
+      return reply.code(503).send({ status: 'unavailable', ...sending })
     }
+    if (sending.dispatcher !== undefined) return reply.code(503).send({ status: 'degraded', database: 'ok', ...sending })
+    return { status: 'ok' }
   })
 
   // Twilio's webhooks in their own context: form bodies only, small, and signed.
@@ -131,21 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(notifyRoutes, { db, clock, adminToken: config.adminToken })
   await app.register(keywordRoutes, { db, clock, adminToken: config.adminToken, prefix: '/api' })
 
-  if (deps.dispatch === true) {
-    const dispatcher = createDispatcher({
-      db,
-      sender,
-      clock,
-      logger: deps.logger,
-      ratePerSecond: config.sendRatePerSecond,
-      concurrency: config.sendConcurrency,
-      leaseMs: config.sendLeaseSeconds * 1000,
-      maxAttempts: config.sendMaxAttempts,
-      quietHours: config.quietHours,
-      defaultTimeZone: config.defaultTimeZone,
-      statusCallback: config.publicUrl === undefined ? undefined : `${config.publicUrl.href.replace(/\/$/, '')}/sms/status`,
-      onOutcome: (outcome, errorCode) => metrics.sends.inc({ outcome, error_code: errorCode === undefined ? '' : String(errorCode) }),
-    })
+  if (dispatcher !== undefined) {
     app.addHook('onReady', async () => dispatcher.start())
     // preClose runs before onClose closes the database: in-flight sends finish and record their outcome.
     app.addHook('preClose', async () => dispatcher.stop())

@@ -4,11 +4,12 @@ import { parseArgs } from 'node:util'
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
 import { ConfigError, createConfig, type Config, type ResolvedConfig } from '../config.js'
 import { resolveSecrets } from '../dev-secrets.js'
-import { bodyProblem, readSchedule } from '../notify/problems.js'
+import { readBody, readSchedule, readTitle } from '../notify/problems.js'
 import { normalizeKeyword } from '../keywords/queries.js'
 import { checkKeyword } from '../sms/keywords.js'
 import { normalizeTopicKey, TOPIC_KEY } from '../topics/keys.js'
 import { inboundParams, messagesOf, signWebhook } from '../sms/simulate.js'
+import { printable } from '../text/control.js'
 import { cliCopy, USAGE } from './copy.js'
 import { apiOperator, localOperator, type Operator, OperatorError } from './operators.js'
 import { progressLine } from './progress.js'
@@ -134,10 +135,11 @@ function operatorAction(command: string, args: string[], options: Options, io: C
   }
   if (command === 'topics' && first === 'add') {
     const key = topicKey(second, 'topics add')
-    const title = more.join(' ').trim()
-    if (title === '') throw new UsageError(cliCopy.usage.topicTitle)
+    if (more.join(' ').trim() === '') throw new UsageError(cliCopy.usage.topicTitle)
+    const title = readTitle(more.join(' '))
+    if (!title.ok) throw new OperatorError(title.problem.message)
     return async (operator) => {
-      const topic = await operator.saveTopic(key, title)
+      const topic = await operator.saveTopic(key, title.title)
       io.out(cliCopy.topicOpen(topic.key, topic.title))
       return 0
     }
@@ -152,11 +154,12 @@ function operatorAction(command: string, args: string[], options: Options, io: C
   }
   if (command === 'topics') throw new UsageError(cliCopy.usage.topics)
   if (command === 'notify') {
-    const body = args.slice(1).join(' ').trim()
-    if (first === undefined || body === '') throw new UsageError(cliCopy.usage.notify)
+    const text = args.slice(1).join(' ')
+    if (first === undefined || text.trim() === '') throw new UsageError(cliCopy.usage.notify)
     const key = topicKey(first, 'notify')
-    const problem = bodyProblem(body)
-    if (problem !== undefined) throw new OperatorError(problem.message)
+    const checked = readBody(text)
+    if (!checked.ok) throw new OperatorError(checked.problem.message)
+    const body = checked.body
     const now = (io.now ?? (() => new Date()))()
     const sendAt = options.at === undefined ? undefined : readWhen(options.at, now)
     if (options.at !== undefined && sendAt === undefined) throw new UsageError(cliCopy.usage.when('--at', options.at))
@@ -243,7 +246,19 @@ async function run(command: string, rest: string[], options: Options, io: CliIo)
   }
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/** The same io, except that nothing it prints can drive the terminal: operator text may hold control characters. */
+function printableIo(io: CliIo): CliIo {
+  const status = io.status
+  return {
+    ...io,
+    out: (line) => io.out(printable(line)),
+    err: (line) => io.err(printable(line)),
+    ...(status === undefined ? {} : { status: (line: string) => status(printable(line)) }),
+  }
+}
+
+export async function runCli(argv: string[], terminal: CliIo): Promise<number> {
+  const io = printableIo(terminal)
   let parsed
   try {
     parsed = parseArgs({

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { systemClock } from '../clock.js'
 import { isPostgresUrl, migrateToLatest, openDatabase } from '../database.js'
 import { consentRecords, type ConsentRecord } from '../consent/queries.js'
-import { problems, readSchedule } from '../notify/problems.js'
+import { problems, readBody, readSchedule, readTitle } from '../notify/problems.js'
 import { notificationProgress, publishToOpenTopic, type Progress, type Published } from '../notify/queries.js'
 import { closeTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
 import { listKeywords, normalizeKeyword, removeKeyword, saveKeyword } from '../keywords/queries.js'
@@ -93,15 +93,22 @@ export async function localOperator(location: string, options: { create?: boolea
   }
   const now = () => systemClock.now()
   return {
-    saveTopic: (key, title) => saveTopic(db, key, title, now()),
+    // The API's checks, for a caller that did not make them (main.ts does): the title one line, without controls.
+    saveTopic: async (key, input) => {
+      const title = readTitle(input)
+      if (!title.ok) throw new OperatorError(title.problem.message)
+      return saveTopic(db, key, title.title, now())
+    },
     listTopics: async () => (await listOpenTopics(db)).topics,
     closeTopic: async (key) => {
       if (!(await closeTopic(db, key, now()))) throw new OperatorError(problems.noSuchTopic(key).message)
     },
-    publish: async (key, body, times = {}) => {
+    publish: async (key, text, times = {}) => {
+      const body = readBody(text)
+      if (!body.ok) throw new OperatorError(body.problem.message)
       const schedule = readSchedule(times.sendAt, times.expiresAt, now())
       if (!schedule.ok) throw new OperatorError(schedule.problem.message)
-      const published = await publishToOpenTopic(db, key, body, now(), schedule)
+      const published = await publishToOpenTopic(db, key, body.body, now(), schedule)
       if (published === undefined) throw new OperatorError(problems.noSuchTopic(key).message)
       return published
     },

@@ -1,12 +1,13 @@
 // Sends queued outbox rows: leased claims, the deployment's shared send schedule, bounded concurrency, retries, quiet hours, expiry.
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
-import type { Db } from '../database.js'
+import { serialize, type Db } from '../database.js'
 import { maskPhone } from '../log.js'
-import { markInvalid, phoneSettings, setOptedOut } from '../phones/queries.js'
+import { markInvalid, phoneLock, phoneSettings, setOptedOut } from '../phones/queries.js'
 import { effectiveQuietWindow, type QuietWindow } from '../phones/settings.js'
 import { zonesOfNumber } from '../phones/zones.js'
 import { SendError, type SmsSender } from '../sender/sender.js'
+import { decideFailure, OPTED_OUT } from './failure-policy.js'
 import { frameNotification } from './framing.js'
 import { claimDue, notificationBody, recordExpired, recordFailed, recordHeld, recordRetry, recordSentMany, moveSchedule, releaseClaim, takeSendSlot, type ClaimedRow, type SendRate } from './queries.js'
 import { quietState, recipientZones } from './quiet.js'
@@ -43,11 +44,24 @@ export interface Dispatcher {
   start(): void
   /** Stops claiming, lets in-flight sends finish, and gives back claimed rows that were not started. */
   stop(): Promise<void>
+  /** Whether it is sending, or waiting for the database to answer again (for /healthz). */
+  health(): DispatcherHealth
 }
 
-/** Twilio error codes that say the number itself cannot receive. */
-const OPTED_OUT = 21610
-const INVALID_NUMBER = new Set([21211, 21614])
+export interface DispatcherHealth {
+  /** `retrying`: the database failed its last query and it waits to try again; `stopped`: not started, or stopped. */
+  state: 'running' | 'retrying' | 'stopped'
+  /** Queries failed in a row (0 unless retrying). */
+  failures: number
+  /** When the first of them failed (ISO 8601), while retrying. */
+  failingSince?: string
+}
+
+/** Before querying again after the database failed: 1 s, 2 s, 4 s … capped at 30 s, each between half and all of it. */
+export function databaseRetryMs(failures: number, random: () => number): number {
+  const ceiling = Math.min(1000 * 2 ** (failures - 1), 30_000)
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2)
+}
 
 const realSleep = (ms: number, wake: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -60,11 +74,7 @@ const realSleep = (ms: number, wake: AbortSignal) =>
     wake.addEventListener('abort', done, { once: true })
   })
 
-/** Exponential backoff with jitter: 2 s, 4 s, 8 s … capped at 5 minutes, each between half and all of it. */
-export function backoffMs(attempt: number, random: () => number): number {
-  const ceiling = Math.min(2000 * 2 ** attempt, 300_000)
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2)
-}
+export { backoffMs } from './failure-policy.js'
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { db, sender, clock, logger } = options
@@ -86,6 +96,27 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let loop: Promise<void> | undefined
   let gate: Promise<void> = Promise.resolve()
   let pendingSent: Array<{ id: number; claim_token: string; sid: string; resolve: () => void; reject: (err: unknown) => void }> = []
+  let state: DispatcherHealth['state'] = 'stopped'
+  /** Queries that failed in a row, and since when: the claim loop's and the sid writes' alike. */
+  let failures = 0
+  let failingSince: Date | undefined
+  /** Sid writes that failed and are being tried again: no claim is made before they are written. */
+  const unrecorded = new Set<Promise<void>>()
+
+  function databaseFailed(err: unknown, what: string): number {
+    failures += 1
+    failingSince ??= clock.now()
+    const delay = databaseRetryMs(failures, random)
+    logger.error({ err, failures, retryInMs: delay }, `${what}; the database did not answer, trying again`)
+    return delay
+  }
+
+  function databaseAnswered(): void {
+    if (failures === 0) return
+    logger.info({ failures, sinceMs: clock.now().getTime() - (failingSince as Date).getTime() }, 'the database answers again; sending resumes')
+    failures = 0
+    failingSince = undefined
+  }
 
   /**
    * Takes the next slot on the deployment's shared schedule (SEND_RATE_PER_SECOND is the rate of all instances
@@ -211,10 +242,35 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   function flushSent(): void {
     const batch = pendingSent
     pendingSent = []
-    recordSentMany(db, batch, clock.now()).then(
+    recordSends(batch, stopping.signal).then(
       () => batch.forEach((sent) => sent.resolve()),
       (err: unknown) => batch.forEach((sent) => sent.reject(err)),
     )
+  }
+
+  /**
+   * Twilio has these messages: their sids must be written, or the rows would be sent again once their lease ends.
+   * A failed write is tried again with backoff until it works (and no claim is made meanwhile); once stopping, one
+   * last time.
+   */
+  async function recordSends(batch: typeof pendingSent, signal: AbortSignal): Promise<void> {
+    let written = () => {}
+    const retrying = new Promise<void>((resolve) => (written = resolve))
+    try {
+      for (;;) {
+        try {
+          await recordSentMany(db, batch, clock.now())
+          return databaseAnswered()
+        } catch (err) {
+          if (signal.aborted) throw err
+          unrecorded.add(retrying)
+          await sleep(databaseFailed(err, `could not record ${batch.length} accepted send(s)`), signal)
+        }
+      }
+    } finally {
+      unrecorded.delete(retrying)
+      written()
+    }
   }
 
   async function handleFailure(row: ClaimedRow, err: unknown): Promise<void> {
@@ -222,21 +278,35 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const now = clock.now()
     const attempt = row.attempts + 1
     const to = maskPhone(row.phone)
-    if (error.retryable && attempt < options.maxAttempts) {
-      const delay = backoffMs(row.attempts, random)
-      logger.warn({ to, status: error.status, code: error.code, attempt, retryInMs: delay }, 'send failed; will retry')
+    const decision = decideFailure({ code: error.code, retryable: error.retryable, attempt, maxAttempts: options.maxAttempts }, random)
+    if (decision.action === 'retry') {
+      logger.warn({ to, status: error.status, code: error.code, attempt, retryInMs: decision.delayMs }, 'send failed; will retry')
       options.onOutcome?.('retry', error.code)
-      return void (await recordRetry(db, row, new Date(now.getTime() + delay), error.message, now))
+      return void (await recordRetry(db, row, new Date(now.getTime() + decision.delayMs), error.message, now))
     }
     logger.warn({ to, status: error.status, code: error.code, attempt }, error.retryable ? 'send failed; giving up' : 'send refused')
     options.onOutcome?.('failed', error.code)
-    await recordFailed(db, row, error.code ?? null, error.message, now)
-    if (error.code === OPTED_OUT) await setOptedOut(db, row.phone, true, now, { source: 'twilio', detail: String(OPTED_OUT) })
-    if (error.code !== undefined && INVALID_NUMBER.has(error.code)) {
-      await markInvalid(db, row.phone, now)
+    // The row's outcome and what it says about the number, in one transaction (as the status callback does).
+    await serialize(db, [phoneLock(row.phone)], async (trx) => {
+      await recordFailed(trx, row, error.code ?? null, error.message, now)
+      if (decision.optOut) await setOptedOut(trx, row.phone, true, now, { source: 'twilio', detail: String(OPTED_OUT) })
+      if (decision.markInvalid) await markInvalid(trx, row.phone, now)
+    })
+  }
+
+  /** The next rows to send; none (after waiting with backoff) when the database failed to answer. */
+  async function claimNext(signal: AbortSignal): Promise<ClaimedRow[] | undefined> {
+    try {
+      const rows = await claimDue(db, clock.now(), options.leaseMs, Math.min(batch, options.concurrency - inFlight.size))
+      databaseAnswered()
+      return rows
+    } catch (err) {
+      await sleep(databaseFailed(err, 'could not claim queued messages'), signal)
+      return undefined
     }
   }
 
+  /** Claims and starts sends until stopped. A failed query never ends it: it waits, and tries again. */
   async function run(): Promise<void> {
     const signal = stopping.signal
     while (!signal.aborted) {
@@ -245,7 +315,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         await Promise.race(inFlight)
         continue
       }
-      const rows = await claimDue(db, clock.now(), options.leaseMs, Math.min(batch, options.concurrency - inFlight.size))
+      // Sids not yet written first: a claim must never take back a row Twilio already accepted.
+      if (unrecorded.size > 0) {
+        await Promise.race(unrecorded)
+        continue
+      }
+      const rows = await claimNext(signal)
+      if (rows === undefined) continue
       if (rows.length === 0) {
         await sleep(options.idleMs ?? 250, signal)
         continue
@@ -263,13 +339,27 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     start() {
       if (loop !== undefined) return
       stopping = new AbortController()
-      loop = run().catch((err: unknown) => logger.error({ err }, 'dispatcher stopped by an error'))
+      state = 'running'
+      failures = 0
+      failingSince = undefined
+      loop = run().then(
+        () => void (state = 'stopped'),
+        /* c8 ignore next 4 -- run() catches every query's failure; this is the net under a bug, not a path */
+        (err: unknown) => {
+          state = 'stopped'
+          logger.error({ err }, 'dispatcher stopped by an error')
+        },
+      )
     },
     async stop() {
       stopping.abort()
       await loop
       await Promise.all(inFlight)
       loop = undefined
+    },
+    health() {
+      if (state === 'running' && failures > 0) return { state: 'retrying', failures, failingSince: (failingSince as Date).toISOString() }
+      return { state, failures: 0 }
     },
   }
 }

@@ -1,4 +1,6 @@
 // Operator-facing problems, one code and one sentence each: the API answers with them and the CLI prints them.
+import { oneLine, stripControls } from '../text/control.js'
+
 export interface Problem {
   error: string
   message: string
@@ -6,6 +8,9 @@ export interface Problem {
 
 /** The longest notification accepted: Twilio's own limit for one message body. */
 export const MAX_BODY = 1600
+
+/** How far ahead a notification may be scheduled: Twilio's own limit for a scheduled message. */
+export const MAX_SCHEDULE_DAYS = 35
 
 export const problems = {
   apiDisabled: { error: 'api_disabled', message: 'The operator API is off: set ADMIN_TOKEN to enable it.' },
@@ -15,7 +20,9 @@ export const problems = {
     message: 'A topic key is 1 to 64 letters, digits, -, _ or ., starting and ending with a letter or digit.',
   },
   invalidTitle: { error: 'invalid_title', message: 'The title must not be blank.' },
+  titleOnlyControls: { error: 'invalid_title', message: 'The title holds nothing but control characters (escape sequences and the like), which are removed: give it some text.' },
   emptyBody: { error: 'empty_body', message: 'The notification text is empty.' },
+  bodyOnlyControls: { error: 'empty_body', message: 'The notification text holds nothing but control characters (escape sequences and the like), which are removed: give it some text.' },
   bodyTooLong: (length: number): Problem => ({
     error: 'body_too_long',
     message: `The notification text is ${length} characters; the most is ${MAX_BODY}.`,
@@ -25,6 +32,10 @@ export const problems = {
   invalidTime: (field: string, value: string): Problem => ({
     error: 'invalid_time',
     message: `${field} must be an ISO 8601 time with its offset, such as 2026-12-01T09:00:00-05:00 or 2026-12-01T14:00:00Z (got "${value.slice(0, 40)}").`,
+  }),
+  sendAtTooFar: (sendAt: string): Problem => ({
+    error: 'send_at_too_far',
+    message: `sendAt (${sendAt}) is more than ${MAX_SCHEDULE_DAYS} days ahead, the most Twilio schedules: publish it nearer the time.`,
   }),
   expiresInPast: (expiresAt: string): Problem => ({ error: 'expires_in_past', message: `expiresAt (${expiresAt}) has already passed: nothing could be sent.` }),
   expiresBeforeSend: (sendAt: string, expiresAt: string): Problem => ({
@@ -50,11 +61,13 @@ export function readIsoTime(value: string): Date | undefined {
 
 /**
  * Reads a notification's optional sendAt and expiresAt, or says why they cannot be used: each must be an ISO 8601
- * time; expiresAt must be in the future and after sendAt. A sendAt in the past means at once.
+ * time; sendAt at most MAX_SCHEDULE_DAYS ahead; expiresAt must be in the future and after sendAt. A sendAt in the
+ * past means at once.
  */
 export function readSchedule(sendAt: string | undefined, expiresAt: string | undefined, now: Date): { ok: true; sendAt?: Date; expiresAt?: Date } | { ok: false; problem: Problem } {
   const send = sendAt === undefined ? undefined : readIsoTime(sendAt)
   if (sendAt !== undefined && send === undefined) return { ok: false, problem: problems.invalidTime('sendAt', sendAt) }
+  if (send !== undefined && send.getTime() - now.getTime() > MAX_SCHEDULE_DAYS * 86_400_000) return { ok: false, problem: problems.sendAtTooFar(send.toISOString()) }
   const expires = expiresAt === undefined ? undefined : readIsoTime(expiresAt)
   if (expiresAt !== undefined && expires === undefined) return { ok: false, problem: problems.invalidTime('expiresAt', expiresAt) }
   if (expires !== undefined && expires.getTime() <= now.getTime()) return { ok: false, problem: problems.expiresInPast(expires.toISOString()) }
@@ -69,4 +82,24 @@ export function bodyProblem(text: string): Problem | undefined {
   if (text === '') return problems.emptyBody
   if (text.length > MAX_BODY) return problems.bodyTooLong(text.length)
   return undefined
+}
+
+export type Checked<K extends string> = ({ ok: true } & Record<K, string>) | { ok: false; problem: Problem }
+
+/**
+ * A notification text as it is stored: without control characters (tab and line breaks kept), trimmed; or why it
+ * cannot be sent. A text that held nothing else is refused as empty, saying so.
+ */
+export function readBody(text: string): Checked<'body'> {
+  const body = stripControls(text).trim()
+  if (body === '' && text.trim() !== '') return { ok: false, problem: problems.bodyOnlyControls }
+  const problem = bodyProblem(body)
+  return problem === undefined ? { ok: true, body } : { ok: false, problem }
+}
+
+/** A topic title as it is stored: one line without control characters (line breaks become spaces); or why not. */
+export function readTitle(text: string): Checked<'title'> {
+  const title = oneLine(text)
+  if (title !== '') return { ok: true, title }
+  return { ok: false, problem: stripControls(text).trim() === '' && text.trim() !== '' ? problems.titleOnlyControls : problems.invalidTitle }
 }

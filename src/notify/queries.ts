@@ -1,10 +1,12 @@
 // Notifications and their outbox: publish in one transaction, claim with leases, record outcomes and delivery status.
 import { randomUUID } from 'node:crypto'
-import { skipLocked, type Db } from '../database.js'
+import { serialize, skipLocked, type Db } from '../database.js'
 import type { ExpressionBuilder } from 'kysely'
 import type { Database, OutboxRow, OutboxStatus } from '../schema.js'
 import { normalizeTopicKey } from '../topics/keys.js'
 import { audienceOf, findOpenTopic } from '../topics/queries.js'
+import { markInvalid, phoneLock, setOptedOut } from '../phones/queries.js'
+import { decideCallbackFailure } from './failure-policy.js'
 import { framedSegments } from './framing.js'
 
 export interface Published {
@@ -239,18 +241,31 @@ export async function releaseClaim(db: Db, claim: Claim, now: Date): Promise<boo
 const CALLBACK_STATUS: Record<string, OutboxStatus> = { sent: 'sent', delivered: 'delivered', undelivered: 'failed', failed: 'failed' }
 const RANK: Record<OutboxStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, failed: 3, expired: 3 }
 
-/** Records a delivery-status callback; a late or out-of-order one never moves a status backwards. */
+/**
+ * Records a delivery-status callback; a late or out-of-order one never moves a status backwards. A failure is judged
+ * by the failure policy, as the dispatcher judges Twilio's REST answer: 21610 opts the phone out, 21211 and 21614
+ * mark it unreachable, in the same transaction as the row's status, and only when this callback changed the row (a
+ * repeated callback records nothing twice). A sid smsbot did not send changes nothing.
+ */
 export async function recordDeliveryStatus(db: Db, sid: string, twilioStatus: string, errorCode: number | null, now: Date): Promise<boolean> {
   const status = CALLBACK_STATUS[twilioStatus]
   if (status === undefined) return false
+  const sent = await db.selectFrom('outbox').select('phone').where('sid', '=', sid).executeTakeFirst()
+  if (sent === undefined) return false
   const lower = (Object.keys(RANK) as OutboxStatus[]).filter((s) => RANK[s] < RANK[status])
-  const result = await db
-    .updateTable('outbox')
-    .set({ status, error_code: errorCode, updated_at: now.toISOString() })
-    .where('sid', '=', sid)
-    .where('status', 'in', lower)
-    .executeTakeFirst()
-  return result.numUpdatedRows > 0n
+  const failure = status === 'failed' ? decideCallbackFailure(errorCode) : { optOut: false, markInvalid: false }
+  return serialize(db, [phoneLock(sent.phone)], async (trx) => {
+    const result = await trx
+      .updateTable('outbox')
+      .set({ status, error_code: errorCode, updated_at: now.toISOString() })
+      .where('sid', '=', sid)
+      .where('status', 'in', lower)
+      .executeTakeFirst()
+    if (result.numUpdatedRows === 0n) return false
+    if (failure.optOut) await setOptedOut(trx, sent.phone, true, now, { source: 'twilio', detail: String(errorCode) })
+    if (failure.markInvalid) await markInvalid(trx, sent.phone, now)
+    return true
+  })
 }
 
 export interface Progress {

@@ -9,7 +9,7 @@ import type { Db } from '../database.js'
 import { fail, ProblemReply, requireAdminToken } from '../operator-api.js'
 import { TOPIC_KEY } from '../topics/keys.js'
 import { closeTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
-import { bodyProblem, readSchedule, problems } from './problems.js'
+import { readBody, readSchedule, readTitle, problems } from './problems.js'
 import { notificationProgress, publishToOpenTopic, recordDeliveryStatus } from './queries.js'
 
 export interface NotifyRoutesOptions {
@@ -88,9 +88,9 @@ export async function notifyRoutes(plain: FastifyInstance, options: NotifyRoutes
       },
     }, async (request, reply) => {
       if (!TOPIC_KEY.test(request.params.key)) return fail(reply, 400, problems.invalidKey)
-      const title = request.body.title.trim()
-      if (title === '') return fail(reply, 400, problems.invalidTitle)
-      const topic = await saveTopic(db, request.params.key, title, clock.now())
+      const title = readTitle(request.body.title)
+      if (!title.ok) return fail(reply, 400, title.problem)
+      const topic = await saveTopic(db, request.params.key, title.title, clock.now())
       return { key: topic.key, title: topic.title }
     })
 
@@ -112,13 +112,12 @@ export async function notifyRoutes(plain: FastifyInstance, options: NotifyRoutes
         response: { 202: PublishedReply, '4xx': ProblemReply, '5xx': ProblemReply },
       },
     }, async (request, reply) => {
-      const text = request.body.body.trim()
-      const problem = bodyProblem(text)
-      if (problem !== undefined) return fail(reply, 400, problem)
+      const text = readBody(request.body.body)
+      if (!text.ok) return fail(reply, 400, text.problem)
       const now = clock.now()
       const schedule = readSchedule(request.body.sendAt, request.body.expiresAt, now)
       if (!schedule.ok) return fail(reply, 400, schedule.problem)
-      const published = await publishToOpenTopic(db, request.params.key, text, now, schedule)
+      const published = await publishToOpenTopic(db, request.params.key, text.body, now, schedule)
       if (published === undefined) return fail(reply, 404, problems.noSuchTopic(request.params.key))
       return reply.code(202).send(published)
     })
