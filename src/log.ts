@@ -54,6 +54,15 @@ function digitValue(char: string): string {
   return /^[0-9]$/.test(compatible) ? compatible : '#'
 }
 
+function countDigits(text: string): number {
+  let count = 0
+  for (const char of text) if (isDigit(char)) count += 1
+  return count
+}
+
+/** A dotted-quad IPv4 address, with a port or not (a phone written with dots has three or five groups, or four digits in one). */
+const IPV4 = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?(?![\d.])/g
+
 /** Where a mask starts: a phone's leading + or ( goes with it. */
 const LEADS = new Set(['+', '＋', '(', '（'])
 
@@ -64,9 +73,9 @@ const LEADS = new Set(['+', '＋', '(', '（'])
  * spelling it reads as a phone keeps its digits apart.
  */
 function maskStretch(stretch: string): string {
-  let count = 0
-  for (const char of stretch) if (isDigit(char)) count += 1
-  if (count < 7) return stretch
+  if (countDigits(stretch) < 7) return stretch
+  // An IPv4 address (with its port) is no phone: 'listening at http://127.0.0.1:41097' stays readable.
+  if (stretch.includes('.') && countDigits(stretch.replace(IPV4, '')) < 7) return stretch
   const chars = [...stretch]
   const digits: number[] = []
   chars.forEach((char, i) => {

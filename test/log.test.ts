@@ -166,3 +166,12 @@ t.test('an error serializes whatever it holds, within bounds', async (t) => {
   t.equal((serialized.many as unknown[]).at(-1), '[…]', 'at most 500 values are walked')
   t.equal(serializeError(undefined), undefined)
 })
+
+t.test('an IPv4 address and its port stay readable; a phone beside one, or written with dots, is still masked', async (t) => {
+  const { maskPhonesIn } = await import('../src/log.js')
+  t.equal(maskPhonesIn('Server listening at http://127.0.0.1:41097'), 'Server listening at http://127.0.0.1:41097')
+  t.equal(maskPhonesIn('connect ECONNREFUSED 10.200.30.40:5432'), 'connect ECONNREFUSED 10.200.30.40:5432')
+  t.notMatch(maskPhonesIn('from 10.0.0.1 to +1 617 555 0123'), /617.?555/)
+  t.notMatch(maskPhonesIn('617.555.0123'), /555/)
+  t.notMatch(maskPhonesIn('1.617.555.0123'), /555/)
+})
