@@ -255,3 +255,24 @@ export async function migrateToLatest(db: Kysely<any>, path: string): Promise<Mi
   if (result.error) throw result.error
   return result
 }
+
+/** A time or date column of a table, compared as an ISO string. */
+type Column<T extends keyof Database> = string & keyof Database[T]
+
+/**
+ * Deletes at most `limit` rows of `table` whose `column` is before `bound` (`<`, or `<=` with `inclusive`), picked by
+ * their `key`: one short statement that both dialects accept (neither has DELETE … LIMIT in common); how many went.
+ * Each table's owner calls it for its own table (retention).
+ */
+export async function deleteBatch<T extends keyof Database & string>(
+  db: Db,
+  table: T,
+  key: Column<T>,
+  before: { column: Column<T>; bound: string; inclusive?: boolean },
+  limit: number,
+): Promise<number> {
+  // The table and columns are checked by the caller's types above; the statement names them as identifiers.
+  const result = await sql`delete from ${sql.table(table)} where ${sql.ref(key)} in (select ${sql.ref(key)} from ${sql.table(table)}
+    where ${sql.ref(before.column)} ${sql.raw(before.inclusive === true ? '<=' : '<')} ${before.bound} limit ${limit})`.execute(db)
+  return Number(result.numAffectedRows ?? 0n)
+}

@@ -1,6 +1,6 @@
 // The profiles and sessions tables: who a signed-in browser is, and sessions that can be revoked server-side.
 import { nanoid } from 'nanoid'
-import type { Db } from '../database.js'
+import { deleteBatch, type Db } from '../database.js'
 import type { Profile } from '../schema.js'
 
 const DAY = 86_400_000
@@ -52,9 +52,5 @@ export async function revokeSessionsOf(db: Db, profileId: string, now: Date): Pr
 
 /** Deletes sessions that expired before `now` (revoked ones go when they would have expired); returns how many. */
 export async function pruneSessions(db: Db, now: Date, limit = 500): Promise<number> {
-  const result = await db
-    .deleteFrom('sessions')
-    .where('id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('expires_at', '<=', now.toISOString()).limit(limit))
-    .executeTakeFirst()
-  return Number(result.numDeletedRows)
+  return deleteBatch(db, 'sessions', 'id', { column: 'expires_at', bound: now.toISOString(), inclusive: true }, limit)
 }

@@ -1,5 +1,5 @@
 // The conversations table: the numbered menu a phone was last shown (TOPICS, SUB, MORE), so that a number answers it.
-import type { Db } from '../database.js'
+import { deleteBatch, type Db } from '../database.js'
 
 /** The topics a phone was shown, numbered from `first` in order; `keys[i]` is number `first + i`. */
 export interface Menu {
@@ -45,9 +45,5 @@ export async function endConversation(db: Db, phone: string): Promise<void> {
 
 /** Deletes up to `limit` conversations that expired before `now`; returns how many. */
 export async function pruneConversations(db: Db, now: Date, limit: number): Promise<number> {
-  const result = await db
-    .deleteFrom('conversations')
-    .where('phone', 'in', (eb) => eb.selectFrom('conversations').select('phone').where('expires_at', '<=', now.toISOString()).limit(limit))
-    .executeTakeFirst()
-  return Number(result.numDeletedRows)
+  return deleteBatch(db, 'conversations', 'phone', { column: 'expires_at', bound: now.toISOString(), inclusive: true }, limit)
 }

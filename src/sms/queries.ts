@@ -1,5 +1,5 @@
 // The inbound_messages table: each MessageSid claimed once, with the reply it got, so a retry gets the same reply.
-import type { Db } from '../database.js'
+import { deleteBatch, type Db } from '../database.js'
 
 /**
  * Claims a MessageSid for this request; false when it was claimed before. On PostgreSQL a simultaneous claim of the
@@ -47,9 +47,5 @@ export async function saveReply(db: Db, messageSid: string, command: string, rep
  * a record only has to outlive the retries); returns how many.
  */
 export async function pruneInboundMessages(db: Db, before: Date, limit: number): Promise<number> {
-  const result = await db
-    .deleteFrom('inbound_messages')
-    .where('message_sid', 'in', (eb) => eb.selectFrom('inbound_messages').select('message_sid').where('received_at', '<', before.toISOString()).limit(limit))
-    .executeTakeFirst()
-  return Number(result.numDeletedRows)
+  return deleteBatch(db, 'inbound_messages', 'message_sid', { column: 'received_at', bound: before.toISOString() }, limit)
 }

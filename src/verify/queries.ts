@@ -1,5 +1,5 @@
 // The otp_codes and otp_events tables: pending codes (hashed) and the send/failure events that rate limits count.
-import type { Db } from '../database.js'
+import { deleteBatch, type Db } from '../database.js'
 import { LONGEST_WINDOW_MS, type OtpHistory, type StoredCode } from './rules.js'
 
 const HOUR = 3_600_000
@@ -126,29 +126,15 @@ export async function countWrongGuess(db: Db, phone: string, maxAttempts: number
 
 /** Deletes up to `limit` send/failure events older than the longest window a rule counts in; returns how many. */
 export async function pruneOtpEvents(db: Db, now: Date, limit: number): Promise<number> {
-  const before = new Date(now.getTime() - LONGEST_WINDOW_MS).toISOString()
-  const result = await db
-    .deleteFrom('otp_events')
-    .where('id', 'in', (eb) => eb.selectFrom('otp_events').select('id').where('at', '<', before).limit(limit))
-    .executeTakeFirst()
-  return Number(result.numDeletedRows)
+  return deleteBatch(db, 'otp_events', 'id', { column: 'at', bound: new Date(now.getTime() - LONGEST_WINDOW_MS).toISOString() }, limit)
 }
 
 /** Deletes up to `limit` codes that expired more than a day before `now` (a check of one says "no code"); returns how many. */
 export async function pruneOtpCodes(db: Db, now: Date, limit: number): Promise<number> {
-  const before = new Date(now.getTime() - DAY).toISOString()
-  const result = await db
-    .deleteFrom('otp_codes')
-    .where('phone', 'in', (eb) => eb.selectFrom('otp_codes').select('phone').where('expires_at', '<', before).limit(limit))
-    .executeTakeFirst()
-  return Number(result.numDeletedRows)
+  return deleteBatch(db, 'otp_codes', 'phone', { column: 'expires_at', bound: new Date(now.getTime() - DAY).toISOString() }, limit)
 }
 
 /** Deletes up to `limit` used sign-in links that expired before `now` (an expired link is refused by its signature anyway). */
 export async function pruneSigninLinks(db: Db, now: Date, limit: number): Promise<number> {
-  const result = await db
-    .deleteFrom('signin_links')
-    .where('id', 'in', (eb) => eb.selectFrom('signin_links').select('id').where('expires_at', '<', now.toISOString()).limit(limit))
-    .executeTakeFirst()
-  return Number(result.numDeletedRows)
+  return deleteBatch(db, 'signin_links', 'id', { column: 'expires_at', bound: now.toISOString() }, limit)
 }
