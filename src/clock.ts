@@ -20,3 +20,8 @@ function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export const systemClock: Clock = { now: () => new Date(), sleep: realSleep }
+
+/** Lengths of time in milliseconds, for windows and lifetimes. */
+export const MINUTE = 60_000
+export const HOUR = 60 * MINUTE
+export const DAY = 24 * HOUR

@@ -1,6 +1,6 @@
 // Retention: rows past their window are pruned in small batches while the server runs, each table by its owner.
 import type { Logger } from 'pino'
-import type { Clock } from './clock.js'
+import { DAY, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import type { Db } from './database.js'
 import { pruneFinishedOutbox } from './notify/queries.js'
@@ -9,7 +9,6 @@ import { pruneConversations } from './sms/conversations.js'
 import { pruneInboundMessages } from './sms/queries.js'
 import { pruneOtpCodes, pruneOtpEvents, pruneSigninLinks } from './verify/queries.js'
 
-const DAY = 86_400_000
 
 export type RetentionConfig = Config['retention']
 

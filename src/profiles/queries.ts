@@ -1,9 +1,9 @@
 // The profiles and sessions tables: who a signed-in browser is, and sessions that can be revoked server-side.
 import { nanoid } from 'nanoid'
+import { DAY } from '../clock.js'
 import { deleteBatch, type Db } from '../database.js'
 import type { Profile } from '../schema.js'
 
-const DAY = 86_400_000
 
 export async function findProfile(db: Db, id: string): Promise<Profile | undefined> {
   return db.selectFrom('profiles').selectAll().where('id', '=', id).executeTakeFirst()

@@ -1,9 +1,8 @@
 // The otp_codes and otp_events tables: pending codes (hashed) and the send/failure events that rate limits count.
+import { DAY, HOUR } from '../clock.js'
 import { deleteBatch, type Db } from '../database.js'
 import { LONGEST_WINDOW_MS, type OtpHistory, type StoredCode } from './rules.js'
 
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
 
 /** The serialisation key for sends from one client address (see `serialize`). */
 export function ipLock(ip: string): string {
