@@ -1,7 +1,7 @@
 // A local stand-in for Twilio's Messages API (node:http): records each send and answers with a unique SM sid.
-import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { newMessageSid } from '../twilio/sids.js'
 
 export interface MockMessage {
   sid: string
@@ -64,7 +64,7 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
       }
       const scripted = options.respond?.(incoming)
       if (scripted !== undefined) return send(scripted.status, scripted.body)
-      const message = { sid: `SM${randomBytes(16).toString('hex')}`, ...incoming }
+      const message = { sid: newMessageSid(), ...incoming }
       if (options.countOnly !== true) messages.push(message)
       options.onMessage?.(message)
       const now = new Date().toUTCString()

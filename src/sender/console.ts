@@ -1,8 +1,8 @@
 // Development sender: logs each SMS and keeps the latest ones in an outbox served at GET /dev/outbox.
-import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import { maskPhone } from '../log.js'
+import { newMessageSid } from '../twilio/sids.js'
 import type { OutboundSms, SentSms, SmsSender } from './sender.js'
 
 export interface OutboxEntry {
@@ -24,7 +24,7 @@ export function createConsoleSender(logger: Logger, clock: Clock, keep = 50): Co
     kind: 'console',
     outbox: () => [...entries].reverse(),
     async send(sms: OutboundSms): Promise<SentSms> {
-      const sid = `SM${randomBytes(16).toString('hex')}`
+      const sid = newMessageSid()
       entries.push({ sid, to: sms.to, body: sms.body, sentAt: clock.now().toISOString() })
       if (entries.length > keep) entries.shift()
       const body = sms.sensitive === true ? '[hidden: holds a one-time code, see GET /dev/outbox]' : sms.body

@@ -1,6 +1,6 @@
 // Builds an inbound-SMS webhook exactly as Twilio sends it, signed, for the simulator and the tests.
-import { randomBytes } from 'node:crypto'
 import twilio from 'twilio'
+import { newMessageSid } from '../twilio/sids.js'
 
 export interface SimulatedSms {
   from: string
@@ -10,9 +10,6 @@ export interface SimulatedSms {
   messageSid?: string
 }
 
-export function newMessageSid(): string {
-  return `SM${randomBytes(16).toString('hex')}`
-}
 
 /** Every parameter Twilio posts for a plain inbound SMS (geographic fields left empty, as for many numbers). */
 export function inboundParams(sms: SimulatedSms): Record<string, string> {
