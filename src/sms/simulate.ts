@@ -10,7 +10,6 @@ export interface SimulatedSms {
   messageSid?: string
 }
 
-
 /** Every parameter Twilio posts for a plain inbound SMS (geographic fields left empty, as for many numbers). */
 export function inboundParams(sms: SimulatedSms): Record<string, string> {
   const sid = sms.messageSid ?? newMessageSid()
