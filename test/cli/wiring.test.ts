@@ -11,7 +11,7 @@ import { startServerProcess, type ServerExit, type StartServer } from '../../src
 import { TunnelError, type Tunnel } from '../../src/wiring/tunnel.js'
 import { ACCOUNT_SID, AUTH_TOKEN, type TapT } from '../helpers.js'
 import { SERVER } from '../process.js'
-import { startMockNumbers, type MockNumbersOptions } from '../wiring/mock-numbers.js'
+import { startMockTwilio, type MockAccount } from '../../src/dev/mock-twilio.js'
 
 const SID = `PN${'1'.repeat(32)}`
 const PHONE = '+15551234567'
@@ -33,12 +33,14 @@ function io(env: Record<string, string>, onOut?: (line: string) => void) {
   }
 }
 
-async function setup(t: TapT, options: Partial<MockNumbersOptions> = {}) {
-  const mock = await startMockNumbers({
-    accountSid: ACCOUNT_SID,
-    authToken: AUTH_TOKEN,
-    numbers: [{ sid: SID, phoneNumber: PHONE, smsUrl: DEMO, smsMethod: 'GET' }],
-    ...options,
+async function setup(t: TapT, options: Partial<MockAccount> = {}) {
+  const mock = await startMockTwilio({
+    account: {
+      accountSid: ACCOUNT_SID,
+      authToken: AUTH_TOKEN,
+      numbers: [{ sid: SID, phoneNumber: PHONE, smsUrl: DEMO, smsMethod: 'GET' }],
+      ...options,
+    },
   })
   t.teardown(() => mock.close())
   const dir = t.testdir()

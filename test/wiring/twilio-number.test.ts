@@ -2,23 +2,25 @@
 import t from 'tap'
 import { numberWebhooks, WiringError } from '../../src/wiring/twilio-number.js'
 import { ACCOUNT_SID, type TapT } from '../helpers.js'
-import { startMockNumbers, type MockNumbersOptions } from './mock-numbers.js'
+import { startMockTwilio, type MockAccount } from '../../src/dev/mock-twilio.js'
 
 const TOKEN = '0123456789abcdef0123456789abcdef'
 const SID = `PN${'1'.repeat(32)}`
 const OTHER_SID = `PN${'2'.repeat(32)}`
 const BASIC = `Basic ${Buffer.from(`${ACCOUNT_SID}:${TOKEN}`).toString('base64')}`
 
-async function mock(t: TapT, options: Partial<MockNumbersOptions> = {}) {
-  const m = await startMockNumbers({
-    accountSid: ACCOUNT_SID,
-    authToken: TOKEN,
-    numbers: [
-      // Listed first: Twilio's filter also matches it for +15551234567, as a partial number.
-      { sid: OTHER_SID, phoneNumber: '+155512345678', smsUrl: 'https://other.example/sms', smsMethod: 'POST' },
-      { sid: SID, phoneNumber: '+15551234567', smsUrl: 'https://demo.twilio.com/welcome/sms/reply', smsMethod: 'GET', smsApplicationSid: '' },
-    ],
-    ...options,
+async function mock(t: TapT, options: Partial<MockAccount> = {}) {
+  const m = await startMockTwilio({
+    account: {
+      accountSid: ACCOUNT_SID,
+      authToken: TOKEN,
+      numbers: [
+        // Listed first: Twilio's filter also matches it for +15551234567, as a partial number.
+        { sid: OTHER_SID, phoneNumber: '+155512345678', smsUrl: 'https://other.example/sms', smsMethod: 'POST' },
+        { sid: SID, phoneNumber: '+15551234567', smsUrl: 'https://demo.twilio.com/welcome/sms/reply', smsMethod: 'GET', smsApplicationSid: '' },
+      ],
+      ...options,
+    },
   })
   t.teardown(() => m.close())
   return m

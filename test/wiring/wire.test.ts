@@ -5,19 +5,21 @@ import t from 'tap'
 import { numberWebhooks, WiringError } from '../../src/wiring/twilio-number.js'
 import { BadRecordError, readSavedWebhook, restoreNumber, savedWebhookPath, smsWebhookUrl, wireNumber } from '../../src/wiring/wire.js'
 import { ACCOUNT_SID, type TapT } from '../helpers.js'
-import { startMockNumbers, type MockNumbersOptions } from './mock-numbers.js'
+import { startMockTwilio, type MockAccount } from '../../src/dev/mock-twilio.js'
 
 const TOKEN = '0123456789abcdef0123456789abcdef'
 const SID = `PN${'1'.repeat(32)}`
 const PHONE = '+15551234567'
 const NOW = new Date('2026-11-23T12:00:00.000Z')
 
-async function setup(t: TapT, options: Partial<MockNumbersOptions> = {}) {
-  const m = await startMockNumbers({
-    accountSid: ACCOUNT_SID,
-    authToken: TOKEN,
-    numbers: [{ sid: SID, phoneNumber: PHONE, smsUrl: 'https://demo.twilio.com/welcome/sms/reply', smsMethod: 'GET' }],
-    ...options,
+async function setup(t: TapT, options: Partial<MockAccount> = {}) {
+  const m = await startMockTwilio({
+    account: {
+      accountSid: ACCOUNT_SID,
+      authToken: TOKEN,
+      numbers: [{ sid: SID, phoneNumber: PHONE, smsUrl: 'https://demo.twilio.com/welcome/sms/reply', smsMethod: 'GET' }],
+      ...options,
+    },
   })
   t.teardown(() => m.close())
   const numbers = numberWebhooks({ accountSid: ACCOUNT_SID, authToken: TOKEN, apiUrl: m.url })
