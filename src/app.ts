@@ -11,13 +11,16 @@ import type { SmsSender } from './sender/sender.js'
 import type { ConsoleSender } from './sender/console.js'
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from './notify/dispatcher.js'
 import { startRetention, type Retention } from './retention.js'
-import { notifyRoutes, statusRoutes } from './notify/routes.js'
+import { statusRoutes } from './notify/routes.js'
 import { countRequest } from './metrics/count.js'
 import { createMetrics } from './metrics/metrics.js'
 import { metricsRoutes } from './metrics/routes.js'
 import { outboxCounts } from './notify/queries.js'
-import { keywordRoutes } from './keywords/routes.js'
+import { requireAdminToken } from './operators/api.js'
+import type { OperatorDeps } from './operators/deps.js'
+import { consentRoutes, keywordRoutes, notificationRoutes, topicRoutes } from './operators/routes.js'
 import { forwarderTo } from './sms/forward.js'
+import { reservedAs } from './sms/parse.js'
 import { smsRoutes } from './sms/routes.js'
 import { guardTwilioWebhooks } from './twilio/signature.js'
 import { webRoutes } from './web/routes.js'
@@ -157,8 +160,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     program: config.program,
   })
 
-  await app.register(notifyRoutes, { db, clock, adminToken: config.adminToken })
-  await app.register(keywordRoutes, { db, clock, adminToken: config.adminToken, prefix: '/api' })
+  // The operator API: one context under /api, every route behind the bearer token (ADMIN_TOKEN), each plugin given the same deps.
+  const operatorDeps: OperatorDeps = { db, clock, reservedAs }
+  await app.register(async (api) => {
+    api.addHook('onRequest', requireAdminToken(config.adminToken))
+    await api.register(topicRoutes, operatorDeps)
+    await api.register(notificationRoutes, operatorDeps)
+    await api.register(consentRoutes, operatorDeps)
+    await api.register(keywordRoutes, operatorDeps)
+  }, { prefix: '/api' })
 
   if (dispatcher !== undefined) {
     app.addHook('onReady', async () => dispatcher.start())

@@ -2,13 +2,7 @@
 import type { ConsentRecord } from '../consent/queries.js'
 import type { Published, Progress } from '../notify/queries.js'
 import { maskPhone } from '../log.js'
-
-/** A keyword as the operator commands show it. */
-export interface KeywordSummary {
-  word: string
-  reply: string
-  segments: number
-}
+import type { KeywordReply } from '../operators/keywords.js'
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -69,8 +63,8 @@ export const cliCopy = {
   consentHeader: 'time (UTC)                action       source  topic / detail',
   consentLine: (r: ConsentRecord) => `${r.at}  ${r.action.padEnd(11)}  ${r.source.padEnd(6)}  ${[r.topic, r.detail].filter((v) => v !== null).join(' ')}`.trimEnd(),
   noConsent: (phone: string) => `No consent changes are recorded for ${phone}.`,
-  keywordSaved: (k: KeywordSummary) => `Keyword ${k.word} answers: ${k.reply} (${plural(k.segments, 'segment')})`,
-  keywordLine: (k: KeywordSummary) => `${k.word}\t${plural(k.segments, 'segment')}\t${k.reply.length > 60 ? `${k.reply.slice(0, 57)}...` : k.reply}`.replace(/\s*[\r\n]+\s*/g, ' '),
+  keywordSaved: (k: KeywordReply) => `Keyword ${k.word} answers: ${k.reply} (${plural(k.segments, 'segment')})`,
+  keywordLine: (k: KeywordReply) => `${k.word}\t${plural(k.segments, 'segment')}\t${k.reply.length > 60 ? `${k.reply.slice(0, 57)}...` : k.reply}`.replace(/\s*[\r\n]+\s*/g, ' '),
   noKeywords: 'No keywords. Add one: smsbot keywords add HOURS "Open 9 to 5, Monday to Friday."',
   keywordRemoved: (word: string) => `Keyword ${word} removed: texting it gets the usual answer again.`,
   usage: {

@@ -4,9 +4,10 @@ import { parseArgs } from 'node:util'
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
 import { ConfigError, createConfig, type Config, type ResolvedConfig } from '../config.js'
 import { resolveSecrets } from '../dev-secrets.js'
-import { readBody, readSchedule, readTitle } from '../notify/problems.js'
+import { checkKeyword } from '../operators/keywords.js'
+import { readBody, readSchedule, readTitle } from '../operators/problems.js'
 import { normalizeKeyword } from '../keywords/queries.js'
-import { checkKeyword } from '../sms/keywords.js'
+import { reservedAs } from '../sms/parse.js'
 import { normalizeTopicKey, TOPIC_KEY } from '../topics/keys.js'
 import { inboundParams, messagesOf, signWebhook } from '../sms/simulate.js'
 import { printable } from '../text/control.js'
@@ -210,7 +211,7 @@ function keywordAction(args: string[], io: CliIo): Action {
     }
   }
   if (verb === 'add' && word !== undefined && words.length > 0) {
-    const checked = checkKeyword(word, words.join(' '))
+    const checked = checkKeyword(word, words.join(' '), reservedAs)
     if (!checked.ok) throw new OperatorError(checked.problem.message)
     return async (operator) => {
       io.out(cliCopy.keywordSaved(await operator.saveKeyword(checked.word, checked.reply)))

@@ -1,21 +1,17 @@
 // Where the operator commands go: the server's API (--url, ADMIN_TOKEN) or, on the server's own machine, its database file.
 import { existsSync } from 'node:fs'
 import { systemClock } from '../clock.js'
+import type { ConsentRecord } from '../consent/queries.js'
 import { isPostgresUrl, migrateToLatest, openDatabase } from '../database.js'
-import { consentRecords, type ConsentRecord } from '../consent/queries.js'
-import { problems, readBody, readSchedule, readTitle } from '../notify/problems.js'
-import { notificationProgress, publishToOpenTopic, type Progress, type Published } from '../notify/queries.js'
-import { closeTopic, listOpenTopics, saveTopic } from '../topics/queries.js'
-import { listKeywords, normalizeKeyword, removeKeyword, saveKeyword } from '../keywords/queries.js'
-import { checkKeyword, keywordProblems } from '../sms/keywords.js'
-import { segmentsOf } from '../sms/segments.js'
-import { cliCopy, type KeywordSummary } from './copy.js'
-
-export interface TopicSummary {
-  key: string
-  title: string
-  subscribers: number
-}
+import type { Progress, Published } from '../notify/queries.js'
+import { consentOf, type ConsentReply } from '../operators/consent.js'
+import type { OperatorDeps } from '../operators/deps.js'
+import { listKeywords, removeKeyword, saveKeyword, type KeywordReply, type KeywordsReply } from '../operators/keywords.js'
+import { progress, publish } from '../operators/notifications.js'
+import type { Result } from '../operators/problems.js'
+import { closeTopic, listTopics, saveTopic, type TopicReply, type TopicsReply } from '../operators/topics.js'
+import { reservedAs } from '../sms/parse.js'
+import { cliCopy } from './copy.js'
 
 /** When to send, as the API takes it: ISO 8601 times. */
 export interface ScheduleTimes {
@@ -24,15 +20,15 @@ export interface ScheduleTimes {
 }
 
 export interface Operator {
-  saveTopic(key: string, title: string): Promise<{ key: string; title: string }>
-  listTopics(): Promise<TopicSummary[]>
+  saveTopic(key: string, title: string): Promise<TopicReply>
+  listTopics(): Promise<TopicsReply['topics']>
   closeTopic(key: string): Promise<void>
   publish(key: string, body: string, schedule?: ScheduleTimes): Promise<Published>
   progress(id: number): Promise<Progress>
   /** A phone's consent record (E.164), oldest first. */
   consent(phone: string): Promise<ConsentRecord[]>
-  saveKeyword(word: string, reply: string): Promise<KeywordSummary>
-  listKeywords(): Promise<KeywordSummary[]>
+  saveKeyword(word: string, reply: string): Promise<KeywordReply>
+  listKeywords(): Promise<KeywordsReply['keywords']>
   removeKeyword(word: string): Promise<void>
   close(): Promise<void>
 }
@@ -66,21 +62,28 @@ export function apiOperator(baseUrl: string, token: string, doFetch: typeof fetc
   }
   return {
     saveTopic: (key, title) => call('PUT', `/topics/${encodeURIComponent(key)}`, { title }),
-    listTopics: async () => (await call<{ topics: TopicSummary[] }>('GET', '/topics')).topics,
+    listTopics: async () => (await call<TopicsReply>('GET', '/topics')).topics,
     closeTopic: async (key) => void (await call('DELETE', `/topics/${encodeURIComponent(key)}`)),
     publish: (key, body, schedule = {}) => call('POST', `/topics/${encodeURIComponent(key)}/notifications`, { body, ...schedule }),
     progress: (id) => call('GET', `/notifications/${id}`),
-    consent: async (phone) => (await call<{ records: ConsentRecord[] }>('GET', `/phones/${encodeURIComponent(phone)}/consent`)).records,
+    consent: async (phone) => (await call<ConsentReply>('GET', `/phones/${encodeURIComponent(phone)}/consent`)).records,
     saveKeyword: (word, reply) => call('PUT', `/keywords/${encodeURIComponent(word)}`, { reply }),
-    listKeywords: async () => (await call<{ keywords: KeywordSummary[] }>('GET', '/keywords')).keywords.map(({ word, reply, segments }) => ({ word, reply, segments })),
+    listKeywords: async () => (await call<KeywordsReply>('GET', '/keywords')).keywords,
     removeKeyword: async (word) => void (await call('DELETE', `/keywords/${encodeURIComponent(word)}`)),
     close: async () => {},
   }
 }
 
+/** An action's result, or its refusal as the operator reads it. */
+function valueOf<T>(result: Result<T>): T {
+  if (!result.ok) throw new OperatorError(result.problem.message)
+  return result.value
+}
+
 /**
- * Works on the database directly (the SQLite file, or DATABASE_URL); a server on the same database sends what this
- * queues. A SQLite file that does not exist is refused unless `create`: a new file is a database no server reads.
+ * Works on the database directly (the SQLite file, or DATABASE_URL) through the same actions as the API; a server
+ * on the same database sends what this queues. A SQLite file that does not exist is refused unless `create`: a new
+ * file is a database no server reads.
  */
 export async function localOperator(location: string, options: { create?: boolean; poolMax?: number } = {}): Promise<Operator> {
   if (!isPostgresUrl(location) && options.create !== true && !existsSync(location)) throw new OperatorError(cliCopy.noDatabase(location))
@@ -91,43 +94,18 @@ export async function localOperator(location: string, options: { create?: boolea
     await db.destroy()
     throw err
   }
-  const now = () => systemClock.now()
+  // The words the SMS channel answers itself come from it, as the app gives them to the API.
+  const deps: OperatorDeps = { db, clock: systemClock, reservedAs }
   return {
-    // The API's checks, for a caller that did not make them (main.ts does): the title one line, without controls.
-    saveTopic: async (key, input) => {
-      const title = readTitle(input)
-      if (!title.ok) throw new OperatorError(title.problem.message)
-      return saveTopic(db, key, title.title, now())
-    },
-    listTopics: async () => (await listOpenTopics(db)).topics,
-    closeTopic: async (key) => {
-      if (!(await closeTopic(db, key, now()))) throw new OperatorError(problems.noSuchTopic(key).message)
-    },
-    publish: async (key, text, times = {}) => {
-      const body = readBody(text)
-      if (!body.ok) throw new OperatorError(body.problem.message)
-      const schedule = readSchedule(times.sendAt, times.expiresAt, now())
-      if (!schedule.ok) throw new OperatorError(schedule.problem.message)
-      const published = await publishToOpenTopic(db, key, body.body, now(), schedule)
-      if (published === undefined) throw new OperatorError(problems.noSuchTopic(key).message)
-      return published
-    },
-    progress: async (id) => {
-      const progress = await notificationProgress(db, id, now())
-      if (progress === undefined) throw new OperatorError(problems.noSuchNotification(id).message)
-      return progress
-    },
-    consent: (phone) => consentRecords(db, phone),
-    saveKeyword: async (word, reply) => {
-      const checked = checkKeyword(word, reply)
-      if (!checked.ok) throw new OperatorError(checked.problem.message)
-      await saveKeyword(db, checked.word, checked.reply, now())
-      return { word: checked.word, reply: checked.reply, segments: checked.segments }
-    },
-    listKeywords: async () => (await listKeywords(db)).map((k) => ({ word: k.word, reply: k.reply, segments: segmentsOf(k.reply) })),
-    removeKeyword: async (word) => {
-      if (!(await removeKeyword(db, word))) throw new OperatorError(keywordProblems.noSuchKeyword(normalizeKeyword(word)).message)
-    },
+    saveTopic: async (key, title) => valueOf(await saveTopic(deps, key, title)),
+    listTopics: async () => (await listTopics(deps)).topics,
+    closeTopic: async (key) => void valueOf(await closeTopic(deps, key)),
+    publish: async (key, body, times = {}) => valueOf(await publish(deps, key, { body, ...times })),
+    progress: async (id) => valueOf(await progress(deps, id)),
+    consent: async (phone) => valueOf(await consentOf(deps, phone)).records,
+    saveKeyword: async (word, reply) => valueOf(await saveKeyword(deps, word, reply)),
+    listKeywords: async () => (await listKeywords(deps)).keywords,
+    removeKeyword: async (word) => void valueOf(await removeKeyword(deps, word)),
     close: () => db.destroy(),
   }
 }

@@ -1,5 +1,5 @@
 // The times `smsbot notify --at … --expires …` takes: an ISO 8601 time, or +30m, +2h, +1d from a base (pure).
-import { readIsoTime } from '../notify/problems.js'
+import { readIsoTime } from '../operators/problems.js'
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 

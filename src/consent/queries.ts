@@ -1,4 +1,5 @@
 // The consent_records table: an append-only record of every change of consent (opt-out, opt-in, subscriptions, verification).
+import { Type, type Static } from 'typebox'
 import type { Db } from '../database.js'
 import type { ConsentAction, ConsentSource } from '../schema.js'
 
@@ -16,13 +17,15 @@ export interface ConsentChange extends ConsentVia {
   topic?: string | null
 }
 
-export interface ConsentRecord {
-  at: string
-  action: ConsentAction
-  source: ConsentSource
-  topic: string | null
-  detail: string | null
-}
+/** One change as the API answers it (GET /api/phones/:phone/consent) and the CLI prints it. */
+export const ConsentRecord = Type.Object({
+  at: Type.String(),
+  action: Type.String(),
+  source: Type.String(),
+  topic: Type.Union([Type.String(), Type.Null()]),
+  detail: Type.Union([Type.String(), Type.Null()]),
+})
+export type ConsentRecord = Static<typeof ConsentRecord>
 
 /** Appends one record; called in the same transaction as the change it records, by the change's owner. */
 export async function recordConsent(db: Db, change: ConsentChange, now: Date): Promise<void> {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { serialize, skipLocked, type Db } from '../database.js'
 import type { ExpressionBuilder } from 'kysely'
+import { Type, type Static } from 'typebox'
 import type { Database, OutboxRow, OutboxStatus } from '../schema.js'
 import { normalizeTopicKey } from '../topics/keys.js'
 import { audienceOf, findOpenTopic } from '../topics/queries.js'
@@ -9,11 +10,9 @@ import { markInvalid, phoneLock, setOptedOut } from '../phones/queries.js'
 import { decideCallbackFailure } from './failure-policy.js'
 import { framedSegments } from './framing.js'
 
-export interface Published {
-  id: number
-  recipients: number
-  segments: number
-}
+/** A notification as published: the API's 202 answer (POST /api/topics/:key/notifications). */
+export const Published = Type.Object({ id: Type.Integer(), recipients: Type.Integer(), segments: Type.Integer() })
+export type Published = Static<typeof Published>
 
 /** When a notification may go: not before `sendAt` (at once when unset), and not at or after `expiresAt` (see scheduleProblem). */
 export interface Schedule {
@@ -268,27 +267,29 @@ export async function recordDeliveryStatus(db: Db, sid: string, twilioStatus: st
   })
 }
 
-export interface Progress {
-  id: number
-  topic: string
-  recipients: number
-  segments: number
+/** A notification's progress: the API's answer to GET /api/notifications/:id, and what the CLI draws. */
+export const Progress = Type.Object({
+  id: Type.Integer(),
+  topic: Type.String(),
+  recipients: Type.Integer(),
+  segments: Type.Integer(),
   /** Due or in flight (a retry waiting for its backoff included). */
-  queued: number
+  queued: Type.Integer(),
   /** Waiting for the notification's sendAt. */
-  scheduled: number
+  scheduled: Type.Integer(),
   /** Waiting for the recipient's quiet hours to end. */
-  held: number
-  sent: number
-  delivered: number
-  failed: number
+  held: Type.Integer(),
+  sent: Type.Integer(),
+  delivered: Type.Integer(),
+  failed: Type.Integer(),
   /** Not sent before the notification's expiresAt: never sent. */
-  expired: number
+  expired: Type.Integer(),
   /** Nothing left queued, scheduled, held or in flight. */
-  done: boolean
-  sendAt: string | null
-  expiresAt: string | null
-}
+  done: Type.Boolean(),
+  sendAt: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+})
+export type Progress = Static<typeof Progress>
 
 /** Every outbox row counted by status, for the metrics. */
 export async function outboxCounts(db: Db): Promise<Record<string, number>> {

@@ -11,7 +11,7 @@ import type { ForwardedMessage, ForwardResult } from './forward.js'
 import { answerNumber } from './menu.js'
 import { isPersonSender, parseInbound, type Parsed } from './parse.js'
 import { claimMessage, finishForward, FORWARDING, saveReply, storedMessage } from './queries.js'
-import { smsCopy } from './replies.js'
+import { smsCopy } from '../copy/index.js'
 
 export interface InboundSms {
   messageSid: string

@@ -2,7 +2,7 @@
 import type { Db } from '../database.js'
 import type { Language } from '../language.js'
 import type { QuietWindow } from '../phones/settings.js'
-import type { Program, SmsCopy } from './replies.js'
+import type { Program, SmsCopy } from '../copy/index.js'
 
 /** What a command's answer depends on besides the database and the message. */
 export interface CommandSettings {

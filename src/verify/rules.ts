@@ -2,7 +2,7 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
 import type { OtpConfig } from '../config.js'
 import { DEFAULT_LANGUAGE, type Language } from '../language.js'
-import { smsCopy } from '../sms/replies.js'
+import { smsCopy } from '../copy/index.js'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR

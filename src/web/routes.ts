@@ -15,7 +15,7 @@ import { parseQuietHours, parseTimeZone, type QuietWindow } from '../phones/sett
 import { zonesOfNumber } from '../phones/zones.js'
 import { findProfile, revokeSession, sessionProfile } from '../profiles/queries.js'
 import { signInWithPhone } from '../profiles/sign-in.js'
-import { smsCopy, type Program } from '../sms/replies.js'
+import { smsCopy, type Program } from '../copy/index.js'
 import { listOpenTopics, listSubscriptions, subscribe, unsubscribe } from '../topics/queries.js'
 import { clientKey } from '../verify/client-key.js'
 import { checkCode, sendCode, type VerifyContext } from '../verify/codes.js'

@@ -6,7 +6,7 @@ import twilio from 'twilio'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { COMMANDS } from '../../src/sms/commands/index.js'
 import { helpText } from '../../src/sms/commands/help.js'
-import { replies } from '../../src/sms/replies.js'
+import { smsCopy } from '../../src/copy/index.js'
 import { toTwiml } from '../../src/sms/twiml.js'
 
 /** The SDK's builder, as the route used it before. Throws for a character XML cannot carry. */
@@ -51,7 +51,7 @@ function readsBackAs(t: Test, xml: string, message: string | undefined, label: s
 }
 
 t.test('texts the SDK accepts: byte for byte what MessagingResponse writes', async (t) => {
-  const cases = ['', 'H', helpText(COMMANDS, 'en'), helpText(COMMANDS, 'es'), replies.failure, 'a & b < c > d " e \' f', '&amp; stays escaped once', 'line\r\nbreak\ttab',
+  const cases = ['', 'H', helpText(COMMANDS, 'en'), helpText(COMMANDS, 'es'), smsCopy.en.failure, 'a & b < c > d " e \' f', '&amp; stays escaped once', 'line\r\nbreak\ttab',
     'emoji 😀🎉 and ñ', ']]> cdata end', '\u007F\u0080\u0085\u009F', '\uD7FF\uE000\uFFFD', '\u{10000}\u{10FFFF}', '\uD83D\uDE00 a pair']
   for (const text of cases) {
     t.equal(toTwiml(text), sdkTwiml(text), JSON.stringify(text))

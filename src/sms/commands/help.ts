@@ -1,7 +1,7 @@
 // H and ?: the command list, from every command's help line, in one segment.
 import type { Language } from '../../language.js'
 import type { SmsCommand } from '../command.js'
-import { smsCopy } from '../replies.js'
+import { smsCopy } from '../../copy/index.js'
 
 /** The H reply: the help lines of `commands`, in their order. */
 export function helpText(commands: readonly SmsCommand[], language: Language): string {

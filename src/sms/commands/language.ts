@@ -2,7 +2,7 @@
 import { isLanguage, type Language } from '../../language.js'
 import { setLanguage } from '../../phones/queries.js'
 import type { SmsCommand } from '../command.js'
-import { smsCopy } from '../replies.js'
+import { smsCopy } from '../../copy/index.js'
 
 /** Words that choose a language by themselves. */
 const IMPLIED: Record<string, Language> = { ESPAÑOL: 'es', ESPANOL: 'es', ENGLISH: 'en' }

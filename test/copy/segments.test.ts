@@ -1,7 +1,7 @@
 // The segment count's direct arithmetic for GSM-7 basic text agrees with sms-segments-calculator, and other text goes to the library.
 import { SegmentedMessage } from 'sms-segments-calculator'
 import t from 'tap'
-import { segmentsOf } from '../../src/sms/segments.js'
+import { segmentsOf } from '../../src/copy/segments.js'
 
 const BASIC = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà'
 const library = (text: string) => new SegmentedMessage(text).segmentsCount

@@ -5,7 +5,7 @@ import t from 'tap'
 import { LANGUAGES } from '../../src/language.js'
 import { COMMANDS } from '../../src/sms/commands/index.js'
 import { helpText } from '../../src/sms/commands/help.js'
-import { smsCopy, type MenuItem, type SmsCopy } from '../../src/sms/replies.js'
+import { smsCopy, type MenuItem, type SmsCopy } from '../../src/copy/index.js'
 
 const topic = { key: 'CS2500-01', title: 'Fundamentals of Computer Science 1' }
 const longTopic = { key: 'ENGW3302-ONLINE.SPRING', title: 'Advanced Writing in the Technical Professions, online section' }

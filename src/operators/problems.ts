@@ -1,13 +1,25 @@
-// Operator-facing problems, one code and one sentence each: the API answers with them and the CLI prints them.
+// Operator-facing problems, one code and one sentence each, and the readers of what operators type: the API answers
+// with them and the CLI prints them.
+import { MAX_BODY } from '../copy/segments.js'
 import { oneLine, stripControls } from '../text/control.js'
 
+/** Why an operator's request was refused: the body of the API's answer, and the line the CLI prints. */
 export interface Problem {
   error: string
   message: string
 }
 
-/** The longest notification accepted: Twilio's own limit for one message body. */
-export const MAX_BODY = 1600
+/** An action's refusal: the problem, and the HTTP status the API answers it with. */
+export interface Refused {
+  ok: false
+  status: 400 | 404 | 409
+  problem: Problem
+}
+
+/** What an operator action returns: its result, or why it refused. */
+export type Result<T> = { ok: true; value: T } | Refused
+
+export const refuse = (status: Refused['status'], problem: Problem): Refused => ({ ok: false, status, problem })
 
 /** How far ahead a notification may be scheduled: Twilio's own limit for a scheduled message. */
 export const MAX_SCHEDULE_DAYS = 35

@@ -1,8 +1,8 @@
 // What every operator API route shares: the bearer-token check (ADMIN_TOKEN) and the problem replies.
 import { Type } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { hasBearerToken } from './bearer.js'
-import { problems, type Problem } from './notify/problems.js'
+import { hasBearerToken } from '../bearer.js'
+import { problems, type Problem } from './problems.js'
 
 export const ProblemReply = Type.Object({ error: Type.String(), message: Type.String() })
 

@@ -1,7 +1,7 @@
 // sendAt is at most 35 days ahead (Twilio's own scheduling limit): the API and the CLI refuse further with a reason.
 import t from 'tap'
 import { runCli, type CliIo } from '../../src/cli/main.js'
-import { readSchedule } from '../../src/notify/problems.js'
+import { readSchedule } from '../../src/operators/problems.js'
 import { AUTH_TOKEN, buildTestApp, DATABASES, SESSION_SECRET, text } from '../helpers.js'
 
 const ADMIN = 'admin-token-0123456789abcdef'

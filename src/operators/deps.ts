@@ -1,0 +1,13 @@
+// What every operator action and every operator API route is given: the database, the clock, and the SMS channel's own words.
+import type { Clock } from '../clock.js'
+import type { Db } from '../database.js'
+
+/** Why a word cannot be an operator's keyword: a command's name or alias, or a carrier keyword (sms/parse.ts reservedAs). */
+export type ReservedWords = (word: string) => 'command' | 'carrier' | undefined
+
+export interface OperatorDeps {
+  db: Db
+  clock: Clock
+  /** Passed in by the app and the CLI, which know the SMS channel; the actions do not import it. */
+  reservedAs: ReservedWords
+}
