@@ -9,6 +9,13 @@ module.exports = {
       from: { path: '^src/' },
       to: { path: '^src/', circular: true },
     },
+    {
+      name: 'copy-is-a-leaf',
+      comment: 'The texts (src/copy/) import nothing above them: each other, language.ts, and libraries.',
+      severity: 'error',
+      from: { path: '^src/copy/' },
+      to: { path: '^src/', pathNot: '^src/(copy/|language[.]ts$)' },
+    },
   ],
   options: {
     tsPreCompilationDeps: true,

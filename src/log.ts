@@ -1,12 +1,8 @@
 // The pino logger: JSON in production, pretty on a terminal, and no full phone number in any line.
 import { pino, type Logger } from 'pino'
 
-/** `+15551234567` → `+1******4567`: enough to tell phones apart in a log, not enough to text one. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '')
-  if (digits.length < 7) return '*'.repeat(digits.length)
-  return `+${digits[0]}${'*'.repeat(digits.length - 5)}${digits.slice(-4)}`
-}
+/** `+15551234567` → `+1******4567`: how a log line (and a page) writes a phone; it lives with the texts, in copy/. */
+export { maskPhone } from './copy/phone.js'
 
 /** Percent-decoding passes before a text counts as hostile: double and triple encoding are decoded, deeper nesting is not. */
 const DECODE_PASSES = 5

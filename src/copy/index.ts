@@ -4,7 +4,9 @@ import { en, type SmsCopy } from './sms-en.js'
 import { es } from './sms-es.js'
 
 export type { SmsCopy }
-export type { MenuItem, MenuText, Program, QuietWindow, TopicSummary } from './sms.js'
+export type { QuietSetting, QuietWindow } from './quiet.js'
+export type { MenuItem, MenuText, Program, TopicSummary } from './sms.js'
+export { webCopy, type NotMobileType, type Refusal, type WebCopy } from './web.js'
 
 /** The SMS catalogue: every reply, and the framing of codes and notifications. */
 export const smsCopy: Record<Language, SmsCopy> = { en, es }

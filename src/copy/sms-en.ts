@@ -1,8 +1,9 @@
 // Everything the bot texts in English: replies, and the framing of codes and notifications.
 // Each fixed reply fits one SMS segment (test/copy/sms.test.ts).
+import { windowText, type QuietWindow } from './quiet.js'
 import {
-  firstFitting, fitMenu, fitOneSegment, fitting, firstNumber, more, range, titled, windowText,
-  type MenuItem, type MenuText, type Program, type QuietWindow, type TopicSummary,
+  firstFitting, fitMenu, fitOneSegment, fitting, firstNumber, more, range, titled,
+  type MenuItem, type MenuText, type Program, type TopicSummary,
 } from './sms.js'
 
 export const en = {

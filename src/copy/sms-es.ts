@@ -2,7 +2,8 @@
 // (é, ñ, ü, ¿ and ¡ are in it; á, í, ó and ú are not): one of those letters would make a text UCS-2, 70 characters
 // a segment instead of 160, and the program identity could not fit. Words that need them are avoided, not misspelt.
 import { en, type SmsCopy } from './sms-en.js'
-import { firstFitting, fitMenu, fitOneSegment, fitting, firstNumber, more, range, titled, windowText } from './sms.js'
+import { windowText } from './quiet.js'
+import { firstFitting, fitMenu, fitOneSegment, fitting, firstNumber, more, range, titled } from './sms.js'
 
 export const es: SmsCopy = {
   help: (lines) => `${lines.join(', ')}. STOP para darte de baja.`,

@@ -23,20 +23,10 @@ export interface MenuText {
   shown: number
 }
 
-/** A daily quiet window, in minutes after midnight local time (the shape of phones/settings.ts's QuietWindow). */
-export interface QuietWindow {
-  start: number
-  end: number
-}
-
 /** Titles are the operator's words and may be long; a reply keeps them short. */
 function shortTitle(title: string, max = 30): string {
   return title.length > max ? `${title.slice(0, max - 3).trimEnd()}...` : title
 }
-
-const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
-/** 22:00-07:00, with a plain hyphen: an en dash is not GSM-7. */
-export const windowText = (window: QuietWindow) => `${hhmm(window.start)}-${hhmm(window.end)}`
 
 export const range = (first: number, last: number) => (first === last ? `${first}` : `${first}-${last}`)
 

@@ -21,7 +21,7 @@ import { clientKey } from '../verify/client-key.js'
 import { checkCode, sendCode, type VerifyContext } from '../verify/codes.js'
 import { readLinkToken } from '../verify/links.js'
 import { claimLink } from '../verify/queries.js'
-import { webCopy, type WebCopy } from './copy.js'
+import { webCopy, type WebCopy } from '../copy/index.js'
 import { renderPage, type Page } from './views.js'
 
 declare module 'fastify' {

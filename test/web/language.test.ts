@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { saveTopic } from '../../src/topics/queries.js'
-import { webCopy } from '../../src/web/copy.js'
+import { webCopy } from '../../src/copy/index.js'
 import { buildTestApp, text, type RecordingSender, type TapT } from '../helpers.js'
 
 const PHONE = '+16175550123'

@@ -1,13 +1,27 @@
 // Every sentence the web pages show, one catalogue per language (a typed object each).
 import type { Language } from '../language.js'
-import { maskPhone } from '../log.js'
-import type { NotMobileType } from '../phones/normalize.js'
-import { describeQuietWindow, formatQuietWindow, type QuietSetting, type QuietWindow } from '../phones/settings.js'
-import type { SendResult } from '../verify/codes.js'
-import type { CheckDecision } from '../verify/rules.js'
+import { maskPhone } from './phone.js'
+import { windowDescribed, windowShort, type QuietSetting, type QuietWindow } from './quiet.js'
 
-/** Why a code was not sent or not accepted. */
-export type Refusal = Exclude<SendResult | CheckDecision, { ok: true }>
+/**
+ * Why a code was not sent or not accepted (the refusals of verify/codes.ts's SendResult and verify/rules.ts's
+ * CheckDecision, written here by shape: a reason the pages cannot say does not compile where it is passed).
+ */
+export type Refusal = { ok: false } & (
+  | { reason: 'cooldown'; waitSeconds: number }
+  | { reason: 'phoneHourly' }
+  | { reason: 'ipHourly' }
+  | { reason: 'locked'; until: Date }
+  | { reason: 'sendFailed' }
+  | { reason: 'wrong'; triesLeft: number }
+  | { reason: 'expired' }
+  | { reason: 'tooManyAttempts' }
+  | { reason: 'noCode' }
+  | { reason: 'ipFailures' }
+)
+
+/** A kind of number that cannot take a text (phones/normalize.ts's NotMobileType, written here by shape). */
+export type NotMobileType = 'PREMIUM_RATE' | 'TOLL_FREE' | 'SHARED_COST' | 'UAN' | 'VOICEMAIL' | 'PAGER' | 'FIXED_LINE' | 'PERSONAL_NUMBER' | 'VOIP'
 
 /** What each kind of number that cannot take a text is called on the form. */
 const NOT_MOBILE_NAMES_EN: Record<NotMobileType, string> = {
@@ -80,13 +94,13 @@ const en = {
   /** What applies now, in words. */
   quietHoursNow: (setting: QuietSetting, deployment: QuietWindow | undefined): string => {
     if (setting.kind === 'off') return 'Off: notifications come at any hour.'
-    if (setting.kind === 'window') return `${describeQuietWindow(setting.window)}, your own choice.`
-    return deployment === undefined ? 'Off (the default here): notifications come at any hour.' : `${describeQuietWindow(deployment)} (the default).`
+    if (setting.kind === 'window') return `${windowDescribed(setting.window)}, your own choice.`
+    return deployment === undefined ? 'Off (the default here): notifications come at any hour.' : `${windowDescribed(deployment)} (the default).`
   },
   /** The quiet-hours field as it reads back: empty for the default. */
-  quietHoursValue: (setting: QuietSetting): string => (setting.kind === 'off' ? 'OFF' : setting.kind === 'window' ? formatQuietWindow(setting.window) : ''),
+  quietHoursValue: (setting: QuietSetting): string => (setting.kind === 'off' ? 'OFF' : setting.kind === 'window' ? windowShort(setting.window) : ''),
   quietHoursHint: (deployment: QuietWindow | undefined) =>
-    `Hours on the 24-hour clock, such as 22-7 (10 p.m. to 7 a.m.), or OFF. Leave it empty for the default (${deployment === undefined ? 'none' : formatQuietWindow(deployment)}).`,
+    `Hours on the 24-hour clock, such as 22-7 (10 p.m. to 7 a.m.), or OFF. Leave it empty for the default (${deployment === undefined ? 'none' : windowShort(deployment)}).`,
   timeZoneNow: (chosen: string | null, ofNumber: readonly string[] | undefined, fallback: string): string => {
     if (chosen !== null) return `${chosen}, your own choice.`
     if (ofNumber === undefined) return `${fallback} (we could not tell from your number).`
@@ -113,6 +127,8 @@ const en = {
   linkSwitchButton: (linked: string) => `Sign in as ${maskPhone(linked)} instead`,
   formExpiredTitle: 'Please try again',
   formExpired: 'This form expired or was sent from another page. Go back, reload, and try again.',
+  /** Any other refused request (a field missing, too long, or not what the form sends): never the validator's own words. */
+  formRefused: 'We could not read what this form sent. Go back, check what you typed, and try again.',
 
   errors: {
     phoneInvalid: 'That does not look like a mobile number. Check the digits and try again.',
@@ -208,12 +224,12 @@ const es: WebCopy = {
   settingsSaved: 'Guardado.',
   quietHoursNow: (setting, deployment) => {
     if (setting.kind === 'off') return 'Desactivadas: los avisos llegan a cualquier hora.'
-    if (setting.kind === 'window') return `${describeQuietWindow(setting.window)}, elegidas por ti.`
-    return deployment === undefined ? 'Desactivadas (lo habitual aquí): los avisos llegan a cualquier hora.' : `${describeQuietWindow(deployment)} (lo habitual).`
+    if (setting.kind === 'window') return `${windowDescribed(setting.window)}, elegidas por ti.`
+    return deployment === undefined ? 'Desactivadas (lo habitual aquí): los avisos llegan a cualquier hora.' : `${windowDescribed(deployment)} (lo habitual).`
   },
   quietHoursValue: en.quietHoursValue,
   quietHoursHint: (deployment) =>
-    `Horas del reloj de 24 horas, por ejemplo 22-7 (de 22:00 a 7:00), u OFF. Déjalo vacío para usar lo habitual (${deployment === undefined ? 'ninguna' : formatQuietWindow(deployment)}).`,
+    `Horas del reloj de 24 horas, por ejemplo 22-7 (de 22:00 a 7:00), u OFF. Déjalo vacío para usar lo habitual (${deployment === undefined ? 'ninguna' : windowShort(deployment)}).`,
   timeZoneNow: (chosen, ofNumber, fallback) => {
     if (chosen !== null) return `${chosen}, elegida por ti.`
     if (ofNumber === undefined) return `${fallback} (no pudimos deducirla de tu número).`
@@ -239,6 +255,7 @@ const es: WebCopy = {
   linkSwitchButton: (linked) => `Iniciar sesión como ${maskPhone(linked)}`,
   formExpiredTitle: 'Inténtalo de nuevo',
   formExpired: 'Este formulario caducó o se envió desde otra página. Vuelve atrás, recarga la página e inténtalo de nuevo.',
+  formRefused: 'No pudimos leer lo que envió este formulario. Vuelve atrás, revisa lo que escribiste e inténtalo de nuevo.',
   errors: errorsEs,
   noSuchTopic: (key) => `No hay ningún tema abierto llamado ${key}.`,
   tooManySubscriptions: (max) => `Ya sigues ${max} temas, el máximo permitido.`,
@@ -248,6 +265,3 @@ const es: WebCopy = {
 
 /** The web catalogue: one typed object per language. */
 export const webCopy: Record<Language, WebCopy> = { en, es }
-
-/** English, as pages read it before they know a language. */
-export const copy = en
