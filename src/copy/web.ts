@@ -21,7 +21,8 @@ export type Refusal = { ok: false } & (
 )
 
 /** A kind of number that cannot take a text (phones/normalize.ts's NotMobileType, written here by shape). */
-export type NotMobileType = 'PREMIUM_RATE' | 'TOLL_FREE' | 'SHARED_COST' | 'UAN' | 'VOICEMAIL' | 'PAGER' | 'FIXED_LINE' | 'PERSONAL_NUMBER' | 'VOIP'
+export type NotMobileType =
+  'PREMIUM_RATE' | 'TOLL_FREE' | 'SHARED_COST' | 'UAN' | 'VOICEMAIL' | 'PAGER' | 'FIXED_LINE' | 'PERSONAL_NUMBER' | 'VOIP'
 
 /** What each kind of number that cannot take a text is called on the form. */
 const NOT_MOBILE_NAMES_EN: Record<NotMobileType, string> = {
