@@ -51,40 +51,38 @@ export async function setLanguage(db: Db, phone: string, language: Language, now
 }
 
 /**
- * Records that a known phone's first subscription was confirmed with the program identity. `first` is true only the
- * first time (one conditional update, so two simultaneous first subscriptions cannot both be first); whether the
- * phone is opted out comes with it, read by the same statement when it is first.
+ * How a first subscription's confirmation reaches the phone. `reply`: inside the reply to the phone's own text (SMS),
+ * written in the same transaction as the subscription, so it goes back whether or not the phone opted out (the reply
+ * then also says how to opt back in). `text`: a text of its own, sent after the subscription's commit (the web),
+ * never to an opted-out phone (its confirmation then comes with a subscription after START); `send` resolves false
+ * when the text did not go out, and the next subscription tries again.
  */
-export async function markWelcomed(db: Db, phone: string, now: Date): Promise<{ first: boolean; optedOut: boolean }> {
-  const welcomed = await db
-    .updateTable('phones')
-    .set({ welcomed_at: now.toISOString() })
-    .where('phone', '=', phone)
-    .where('welcomed_at', 'is', null)
-    .returning('opted_out_at')
-    .executeTakeFirst()
-  if (welcomed !== undefined) return { first: true, optedOut: welcomed.opted_out_at !== null }
-  return { first: false, optedOut: await isOptedOut(db, phone) }
+export type FirstConfirmation = { via: 'reply' } | { via: 'text'; send: () => Promise<boolean> }
+
+export interface Welcome {
+  /** This subscription is the phone's first ever, and it is confirmed (in the reply, or by the text that went out). */
+  first: boolean
+  optedOut: boolean
 }
 
 /**
- * The web's first-subscription confirmation: marks the phone welcomed unless it is opted out (no text may go to it,
- * and the confirmation should still come after START). True when this call marked it: that request sends the text.
+ * CTIA's opt-in confirmation, for SMS and the web alike: the first subscription a phone ever makes is confirmed once
+ * with the program identity and how to stop. The phone is marked welcomed by one conditional update, so two
+ * simultaneous first subscriptions (by text, on the web, or both) cannot both be first; whether the phone is opted
+ * out is read by the same statement when it is first. A text that did not go out takes its mark back (only its own:
+ * a later mark stands).
  */
-export async function markWelcomedIfReachable(db: Db, phone: string, now: Date): Promise<boolean> {
-  const result = await db
-    .updateTable('phones')
-    .set({ welcomed_at: now.toISOString() })
-    .where('phone', '=', phone)
-    .where('welcomed_at', 'is', null)
-    .where('opted_out_at', 'is', null)
-    .executeTakeFirst()
-  return result.numUpdatedRows > 0n
-}
-
-/** Undoes that mark when the confirmation could not be sent, so that the next subscription tries again. */
-export async function unmarkWelcomed(db: Db, phone: string, markedAt: Date): Promise<void> {
-  await db.updateTable('phones').set({ welcomed_at: null }).where('phone', '=', phone).where('welcomed_at', '=', markedAt.toISOString()).execute()
+export async function confirmFirstSubscription(db: Db, phone: string, now: Date, confirmation: FirstConfirmation): Promise<Welcome> {
+  const at = now.toISOString()
+  let mark = db.updateTable('phones').set({ welcomed_at: at }).where('phone', '=', phone).where('welcomed_at', 'is', null)
+  if (confirmation.via === 'text') mark = mark.where('opted_out_at', 'is', null)
+  const marked = await mark.returning('opted_out_at').executeTakeFirst()
+  if (marked === undefined) return { first: false, optedOut: await isOptedOut(db, phone) }
+  if (confirmation.via === 'text' && !(await confirmation.send())) {
+    await db.updateTable('phones').set({ welcomed_at: null }).where('phone', '=', phone).where('welcomed_at', '=', at).execute()
+    return { first: false, optedOut: false }
+  }
+  return { first: true, optedOut: marked.opted_out_at !== null }
 }
 
 /** Twilio said the number cannot receive SMS (not a mobile, not a valid number): notifications skip it. */

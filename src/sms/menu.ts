@@ -1,5 +1,5 @@
 // Numbered menus and the short conversation they open: TOPICS (or SUB alone) shows one, MORE continues it, a number answers it.
-import { markWelcomed } from '../phones/queries.js'
+import { confirmFirstSubscription } from '../phones/queries.js'
 import { normalizeTopicKey } from '../topics/keys.js'
 import { openTopicsPage, subscribe } from '../topics/queries.js'
 import type { CommandRequest } from './command.js'
@@ -57,6 +57,6 @@ export async function subscribeTo(request: CommandRequest, key: string): Promise
   if (result.status === 'noSuchTopic') return copy.noSuchTopic(normalizeTopicKey(key))
   if (result.status === 'limit') return copy.tooManySubscriptions(settings.maxSubscriptions)
   if (result.status === 'already') return copy.alreadySubscribed(result.topic.key)
-  const { first, optedOut } = await markWelcomed(db, phone, now)
+  const { first, optedOut } = await confirmFirstSubscription(db, phone, now, { via: 'reply' })
   return copy.subscribed(result.topic, optedOut, first ? copy.identity(settings.program) : undefined)
 }

@@ -128,3 +128,30 @@ t.test('both web catalogues have the same entries, errors included', async (t) =
   t.equal(webCopy.es.timeZoneNow(null, ['America/Chicago', 'America/Denver'], 'America/New_York'), 'America/Chicago y America/Denver (el área de tu número abarca varias: esperamos a que no sean horas de silencio en ninguna).')
   t.equal(webCopy.es.quietHoursHint(undefined), 'Horas del reloj de 24 horas, por ejemplo 22-7 (de 22:00 a 7:00), u OFF. Déjalo vacío para usar lo habitual (ninguna).')
 })
+
+t.test('a refused page request says so in the page\'s language, never in the validator\'s words', async (t) => {
+  const { app, lines } = await setup(t)
+  const sentences = {
+    en: /<html lang="en">[\s\S]*Please try again[\s\S]*We could not read what this form sent\. Go back, check what you typed, and try/,
+    es: /<html lang="es">[\s\S]*Inténtalo de nuevo[\s\S]*No pudimos leer lo que envió este formulario\. Vuelve atrás, revisa lo que/,
+  }
+  for (const [language, sentence] of Object.entries(sentences)) {
+    const browser = new Browser(app, language)
+    await browser.get('/verify')
+    const refusals = [
+      await browser.post('/verify', { phone: '6'.repeat(41) }),
+      await browser.post('/verify/code', { phone: PHONE, code: '1'.repeat(41) }),
+      await browser.post('/verify/link', { t: 'token', choice: 'maybe' }),
+      await browser.post('/verify/link', {}),
+      await browser.get(`/verify?phone=${'6'.repeat(41)}`),
+      await browser.get('/verify/link'),
+    ]
+    for (const response of refusals) {
+      t.equal(response.statusCode, 400, `${language}: ${response.body.length} bytes`)
+      t.match(response.body, sentence, `${language}: the page's sentence`)
+      t.notMatch(response.body, /must (NOT|have|be)|body\/|querystring\//, `${language}: not the validator's text`)
+    }
+  }
+  const logged = lines.filter((line) => line.includes('page request refused'))
+  t.ok(logged.some((line) => line.includes('must NOT have more than 40 characters')), 'the log has the detail')
+})
