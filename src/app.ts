@@ -13,6 +13,7 @@ import { createDispatcher, type Dispatcher, type DispatcherOptions } from './not
 import { startRetention, type Retention } from './retention.js'
 import { statusRoutes } from './notify/routes.js'
 import { countRequest } from './metrics/count.js'
+import { logFieldsOf } from './outcome.js'
 import { createMetrics } from './metrics/metrics.js'
 import { metricsRoutes } from './metrics/routes.js'
 import { outboxCounts } from './notify/queries.js'
@@ -24,13 +25,6 @@ import { reservedAs } from './sms/parse.js'
 import { smsRoutes } from './sms/routes.js'
 import { guardTwilioWebhooks } from './twilio/signature.js'
 import { webRoutes } from './web/routes.js'
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** What a route adds to the request's log line (never a full phone number or a code). */
-    logFields: Record<string, unknown> | null
-  }
-}
 
 export interface AppDeps {
   config: ResolvedConfig
@@ -75,11 +69,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   const metrics = createMetrics({ outboxRows: () => outboxCounts(db), sendRatePerSecond: config.sendRatePerSecond })
-  app.decorateRequest('logFields', null)
+  // What a route reports it did (outcome.ts) is read here once: the request's log line and the metrics both come from it.
+  app.decorateRequest('outcome', null)
   app.addHook('onResponse', (request, reply, done) => {
-    const fields = request.logFields
-    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ...fields }, 'request completed')
-    countRequest(metrics, request.routeOptions.url, reply.elapsedTime, fields)
+    const { outcome } = request
+    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ...logFieldsOf(outcome) }, 'request completed')
+    countRequest(metrics, request.routeOptions.url, reply.elapsedTime, outcome)
     done()
   })
 

@@ -52,7 +52,7 @@ export async function smsRoutes(plain: FastifyInstance, options: SmsRoutesOption
     try {
       const answer = await answerSms(context, { messageSid: MessageSid, from: From, to: To, body: Body, numMedia: NumMedia, optOutType: OptOutType })
       twiml = toTwiml(answer.reply)
-      request.logFields = { from: maskPhone(From), command: answer.command }
+      request.outcome = { kind: 'sms', from: From, command: answer.command }
       if (answer.forwardFailure !== undefined) {
         request.log.warn({ from: maskPhone(From), reason: answer.forwardFailure }, 'forward failed; answered with the usual reply')
       }

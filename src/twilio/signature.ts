@@ -1,6 +1,7 @@
 // Guards Twilio's webhooks (/sms, /sms/status): small form bodies only, and X-Twilio-Signature checked cheaply first.
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { SignatureRefusal } from '../outcome.js'
 
 export interface WebhookGuardOptions {
   authToken: string
@@ -62,9 +63,9 @@ export function expectedSignature(authToken: string, url: string, params: Record
 }
 
 /** Refuses before the body is read; the connection is closed, so a sender of a large or stalled body keeps nothing open. */
-function refuse(request: FastifyRequest, reply: FastifyReply, status: number, error: string, message: string, why: string, reason: string) {
+function refuse(request: FastifyRequest, reply: FastifyReply, status: number, error: string, message: string, why: string, reason: SignatureRefusal) {
   request.log.warn(`webhook refused: ${why}`)
-  request.logFields = { refusal: reason }
+  request.outcome = { kind: 'refusal', reason }
   return reply.code(status).header('connection', 'close').send({ error, message })
 }
 
@@ -111,7 +112,7 @@ export function guardTwilioWebhooks(app: FastifyInstance, options: WebhookGuardO
     }
     if (candidates.slice(1).some(signs)) return
     request.log.warn({ url: (candidates[0] as string).replace(/\?.*$/, '') }, 'webhook refused: signature does not match')
-    request.logFields = { refusal: 'mismatch' }
+    request.outcome = { kind: 'refusal', reason: 'mismatch' }
     return reply.code(403).send({
       error: 'invalid_signature',
       message: 'The X-Twilio-Signature does not match this request. Check TWILIO_AUTH_TOKEN and PUBLIC_URL.',

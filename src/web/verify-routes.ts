@@ -87,8 +87,9 @@ export async function verifyRoutes(plain: FastifyInstance, options: WebRoutesOpt
     }
     // The code is texted in the phone's language; the page stays in the browser's until the phone is proven.
     const result = await sendCode(verify, phone.phone, clientAddress(request), (await phoneLanguage(db, phone.phone)) ?? request.language)
-    request.logFields = { codeSent: result.ok ? 'sent' : result.reason }
-    request.log.info({ phone: maskPhone(phone.phone), outcome: request.logFields.codeSent }, 'verification code requested')
+    const outcome = result.ok ? 'sent' : result.reason
+    request.outcome = { kind: 'codeSent', outcome }
+    request.log.info({ phone: maskPhone(phone.phone), outcome }, 'verification code requested')
     if (result.ok) return codePage(reply, phone.phone, name, '', {})
     const error = copy.refusal(result)
     // A refused resend keeps the person on the code form, where their pending code still works.
@@ -106,8 +107,9 @@ export async function verifyRoutes(plain: FastifyInstance, options: WebRoutesOpt
       return codePage(reply, phone.phone, name, codeInput, { code: copy.errors.codeFormat(verify.otp.length) }, 422)
     }
     const decision = await checkCode(verify, phone.phone, codeInput, clientAddress(request))
-    request.logFields = { codeChecked: decision.ok ? 'verified' : decision.reason }
-    request.log.info({ phone: maskPhone(phone.phone), outcome: request.logFields.codeChecked }, 'verification code checked')
+    const outcome = decision.ok ? 'verified' : decision.reason
+    request.outcome = { kind: 'codeChecked', outcome }
+    request.log.info({ phone: maskPhone(phone.phone), outcome }, 'verification code checked')
     if (!decision.ok) {
       return codePage(reply, phone.phone, name, codeInput, { code: copy.refusal(decision) }, decision.reason === 'locked' ? 429 : 422)
     }
