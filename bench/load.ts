@@ -1,6 +1,6 @@
 // The webhook load: Twilio-shaped signed requests built before the run, driven by autocannon.
 import autocannon from 'autocannon'
-import { inboundParams, signWebhook } from '../src/sms/simulate.js'
+import { inboundParams, signWebhook } from '../src/twilio/simulate.js'
 
 export const ACCOUNT_SID = `AC${'0'.repeat(32)}`
 

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import twilio from 'twilio'
-import { messagesOf } from '../src/sms/simulate.js'
+import { messagesOf } from '../src/twilio/simulate.js'
 import { saveKeyword } from '../src/keywords/queries.js'
 import { openMenu } from '../src/sms/conversations.js'
 import { saveTopic } from '../src/topics/queries.js'

@@ -14,7 +14,7 @@ import pg from 'pg'
 import { migrateToLatest, openDatabase, type Db } from '../src/database.js'
 import { loadCluster } from './postgres/cluster.js'
 import { createLogger } from '../src/log.js'
-import { messagesOf } from '../src/sms/simulate.js'
+import { messagesOf } from '../src/twilio/simulate.js'
 import { SendError, type OutboundSms, type SentSms, type SmsSender } from '../src/sender/sender.js'
 
 export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef'

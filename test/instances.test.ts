@@ -4,7 +4,7 @@ import t from 'tap'
 import twilio from 'twilio'
 import { buildApp } from '../src/app.js'
 import { openDatabase } from '../src/database.js'
-import { messagesOf } from '../src/sms/simulate.js'
+import { messagesOf } from '../src/twilio/simulate.js'
 import { saveTopic } from '../src/topics/queries.js'
 import { AUTH_TOKEN, inbound, memoryLogger, recordingSender, testClock, testConfig, testPostgresUrl, type TapT } from './helpers.js'
 

@@ -1,11 +1,9 @@
 // One-time code rules, pure: generating, hashing, comparing codes, and deciding what a send or a check may do.
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
+import { DAY, HOUR } from '../clock.js'
 import type { OtpConfig } from '../config.js'
 import { DEFAULT_LANGUAGE, type Language } from '../language.js'
 import { smsCopy } from '../copy/index.js'
-
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
 
 /** The longest window any rule here counts events in (failed checks per 24 h): an older event never changes a decision. */
 export const LONGEST_WINDOW_MS = DAY

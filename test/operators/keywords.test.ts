@@ -3,7 +3,7 @@
 import t from 'tap'
 import { COMMANDS } from '../../src/sms/commands/index.js'
 import { HELP_KEYWORDS, OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS } from '../../src/sms/parse.js'
-import { messagesOf } from '../../src/sms/simulate.js'
+import { messagesOf } from '../../src/twilio/simulate.js'
 import { buildTestApp, DATABASES, inbound, postSigned, text, type DatabaseKind, type TapT } from '../helpers.js'
 
 const ADMIN = 'admin-token-0123456789abcdef'

@@ -2,7 +2,7 @@
 import { connect } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { messagesOf } from '../../src/sms/simulate.js'
+import { messagesOf } from '../../src/twilio/simulate.js'
 import { saveTopic, closeTopic } from '../../src/topics/queries.js'
 import { AUTH_TOKEN, buildTestApp, inbound, postSigned, text, type RecordingSender, type TapT } from '../helpers.js'
 import twilio from 'twilio'

@@ -3,7 +3,7 @@ import t from 'tap'
 import { openMenu } from '../../src/sms/conversations.js'
 import { saveTopic } from '../../src/topics/queries.js'
 import { buildTestApp, DATABASES, inbound, postSigned, text, type DatabaseKind, type TapT } from '../helpers.js'
-import { messagesOf } from '../../src/sms/simulate.js'
+import { messagesOf } from '../../src/twilio/simulate.js'
 
 const PHONE = '+16175550123'
 const MINUTE = 60_000

@@ -4,7 +4,7 @@ import t from 'tap'
 import { readLinkToken } from '../../src/verify/links.js'
 import twilio from 'twilio'
 import { saveTopic } from '../../src/topics/queries.js'
-import { messagesOf } from '../../src/sms/simulate.js'
+import { messagesOf } from '../../src/twilio/simulate.js'
 import { AUTH_TOKEN, buildTestApp, type TapT, fixture, inbound, postSigned, text } from '../helpers.js'
 
 const PHONE = '+16175550123'

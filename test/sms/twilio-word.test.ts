@@ -5,7 +5,7 @@ import { consentRecords } from '../../src/consent/queries.js'
 import { isOptedOut, setLanguage } from '../../src/phones/queries.js'
 import { publishToOpenTopic } from '../../src/notify/queries.js'
 import { normalizeBody, parseInbound } from '../../src/sms/parse.js'
-import { messagesOf } from '../../src/sms/simulate.js'
+import { messagesOf } from '../../src/twilio/simulate.js'
 import { saveTopic } from '../../src/topics/queries.js'
 import { buildTestApp, DATABASES, inbound, postSigned, text } from '../helpers.js'
 

@@ -1,6 +1,6 @@
 // Builds an inbound-SMS webhook exactly as Twilio sends it, signed, for the simulator and the tests.
 import twilio from 'twilio'
-import { newMessageSid } from '../twilio/sids.js'
+import { newMessageSid } from './sids.js'
 
 export interface SimulatedSms {
   from: string
