@@ -9,7 +9,7 @@ import type { ResolvedConfig } from './config.js'
 import type { Db } from './database.js'
 import type { SmsSender } from './sender/sender.js'
 import type { ConsoleSender } from './sender/console.js'
-import { createDispatcher, type Dispatcher, type DispatcherOptions } from './notify/dispatcher.js'
+import { createDispatcher, type Dispatcher } from './notify/dispatcher.js'
 import { startRetention, type Retention } from './retention.js'
 import { statusRoutes } from './notify/routes.js'
 import { countRequest } from './metrics/count.js'
@@ -32,10 +32,8 @@ export interface AppDeps {
   sender: SmsSender
   logger: Logger
   clock?: Clock
-  /** Run the outbox dispatcher while the app is up (the server does; most tests do not). */
+  /** Run the outbox dispatcher while the app is up (the server does; most tests do not). Its waits are the clock's. */
   dispatch?: boolean
-  /** The dispatcher's waits (tests move an injected clock instead of sleeping). */
-  dispatchTiming?: Pick<DispatcherOptions, 'sleep' | 'random' | 'idleMs'>
 }
 
 /** What /healthz says of the dispatcher: nothing while it sends (or where this instance does not dispatch). */
@@ -107,7 +105,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     defaultTimeZone: config.defaultTimeZone,
     statusCallback: config.publicUrl === undefined ? undefined : `${config.publicUrl.href.replace(/\/$/, '')}/sms/status`,
     onOutcome: (outcome, errorCode) => metrics.sends.inc({ outcome, error_code: errorCode === undefined ? '' : String(errorCode) }),
-    ...deps.dispatchTiming,
   }) : undefined
 
   // 200 {status:"ok"} only when the database answers and, where this instance dispatches, the dispatcher sends;

@@ -4,7 +4,7 @@ import { buildApp } from '../../src/app.js'
 import { enqueueNotification } from '../../src/notify/queries.js'
 import { SendError } from '../../src/sender/sender.js'
 import { saveTopic } from '../../src/topics/queries.js'
-import { buildTestApp, inbound, memoryLogger, postSigned, recordingSender, testConfig, testDb, text } from '../helpers.js'
+import { buildTestApp, inbound, memoryLogger, postSigned, recordingSender, testClock, testConfig, testDb, text } from '../helpers.js'
 
 const TOKEN = 'metrics-token-0123456789abcdef'
 
@@ -84,20 +84,23 @@ t.test('counts what happened: commands, latency, refusals, codes, checks, outbox
 })
 
 t.test('the dispatcher reports each send by outcome and Twilio error code', async (t) => {
-  // The dispatcher runs on the real clock here: QUIET_HOURS=off, so that nothing is held at night.
-  const config = testConfig(t, { METRICS_TOKEN: TOKEN, SEND_RATE_PER_SECOND: '1000', QUIET_HOURS: 'off' })
+  const config = testConfig(t, { METRICS_TOKEN: TOKEN, SEND_RATE_PER_SECOND: '1000' })
   const db = await testDb(t, config.databasePath)
   const sender = recordingSender()
   sender.failNext(new SendError('opted out', false, 400, 21610), new SendError('busy', true, 429))
-  const app = await buildApp({ config, db, sender, logger: memoryLogger().logger, dispatch: true })
+  // The dispatcher waits on the test clock, which the test moves; noon in Boston, outside the recipients' quiet hours.
+  const clock = testClock('2026-11-23T17:00:00.000Z')
+  const app = await buildApp({ config, db, sender, logger: memoryLogger().logger, clock, dispatch: true })
   t.teardown(() => app.close())
-  await saveTopic(db, 'T', 'Topic', new Date())
+  await saveTopic(db, 'T', 'Topic', clock.now())
   for (const from of ['+16175550001', '+16175550002', '+16175550003']) await text(app, 'SUB T', { From: from })
   await app.ready()
-  await enqueueNotification(db, 'T', 'hello', new Date())
+  await enqueueNotification(db, 'T', 'hello', clock.now())
   const scrape = async () => parse((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).body)
-  const deadline = Date.now() + 20_000
-  while ((await scrape()).value('smsbot_sends_total', { outcome: 'sent' }) !== 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+  // Two sends, one of them a retry 1–2 s after its 429: ten seconds of clock time at most.
+  await clock.runUntil((async () => {
+    while ((await scrape()).value('smsbot_sends_total', { outcome: 'sent' }) !== 2) await clock.sleep(50)
+  })(), 10, 10_000)
   const { value } = await scrape()
   t.equal(value('smsbot_sends_total', { outcome: 'sent' }), 2, 'two sent (one of them after a retry)')
   t.equal(value('smsbot_sends_total', { outcome: 'failed', error_code: '21610' }), 1)

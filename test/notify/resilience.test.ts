@@ -21,18 +21,8 @@ async function setup(t: TapT, kind: DatabaseKind) {
   const clock = testClock('2026-11-23T17:00:00.000Z')
   const sender = recordingSender()
   const { logger, lines } = memoryLogger()
-  const app = await buildApp({
-    config, db, sender, logger, clock, dispatch: true,
-    dispatchTiming: {
-      random: () => 0.5,
-      idleMs: 250,
-      // Virtual time: a wait ends once the test has moved the clock far enough (or the dispatcher stops).
-      sleep: async (ms, wake) => {
-        const until = clock.now().getTime() + ms
-        while (clock.now().getTime() < until && !wake.aborted) await new Promise((resolve) => setImmediate(resolve))
-      },
-    },
-  })
+  // The dispatcher waits on this clock: its sleeps end as the test ticks it (or when it stops).
+  const app = await buildApp({ config, db, sender, logger, clock, dispatch: true })
   t.teardown(() => app.close())
   await app.ready()
   const api = (method: 'PUT' | 'POST', url: string, payload: object) => app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN}` }, payload })
@@ -40,12 +30,11 @@ async function setup(t: TapT, kind: DatabaseKind) {
     const response = await app.inject({ method: 'GET', url: '/healthz' })
     return { code: response.statusCode, body: response.json() as Record<string, unknown> }
   }
-  /** Moves virtual time 10 ms at a time (letting the real I/O it starts run) until `condition` holds. */
+  /** Moves virtual time 10 ms at a time (waking the sleeps that come due, letting the real I/O they start run) until `condition` holds. */
   const tickUntil = async (condition: () => boolean | Promise<boolean>, what: string, maxTicks = 20_000) => {
     for (let i = 0; i < maxTicks; i++) {
       if (await condition()) return
-      clock.advance(10)
-      await new Promise((resolve) => setImmediate(resolve))
+      await clock.tick(10)
     }
     throw new Error(`still waiting after ${maxTicks} ticks (${maxTicks / 100} s of virtual time) for ${what}`)
   }

@@ -1,0 +1,124 @@
+// The dispatcher's loop: claims due rows (with backoff while the database fails), starts their sends within the concurrency, stops.
+import type { Logger } from 'pino'
+import type { Clock } from '../clock.js'
+import { maskPhone } from '../log.js'
+import type { Outage } from './outage.js'
+import type { ClaimedRow } from './queries.js'
+
+export interface SendLoopOptions {
+  /** Its `sleep` waits while there is no work, and before a claim after the database failed. */
+  clock: Clock
+  logger: Logger
+  /** Sends in flight at most. */
+  concurrency: number
+  /** Rows claimed at most at a time. */
+  batch: number
+  /** Claim only when at least this many places are free, so that claims (a transaction each) come a few rows at a time. */
+  refill: number
+  /** How long to wait when there is no work. */
+  idleMs: number
+  /** Counts the claims' failures (and the sid writes'); what health() reports. */
+  outage: Outage
+  /** Claims up to `limit` due rows under a lease. */
+  claim(limit: number): Promise<ClaimedRow[]>
+  /** Sends one claimed row; `signal` aborts when stopping. Rejects only when its outcome could not be recorded. */
+  deliver(row: ClaimedRow, signal: AbortSignal): Promise<void>
+  /** Sid writes being tried again: no claim is made before they are written (a claim must never take back a row Twilio accepted). */
+  unwritten(): Promise<void> | undefined
+}
+
+export interface Dispatcher {
+  start(): void
+  /** Stops claiming, lets in-flight sends finish, and gives back claimed rows that were not started. */
+  stop(): Promise<void>
+  /** Whether it is sending, or waiting for the database to answer again (for /healthz). */
+  health(): DispatcherHealth
+}
+
+export interface DispatcherHealth {
+  /** `retrying`: the database failed its last query and it waits to try again; `stopped`: not started, or stopped. */
+  state: 'running' | 'retrying' | 'stopped'
+  /** Queries failed in a row (0 unless retrying). */
+  failures: number
+  /** When the first of them failed (ISO 8601), while retrying. */
+  failingSince?: string
+}
+
+export function createSendLoop(options: SendLoopOptions): Dispatcher {
+  const { clock, logger, concurrency, outage } = options
+  const inFlight = new Set<Promise<void>>()
+  let stopping = new AbortController()
+  let loop: Promise<void> | undefined
+  let state: DispatcherHealth['state'] = 'stopped'
+
+  /** The next rows to send; none (after waiting with backoff) when the database failed to answer. */
+  async function claimNext(signal: AbortSignal): Promise<ClaimedRow[] | undefined> {
+    try {
+      const rows = await options.claim(Math.min(options.batch, concurrency - inFlight.size))
+      outage.answered()
+      return rows
+    } catch (err) {
+      await clock.sleep(outage.failed(err, 'could not claim queued messages'), signal)
+      return undefined
+    }
+  }
+
+  /** Claims and starts sends until stopped. A failed query never ends it: it waits, and tries again. */
+  async function run(): Promise<void> {
+    const signal = stopping.signal
+    while (!signal.aborted) {
+      if (concurrency - inFlight.size < options.refill) {
+        await Promise.race(inFlight)
+        continue
+      }
+      // Sids not yet written first: a claim must never take back a row Twilio already accepted.
+      const unwritten = options.unwritten()
+      if (unwritten !== undefined) {
+        await unwritten
+        continue
+      }
+      const rows = await claimNext(signal)
+      if (rows === undefined) continue
+      if (rows.length === 0) {
+        await clock.sleep(options.idleMs, signal)
+        continue
+      }
+      for (const row of rows) {
+        const sending: Promise<void> = options.deliver(row, signal)
+          .catch((err: unknown) => {
+            logger.error({ err, to: maskPhone(row.phone) }, 'could not record a send; its lease will expire and it will be retried')
+          })
+          .finally(() => inFlight.delete(sending))
+        inFlight.add(sending)
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (loop !== undefined) return
+      stopping = new AbortController()
+      state = 'running'
+      outage.reset()
+      loop = run().then(
+        () => void (state = 'stopped'),
+        /* c8 ignore next 4 -- run() catches every query's failure; this is the net under a bug, not a path */
+        (err: unknown) => {
+          state = 'stopped'
+          logger.error({ err }, 'dispatcher stopped by an error')
+        },
+      )
+    },
+    async stop() {
+      stopping.abort()
+      await loop
+      await Promise.all(inFlight)
+      loop = undefined
+    },
+    health() {
+      const failing = outage.current()
+      if (state !== 'running' || failing === undefined) return { state, failures: 0 }
+      return { state: 'retrying', failures: failing.failures, failingSince: failing.since.toISOString() }
+    },
+  }
+}
