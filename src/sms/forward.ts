@@ -1,5 +1,6 @@
 // Forwarding: a message no command or keyword matched, POSTed as signed JSON to the operator's own service (FORWARD_URL).
 import { createHmac } from 'node:crypto'
+import { MAX_BODY } from '../copy/segments.js'
 
 export interface ForwardConfig {
   url: URL
@@ -21,8 +22,6 @@ export interface ForwardedMessage {
 
 export type ForwardResult = { ok: true; reply: string } | { ok: false; reason: string }
 
-/** The longest reply used: Twilio's limit for one message body. */
-export const MAX_FORWARD_REPLY = 1600
 /** A larger answer is not read (a reply is at most 1 600 characters). */
 const MAX_ANSWER_BYTES = 64 * 1024
 
@@ -79,7 +78,7 @@ export async function forwardMessage(config: ForwardConfig, message: ForwardedMe
     }
     const reply = (answer as { reply?: unknown } | null)?.reply
     if (typeof reply !== 'string') return { ok: false, reason: 'the answer has no "reply" string' }
-    if (reply.length > MAX_FORWARD_REPLY) return { ok: false, reason: `the reply is ${reply.length} characters; the most is ${MAX_FORWARD_REPLY}` }
+    if (reply.length > MAX_BODY) return { ok: false, reason: `the reply is ${reply.length} characters; the most is ${MAX_BODY}` }
     return { ok: true, reply }
   } catch (err) {
     if (signal.aborted) return { ok: false, reason: `no answer within ${config.timeoutMs} ms` }

@@ -2,13 +2,12 @@
 import { createHmac } from 'node:crypto'
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
+import { MAX_BODY } from '../copy/segments.js'
 import { maskPhone } from '../log.js'
 import { createLinkToken } from '../verify/links.js'
 import { answerSms, failureReply, type AnswerContext } from './answer.js'
 import { toTwiml } from './twiml.js'
 
-/** Twilio's limit for one message body, in Unicode code points; a longer Body is refused before any parsing. */
-export const MAX_BODY = 1600
 
 /** The link's one-time id, made from the MessageSid: the same text always gets the same link (a retry included). */
 function linkId(secret: string, messageSid: string): string {
@@ -28,7 +27,7 @@ const Inbound = Type.Object({
   MessageSid: Type.String({ minLength: 1, maxLength: 64 }),
   From: Type.String({ minLength: 1, maxLength: 64 }),
   To: Type.String({ maxLength: 64, default: '' }),
-  // Ajv counts code points, as Twilio does.
+  // Twilio's limit, in code points (Ajv counts them as Twilio does): a longer Body is refused before any parsing.
   Body: Type.String({ default: '', maxLength: MAX_BODY }),
   NumMedia: Type.Integer({ minimum: 0, default: 0 }),
   OptOutType: Type.Optional(Type.String({ maxLength: 16 })),
