@@ -249,6 +249,11 @@ function isProxyEntry(entry: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)
 }
 
+/** A public base URL (PUBLIC_URL, a tunnel's) followed by a path, whatever trailing slash the base was given. */
+export function publicHref(base: URL, path = ''): string {
+  return base.href.replace(/\/$/, '') + path
+}
+
 export function createConfig(env: Env): Config {
   const r = new Reader(env)
   // Any spelling: NODE_ENV=Production running as development would mean development secrets and /dev/outbox.

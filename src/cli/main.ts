@@ -2,7 +2,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
-import { ConfigError, createConfig, type Config, type ResolvedConfig } from '../config.js'
+import { ConfigError, createConfig, publicHref, type Config, type ResolvedConfig } from '../config.js'
 import { resolveSecrets } from '../dev-secrets.js'
 import { checkKeyword } from '../operators/keywords.js'
 import { readBody, readSchedule, readTitle } from '../operators/problems.js'
@@ -62,7 +62,7 @@ async function text(config: ResolvedConfig, args: string[], url: string | undefi
 
   const target = serverUrl(config, url)
   // The server checks the signature against PUBLIC_URL when it is set, so sign what it will rebuild.
-  const signedUrl = `${(url === undefined ? config.publicUrl?.href.replace(/\/$/, '') : undefined) ?? target}/sms`
+  const signedUrl = `${(url === undefined && config.publicUrl !== undefined ? publicHref(config.publicUrl) : undefined) ?? target}/sms`
   const params = inboundParams({
     from: from.number,
     to: config.twilio.phoneNumber ?? '+15005550006',

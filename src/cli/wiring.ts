@@ -1,6 +1,6 @@
 // smsbot wire and smsbot tunnel: point the Twilio number's SMS webhook at smsbot (behind an ngrok tunnel) and back.
 import { fileURLToPath } from 'node:url'
-import { ConfigError, createConfig, type Config } from '../config.js'
+import { ConfigError, createConfig, publicHref, type Config } from '../config.js'
 import { startServerProcess, type ServerExit, type StartServer } from '../wiring/server-process.js'
 import { ngrokTunnel, TunnelError, type Tunnel } from '../wiring/tunnel.js'
 import { numberWebhooks, WiringError, type NumberWebhook, type NumberWebhooks, type TwilioAccount } from '../wiring/twilio-number.js'
@@ -136,7 +136,7 @@ export async function runWire(args: string[], restore: boolean, io: CliIo, deps:
     io.err(explain(err, twilio))
     return 1
   }
-  if (config.publicUrl?.href !== publicUrl.href) io.out(wiringCopy.publicUrlReminder(publicUrl.href.replace(/\/$/, '')))
+  if (config.publicUrl?.href !== publicUrl.href) io.out(wiringCopy.publicUrlReminder(publicHref(publicUrl)))
   return 0
 }
 

@@ -7,6 +7,7 @@ import { maskPhone } from '../log.js'
 import { createLinkToken } from '../verify/links.js'
 import { answerSms, failureReply, type AnswerContext } from './answer.js'
 import { toTwiml } from './twiml.js'
+import { publicHref } from '../config.js'
 
 
 /** The link's one-time id, made from the MessageSid: the same text always gets the same link (a retry included). */
@@ -37,7 +38,7 @@ export async function smsRoutes(plain: FastifyInstance, options: SmsRoutesOption
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
 
   app.post('/sms', { schema: { body: Inbound } }, async (request, reply) => {
-    const origin = options.publicUrl?.href.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`
+    const origin = options.publicUrl === undefined ? `${request.protocol}://${request.host}` : publicHref(options.publicUrl)
     const context: AnswerContext = {
       ...options.context,
       // A From that is not a phone number (a short code, a channel address) gets the plain form.

@@ -2,6 +2,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SignatureRefusal } from '../outcome.js'
+import { publicHref } from '../config.js'
 
 export interface WebhookGuardOptions {
   authToken: string
@@ -35,7 +36,7 @@ export function parseWebhookForm(body: string): Record<string, string> {
 
 /** The URL Twilio signed: PUBLIC_URL + path and query, or the request's own URL (X-Forwarded-* only from a trusted proxy). */
 export function webhookUrl(request: FastifyRequest, publicUrl: URL | undefined): string {
-  if (publicUrl !== undefined) return publicUrl.href.replace(/\/$/, '') + request.url
+  if (publicUrl !== undefined) return publicHref(publicUrl, request.url)
   return `${request.protocol}://${request.host}${request.url}`
 }
 

@@ -2,6 +2,7 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { NumberWebhook, NumberWebhooks } from './twilio-number.js'
+import { publicHref } from '../config.js'
 
 /** What `smsbot wire` changed, so `--restore` (or the end of `smsbot tunnel`) can put it back. */
 export interface SavedWebhook {
@@ -59,7 +60,7 @@ function writeSavedWebhook(path: string, saved: SavedWebhook | undefined): void 
 
 /** `https://abc.ngrok-free.app/` → `https://abc.ngrok-free.app/sms`: where Twilio should post incoming SMS. */
 export function smsWebhookUrl(publicUrl: URL): string {
-  return `${publicUrl.href.replace(/\/$/, '')}/sms`
+  return publicHref(publicUrl, '/sms')
 }
 
 export interface Wired {
