@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import { nanoid } from 'nanoid'
 import type { Logger } from 'pino'
 import { systemClock, type Clock } from './clock.js'
-import type { ResolvedConfig } from './config.js'
+import { publicHref, type ResolvedConfig } from './config.js'
 import type { Db } from './database.js'
 import type { SmsSender } from './sender/sender.js'
 import type { ConsoleSender } from './sender/console.js'
@@ -103,7 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxAttempts: config.sendMaxAttempts,
     quietHours: config.quietHours,
     defaultTimeZone: config.defaultTimeZone,
-    statusCallback: config.publicUrl === undefined ? undefined : `${config.publicUrl.href.replace(/\/$/, '')}/sms/status`,
+    statusCallback: config.publicUrl === undefined ? undefined : publicHref(config.publicUrl, '/sms/status'),
     onOutcome: (outcome, errorCode) => metrics.sends.inc({ outcome, error_code: errorCode === undefined ? '' : String(errorCode) }),
   }) : undefined
 
