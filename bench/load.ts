@@ -25,7 +25,13 @@ export function signedRequests(workload: Workload, count: number, url: string, a
   for (let i = 0; i < count; i++) {
     sidCounter += 1
     const messageSid = `SM${sidCounter.toString(16).padStart(32, '0')}`
-    const params = inboundParams({ from: workload.from(i), to: '+16175550100', body: workload.text(i), accountSid: ACCOUNT_SID, messageSid })
+    const params = inboundParams({
+      from: workload.from(i),
+      to: '+16175550100',
+      body: workload.text(i),
+      accountSid: ACCOUNT_SID,
+      messageSid,
+    })
     requests[i] = { body: new URLSearchParams(params).toString(), signature: signWebhook(authToken, url, params) }
   }
   return requests

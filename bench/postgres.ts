@@ -34,7 +34,8 @@ export async function benchDatabases(adminUrl: string): Promise<BenchDatabases> 
     const role = await client.query<{ may: boolean }>('select rolcreatedb or rolsuper as may from pg_roles where rolname = current_user')
     return { version: server.rows[0]?.server_version.split(' ')[0] ?? 'unknown', mayCreate: role.rows[0]?.may === true }
   })
-  if (!mayCreate) throw new Error(`the user of DATABASE_URL (${redactUrl(adminUrl)}) may not CREATE DATABASE; the bench needs a user with CREATEDB`)
+  if (!mayCreate)
+    throw new Error(`the user of DATABASE_URL (${redactUrl(adminUrl)}) may not CREATE DATABASE; the bench needs a user with CREATEDB`)
   return {
     version,
     async create(suffix) {

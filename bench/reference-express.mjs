@@ -4,7 +4,8 @@ import express from 'express'
 import twilio from 'twilio'
 
 const MAX_SUBSCRIPTIONS = 20
-const HELP = 'SUB <topic> to follow, UNSUB <topic> or ALL to stop, LIST yours, TOPICS to browse, S for the web, QUIET 22-7 or OFF, LANG ES: español. STOP to opt out.'
+const HELP =
+  'SUB <topic> to follow, UNSUB <topic> or ALL to stop, LIST yours, TOPICS to browse, S for the web, QUIET 22-7 or OFF, LANG ES: español. STOP to opt out.'
 // smsbot's defaults: PROGRAM_NAME smsbot, no SUPPORT_CONTACT.
 const IDENTITY = 'smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.'
 const TOPIC_KEY = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$/
@@ -37,14 +38,21 @@ function subscribeReply(phone, topicKey, now) {
   if (topic === undefined) return `There is no open topic "${topicKey.slice(0, 64)}". Text TOPICS to see the open ones.`
   const existing = sql.subscribed.all(phone)
   if (existing.includes(topic.key)) return `You already follow ${topic.key}. Text LIST to see your topics.`
-  if (existing.length >= MAX_SUBSCRIPTIONS) return `You already follow ${MAX_SUBSCRIPTIONS} topics, the most allowed. Text UNSUB <topic> to make room.`
+  if (existing.length >= MAX_SUBSCRIPTIONS)
+    return `You already follow ${MAX_SUBSCRIPTIONS} topics, the most allowed. Text UNSUB <topic> to make room.`
   sql.subscribe.run(phone, topic.key, now)
   sql.consent.run(phone, now, topic.key)
   const first = sql.welcome.run(now, phone).changes > 0
   const title = topic.title.length > 40 ? `${topic.title.slice(0, 37).trimEnd()}...` : topic.title
-  return `Subscribed to ${topic.key} (${title}).` +
-    (sql.optedOut.get(phone) !== null ? ' You opted out earlier: text START to get messages again.' : first ? '' : ` Text UNSUB ${topic.key} to stop.`) +
+  return (
+    `Subscribed to ${topic.key} (${title}).` +
+    (sql.optedOut.get(phone) !== null
+      ? ' You opted out earlier: text START to get messages again.'
+      : first
+        ? ''
+        : ` Text UNSUB ${topic.key} to stop.`) +
     (first ? ` ${IDENTITY}` : '')
+  )
 }
 
 // One transaction per MessageSid: a retried webhook gets the stored reply and changes nothing.
@@ -62,19 +70,23 @@ const answerSubscribe = db.transaction((messageSid, phone, topicKey) => {
 const app = express()
 app.get('/healthz', (_req, res) => res.json({ status: 'ok' }))
 app.post('/sms', express.urlencoded({ extended: false }), twilio.webhook(process.env.TWILIO_AUTH_TOKEN), (req, res) => {
-  const [word = '', ...rest] = String(req.body.Body ?? '').trim().toUpperCase().split(/\s+/)
+  const [word = '', ...rest] = String(req.body.Body ?? '')
+    .trim()
+    .toUpperCase()
+    .split(/\s+/)
   const twiml = new twilio.twiml.MessagingResponse()
   if (word === 'H') {
     sql.language.get(req.body.From)
     twiml.message(HELP)
-  }
-  else if (word === 'SUB' && rest.length > 0) twiml.message(answerSubscribe(req.body.MessageSid, req.body.From, rest.join(' ')))
+  } else if (word === 'SUB' && rest.length > 0) twiml.message(answerSubscribe(req.body.MessageSid, req.body.From, rest.join(' ')))
   else twiml.message("Sorry, I didn't understand that. Text H for help.")
   res.type('text/xml').send(twiml.toString())
 })
 
 const server = app.listen(Number(process.env.PORT), '127.0.0.1')
-process.on('SIGTERM', () => server.close(() => {
-  db.close()
-  process.exit(0)
-}))
+process.on('SIGTERM', () =>
+  server.close(() => {
+    db.close()
+    process.exit(0)
+  }),
+)

@@ -44,7 +44,6 @@ const workloads: Record<'H' | 'SUB', Workload> = {
   SUB: { name: 'SUB', text: (i) => `SUB ${topicKey(i % TOPICS)}`, from: () => `+1617${String(2_000_000 + newPhones++)}` },
 }
 
-
 const step = (message: string) => process.stderr.write(`· ${message}\n`)
 
 async function measure(service: Service, workload: Workload, seconds = SECONDS): Promise<LoadResult> {
@@ -140,9 +139,18 @@ async function main(): Promise<void> {
     const twilioEnv = { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_PHONE_NUMBER: '+16175550100', TWILIO_API_URL: mock.url }
     step('unthrottled dispatch of those 100 000 to a local mock Twilio')
     const concurrency = 10
-    const sender = await startService(SERVER, smsbotEnv(bigPath, { ...twilioEnv, SEND_RATE_PER_SECOND: '10000', SEND_CONCURRENCY: String(concurrency) }), port, log)
+    const sender = await startService(
+      SERVER,
+      smsbotEnv(bigPath, { ...twilioEnv, SEND_RATE_PER_SECOND: '10000', SEND_CONCURRENCY: String(concurrency) }),
+      port,
+      log,
+    )
     const unthrottled = await waitForMessages(mock, 100_000, 300_000)
-    results.dispatch = { messages: unthrottled.count, concurrency, perSecond: (unthrottled.count - 1) / ((unthrottled.last - unthrottled.first) / 1000) }
+    results.dispatch = {
+      messages: unthrottled.count,
+      concurrency,
+      perSecond: (unthrottled.count - 1) / ((unthrottled.last - unthrottled.first) / 1000),
+    }
     await sender.stop()
 
     step('throttled dispatch at SEND_RATE_PER_SECOND=50 for 20 s')
@@ -157,7 +165,13 @@ async function main(): Promise<void> {
     await throttledService.stop()
     await mock.stop()
     const seconds = (throttled.last - throttled.first) / 1000
-    results.throttled = { configured: 50, messages: throttled.count, seconds, perSecond: (throttled.count - 1) / seconds, busiestSecond: throttled.busiestSecond }
+    results.throttled = {
+      configured: 50,
+      messages: throttled.count,
+      seconds,
+      perSecond: (throttled.count - 1) / seconds,
+      busiestSecond: throttled.busiestSecond,
+    }
 
     // Without DATABASE_URL the report says, in one line, that this part was skipped and how to run it.
     if (DATABASE_URL !== undefined && databases !== undefined) results.postgres = await postgresPart(DATABASE_URL, databases, port, log)
@@ -211,14 +225,19 @@ async function postgresPart(adminUrl: string, databases: BenchDatabases, port: n
       for (const _ of senders) ports.push(await freePort())
       const fleet = await Promise.all(
         senders.map((from, i) =>
-          startService(SERVER, {
-            DATABASE_URL: fleetUrl,
-            ...secrets,
-            TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-            TWILIO_PHONE_NUMBER: from,
-            TWILIO_API_URL: mock.url,
-            SEND_RATE_PER_SECOND: String(FLEET_RATE),
-          }, ports[i] as number, log),
+          startService(
+            SERVER,
+            {
+              DATABASE_URL: fleetUrl,
+              ...secrets,
+              TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+              TWILIO_PHONE_NUMBER: from,
+              TWILIO_API_URL: mock.url,
+              SEND_RATE_PER_SECOND: String(FLEET_RATE),
+            },
+            ports[i] as number,
+            log,
+          ),
         ),
       )
       started.push(...fleet)
@@ -271,7 +290,9 @@ if (process.argv.includes('--report')) {
   printReport(results)
 } else {
   if (DATABASE_URL !== undefined && !isPostgresUrl(DATABASE_URL)) {
-    throw new Error('DATABASE_URL must be a PostgreSQL URL (postgres://user@host:5432/postgres, a user that may CREATE DATABASE); unset it to run the SQLite part alone')
+    throw new Error(
+      'DATABASE_URL must be a PostgreSQL URL (postgres://user@host:5432/postgres, a user that may CREATE DATABASE); unset it to run the SQLite part alone',
+    )
   }
   await main()
 }

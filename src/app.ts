@@ -71,7 +71,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('outcome', null)
   app.addHook('onResponse', (request, reply, done) => {
     const { outcome } = request
-    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ...logFieldsOf(outcome) }, 'request completed')
+    request.log.info(
+      { req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ...logFieldsOf(outcome) },
+      'request completed',
+    )
     countRequest(metrics, request.routeOptions.url, reply.elapsedTime, outcome)
     done()
   })
@@ -92,20 +95,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(formbody)
 
-  const dispatcher = deps.dispatch === true ? createDispatcher({
-    db,
-    sender,
-    clock,
-    logger: deps.logger,
-    ratePerSecond: config.sendRatePerSecond,
-    concurrency: config.sendConcurrency,
-    leaseMs: config.sendLeaseSeconds * 1000,
-    maxAttempts: config.sendMaxAttempts,
-    quietHours: config.quietHours,
-    defaultTimeZone: config.defaultTimeZone,
-    statusCallback: config.publicUrl === undefined ? undefined : publicHref(config.publicUrl, '/sms/status'),
-    onOutcome: (outcome, errorCode) => metrics.sends.inc({ outcome, error_code: errorCode === undefined ? '' : String(errorCode) }),
-  }) : undefined
+  const dispatcher =
+    deps.dispatch === true
+      ? createDispatcher({
+          db,
+          sender,
+          clock,
+          logger: deps.logger,
+          ratePerSecond: config.sendRatePerSecond,
+          concurrency: config.sendConcurrency,
+          leaseMs: config.sendLeaseSeconds * 1000,
+          maxAttempts: config.sendMaxAttempts,
+          quietHours: config.quietHours,
+          defaultTimeZone: config.defaultTimeZone,
+          statusCallback: config.publicUrl === undefined ? undefined : publicHref(config.publicUrl, '/sms/status'),
+          onOutcome: (outcome, errorCode) => metrics.sends.inc({ outcome, error_code: errorCode === undefined ? '' : String(errorCode) }),
+        })
+      : undefined
 
   // 200 {status:"ok"} only when the database answers and, where this instance dispatches, the dispatcher sends;
   // otherwise 503, saying which part is not working, so that a monitor's status check alone notices.
@@ -154,13 +160,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // The operator API: one context under /api, every route behind the bearer token (ADMIN_TOKEN), each plugin given the same deps.
   const operatorDeps: OperatorDeps = { db, clock, reservedAs }
-  await app.register(async (api) => {
-    api.addHook('onRequest', requireAdminToken(config.adminToken))
-    await api.register(topicRoutes, operatorDeps)
-    await api.register(notificationRoutes, operatorDeps)
-    await api.register(consentRoutes, operatorDeps)
-    await api.register(keywordRoutes, operatorDeps)
-  }, { prefix: '/api' })
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', requireAdminToken(config.adminToken))
+      await api.register(topicRoutes, operatorDeps)
+      await api.register(notificationRoutes, operatorDeps)
+      await api.register(consentRoutes, operatorDeps)
+      await api.register(keywordRoutes, operatorDeps)
+    },
+    { prefix: '/api' },
+  )
 
   if (dispatcher !== undefined) {
     app.addHook('onReady', async () => dispatcher.start())

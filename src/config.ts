@@ -148,7 +148,9 @@ class Reader {
       if (url.search || url.hash) throw new Error('has query')
       return url
     } catch {
-      this.problems.push(`${name} must be an http(s) URL without query, e.g. https://abc123.ngrok-free.app (got "${withoutCredentials(value)}")`)
+      this.problems.push(
+        `${name} must be an http(s) URL without query, e.g. https://abc123.ngrok-free.app (got "${withoutCredentials(value)}")`,
+      )
       return undefined
     }
   }
@@ -169,10 +171,15 @@ class Reader {
     const lower = value.toLowerCase()
     if (['false', '0', 'no', 'off'].includes(lower)) return false
     if (['true', '1', 'yes', 'on'].includes(lower)) return ['loopback']
-    const entries = value.split(',').map((e) => e.trim()).filter(Boolean)
+    const entries = value
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)
     const bad = entries.filter((e) => !isProxyEntry(e))
     if (entries.length === 0 || bad.length > 0) {
-      this.problems.push(`${name} must be true, false, or a comma-separated list of proxy addresses or CIDRs such as 10.0.0.0/8 (got "${value.slice(0, 80)}")`)
+      this.problems.push(
+        `${name} must be true, false, or a comma-separated list of proxy addresses or CIDRs such as 10.0.0.0/8 (got "${value.slice(0, 80)}")`,
+      )
       return false
     }
     return entries
@@ -184,7 +191,9 @@ class Reader {
     if (['off', 'false', 'no', 'none'].includes(value.toLowerCase())) return undefined
     const window = parseQuietWindow(value)
     if (window === undefined) {
-      this.problems.push(`${name} must be off or a window of local hours such as 21-8 (quiet from 21:00 until 08:00; got "${value.slice(0, 40)}")`)
+      this.problems.push(
+        `${name} must be off or a window of local hours such as 21-8 (quiet from 21:00 until 08:00; got "${value.slice(0, 40)}")`,
+      )
       return parseQuietWindow(fallback)
     }
     return window
@@ -220,7 +229,10 @@ class Reader {
 
   countries(name: string, fallback: string): CountryCode[] {
     const value = this.raw(name) ?? fallback
-    const codes = value.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean)
+    const codes = value
+      .split(',')
+      .map((c) => c.trim().toUpperCase())
+      .filter(Boolean)
     const bad = codes.filter((c) => !isSupportedCountry(c))
     if (codes.length === 0 || bad.length > 0) {
       this.problems.push(`${name} must be a comma-separated list of two-letter country codes such as US,CA (got "${value}")`)
@@ -262,7 +274,11 @@ export function createConfig(env: Env): Config {
   const accountSid = r.pattern('TWILIO_ACCOUNT_SID', /^AC[0-9a-fA-F]{32}$/, 'an Account SID: AC followed by 32 hex digits')
   const authToken = r.pattern('TWILIO_AUTH_TOKEN', /^\S{16,}$/, 'your Twilio auth token (at least 16 characters, no spaces)')
   const phoneNumber = r.pattern('TWILIO_PHONE_NUMBER', /^\+[1-9]\d{6,14}$/, 'a phone number in E.164 form, e.g. +15551234567')
-  const messagingServiceSid = r.pattern('TWILIO_MESSAGING_SERVICE_SID', /^MG[0-9a-fA-F]{32}$/, 'a Messaging Service SID: MG followed by 32 hex digits')
+  const messagingServiceSid = r.pattern(
+    'TWILIO_MESSAGING_SERVICE_SID',
+    /^MG[0-9a-fA-F]{32}$/,
+    'a Messaging Service SID: MG followed by 32 hex digits',
+  )
   const apiUrl = r.url('TWILIO_API_URL', 'https://api.twilio.com')
   const hasTwilio = accountSid !== undefined && authToken !== undefined
   const smsSender = r.oneOf('SMS_SENDER', ['twilio', 'console'] as const, hasTwilio ? 'twilio' : 'console')
@@ -282,12 +298,17 @@ export function createConfig(env: Env): Config {
   if (production) {
     // The console sender keeps every one-time code in /dev/outbox: a production server never falls back to it.
     if (smsSender === 'console' && r.raw('SMS_SENDER') === undefined) {
-      r.problems.push('TWILIO_ACCOUNT_SID is required when NODE_ENV is production (or set SMS_SENDER=console to run without sending, on purpose)')
+      r.problems.push(
+        'TWILIO_ACCOUNT_SID is required when NODE_ENV is production (or set SMS_SENDER=console to run without sending, on purpose)',
+      )
     }
     if (sessionSecret === undefined) r.problems.push('SESSION_SECRET is required when NODE_ENV is production (try: openssl rand -hex 32)')
-    if (authToken === undefined) r.problems.push('TWILIO_AUTH_TOKEN is required when NODE_ENV is production: webhook signatures are checked with it')
+    if (authToken === undefined)
+      r.problems.push('TWILIO_AUTH_TOKEN is required when NODE_ENV is production: webhook signatures are checked with it')
     if (r.raw('PUBLIC_URL') === undefined) {
-      r.problems.push('PUBLIC_URL is required when NODE_ENV is production: webhook signatures and links use it, never the request\'s own Host')
+      r.problems.push(
+        "PUBLIC_URL is required when NODE_ENV is production: webhook signatures and links use it, never the request's own Host",
+      )
     }
   }
 
@@ -298,11 +319,15 @@ export function createConfig(env: Env): Config {
 
   const databaseUrl = r.raw('DATABASE_URL')
   if (databaseUrl !== undefined) {
-    if (!/^postgres(ql)?:\/\/./i.test(databaseUrl)) r.problems.push('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/smsbot')
-    if (r.raw('DATABASE_PATH') !== undefined) r.problems.push('DATABASE_URL and DATABASE_PATH are both set: choose PostgreSQL (DATABASE_URL) or a SQLite file (DATABASE_PATH)')
+    if (!/^postgres(ql)?:\/\/./i.test(databaseUrl))
+      r.problems.push('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/smsbot')
+    if (r.raw('DATABASE_PATH') !== undefined)
+      r.problems.push('DATABASE_URL and DATABASE_PATH are both set: choose PostgreSQL (DATABASE_URL) or a SQLite file (DATABASE_PATH)')
     // Several instances share one database: they must agree on these, so no per-host development secret will do.
-    if (authToken === undefined) r.problems.push('TWILIO_AUTH_TOKEN is required with DATABASE_URL: every instance must check webhook signatures with the same token')
-    if (sessionSecret === undefined) r.problems.push('SESSION_SECRET is required with DATABASE_URL: every instance must sign sessions and hash codes with the same secret')
+    if (authToken === undefined)
+      r.problems.push('TWILIO_AUTH_TOKEN is required with DATABASE_URL: every instance must check webhook signatures with the same token')
+    if (sessionSecret === undefined)
+      r.problems.push('SESSION_SECRET is required with DATABASE_URL: every instance must sign sessions and hash codes with the same secret')
   }
   const databasePath = r.string('DATABASE_PATH', './data/smsbot.sqlite')
 
@@ -313,20 +338,26 @@ export function createConfig(env: Env): Config {
 
   const publicUrl = r.url('PUBLIC_URL')
   if (production && publicUrl?.protocol === 'http:') {
-    r.problems.push('PUBLIC_URL must be https when NODE_ENV is production: codes, sign-in links and session cookies must not cross the network in clear')
+    r.problems.push(
+      'PUBLIC_URL must be https when NODE_ENV is production: codes, sign-in links and session cookies must not cross the network in clear',
+    )
   }
   const forwardUrl = r.url('FORWARD_URL')
   if (forwardUrl !== undefined && (forwardUrl.username !== '' || forwardUrl.password !== '')) {
     // fetch refuses such a URL, and the password would be in every log line that shows it.
-    r.problems.push('FORWARD_URL must not hold a user name or password: forwards are authenticated by their signature (FORWARD_SECRET); give the URL without user:password@')
+    r.problems.push(
+      'FORWARD_URL must not hold a user name or password: forwards are authenticated by their signature (FORWARD_SECRET); give the URL without user:password@',
+    )
   } else if (production && forwardUrl?.protocol === 'http:') {
-    r.problems.push('FORWARD_URL must be https when NODE_ENV is production: each forward carries a texter\'s phone number and message')
+    r.problems.push("FORWARD_URL must be https when NODE_ENV is production: each forward carries a texter's phone number and message")
   }
   const forwardSecret = r.raw('FORWARD_SECRET')
   // Twilio waits 15 s for the webhook's answer: the forward must leave time for the rest of it.
   const forwardTimeoutMs = r.int('FORWARD_TIMEOUT_MS', 5000, 100, 12_000)
   if (forwardUrl !== undefined && (forwardSecret === undefined || forwardSecret.length < 16)) {
-    r.problems.push('FORWARD_SECRET is required with FORWARD_URL, at least 16 characters: your service checks each forward\'s signature with it (try: openssl rand -hex 32)')
+    r.problems.push(
+      "FORWARD_SECRET is required with FORWARD_URL, at least 16 characters: your service checks each forward's signature with it (try: openssl rand -hex 32)",
+    )
   }
   const allowedCountries = r.countries('ALLOWED_COUNTRIES', 'US,CA')
   const defaultCountry = r.country('DEFAULT_COUNTRY', 'US')
@@ -368,7 +399,10 @@ export function createConfig(env: Env): Config {
     defaultCountry,
     maxSubscriptions: r.int('MAX_SUBSCRIPTIONS', 20, 1, 10_000),
     conversationMinutes: r.int('CONVERSATION_MINUTES', 10, 1, 1440),
-    forward: forwardUrl === undefined || forwardSecret === undefined ? undefined : { url: forwardUrl, secret: forwardSecret, timeoutMs: forwardTimeoutMs },
+    forward:
+      forwardUrl === undefined || forwardSecret === undefined
+        ? undefined
+        : { url: forwardUrl, secret: forwardSecret, timeoutMs: forwardTimeoutMs },
     sessionDays: r.int('SESSION_DAYS', 30, 1, 365),
     sendRatePerSecond: r.number('SEND_RATE_PER_SECOND', 1, 0.01, 10_000),
     sendConcurrency: r.int('SEND_CONCURRENCY', 10, 1, 1000),

@@ -177,7 +177,9 @@ class CommitGroup {
     if (this.scheduled) setImmediate(() => void this.commitNext())
     let outcomes: Outcome[]
     try {
-      outcomes = await this.db.transaction().execute((trx) => (group.length === 1 ? runAlone(trx, group[0] as Queued) : runEach(trx, group)))
+      outcomes = await this.db
+        .transaction()
+        .execute((trx) => (group.length === 1 ? runAlone(trx, group[0] as Queued) : runEach(trx, group)))
     } catch (error) {
       outcomes = group.map(() => ({ ok: false, error }))
     }

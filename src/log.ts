@@ -80,7 +80,10 @@ function maskStretch(stretch: string): string {
   const first = digits[0] as number
   const last = digits.at(-1) as number
   const start = first > 0 && LEADS.has(chars[first - 1] as string) ? first - 1 : first
-  const shown = `+${digitValue(chars[first] as string)}${'*'.repeat(digits.length - 5)}${digits.slice(-4).map((i) => digitValue(chars[i] as string)).join('')}`
+  const shown = `+${digitValue(chars[first] as string)}${'*'.repeat(digits.length - 5)}${digits
+    .slice(-4)
+    .map((i) => digitValue(chars[i] as string))
+    .join('')}`
   return `${chars.slice(0, start).join('')}${shown}${chars.slice(last + 1).join('')}`
 }
 
@@ -156,20 +159,23 @@ function maskedArguments(args: unknown[]): unknown[] {
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const pretty = destination === undefined && process.stdout.isTTY === true
-  return pino({
-    level,
-    transport: pretty ? { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } : undefined,
-    serializers: {
-      req: (req: { method: string; url: string; id?: string }) => ({ method: req.method, url: loggedPath(req.url) }),
-      // Every `{ err }` logged, by the app or by Fastify through a request's child logger (which inherits this).
-      err: serializeError,
-    },
-    hooks: {
-      logMethod(args, method) {
-        return method.apply(this, maskedArguments(args) as Parameters<typeof method>)
+  return pino(
+    {
+      level,
+      transport: pretty ? { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } : undefined,
+      serializers: {
+        req: (req: { method: string; url: string; id?: string }) => ({ method: req.method, url: loggedPath(req.url) }),
+        // Every `{ err }` logged, by the app or by Fastify through a request's child logger (which inherits this).
+        err: serializeError,
+      },
+      hooks: {
+        logMethod(args, method) {
+          return method.apply(this, maskedArguments(args) as Parameters<typeof method>)
+        },
       },
     },
-  }, pretty ? undefined : (destination as pino.DestinationStream | undefined) ?? stdoutLines())
+    pretty ? undefined : ((destination as pino.DestinationStream | undefined) ?? stdoutLines()),
+  )
 }
 
 /**

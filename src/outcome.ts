@@ -27,10 +27,15 @@ declare module 'fastify' {
 /** The fields an outcome adds to its request's log line, the phone masked. */
 export function logFieldsOf(outcome: Outcome | null): Record<string, string> {
   switch (outcome?.kind) {
-    case undefined: return {}
-    case 'sms': return { from: maskPhone(outcome.from), command: outcome.command }
-    case 'refusal': return { refusal: outcome.reason }
-    case 'codeSent': return { codeSent: outcome.outcome }
-    case 'codeChecked': return { codeChecked: outcome.outcome }
+    case undefined:
+      return {}
+    case 'sms':
+      return { from: maskPhone(outcome.from), command: outcome.command }
+    case 'refusal':
+      return { refusal: outcome.reason }
+    case 'codeSent':
+      return { codeSent: outcome.outcome }
+    case 'codeChecked':
+      return { codeChecked: outcome.outcome }
   }
 }

@@ -9,7 +9,6 @@ import { pruneConversations } from './sms/conversations.js'
 import { pruneInboundMessages } from './sms/queries.js'
 import { pruneOtpCodes, pruneOtpEvents, pruneSigninLinks } from './verify/queries.js'
 
-
 export type RetentionConfig = Config['retention']
 
 /** Each batch is one short statement (or transaction); a run stops after `maxBatches` per table and comes back soon. */

@@ -22,9 +22,17 @@ t.test('a 5xx never shows internals; a 4xx says why', async (t) => {
   t.equal(boom.statusCode, 500)
   t.same(boom.json(), { error: 'internal_error', message: 'Something went wrong on our side. Please try again.' })
   t.notMatch(boom.body, /secret internals/)
-  t.ok(lines.some((l) => /secret internals/.test(l)), 'the detail goes to the log')
+  t.ok(
+    lines.some((l) => /secret internals/.test(l)),
+    'the detail goes to the log',
+  )
 
-  const bad = await app.inject({ method: 'POST', url: '/sms', headers: { 'content-type': 'application/json', 'x-twilio-signature': 'A'.repeat(27) + '=' }, payload: '{' })
+  const bad = await app.inject({
+    method: 'POST',
+    url: '/sms',
+    headers: { 'content-type': 'application/json', 'x-twilio-signature': 'A'.repeat(27) + '=' },
+    payload: '{',
+  })
   t.equal(bad.statusCode, 415)
   t.match(bad.json(), { error: 'fst_err_ctp_invalid_media_type' })
 

@@ -23,7 +23,17 @@ t.test('defaults follow SPEC §5', async (t) => {
   t.equal(config.databasePath, './data/smsbot.sqlite')
   t.equal(config.smsSender, 'console')
   t.equal(config.twilio.apiUrl, 'https://api.twilio.com')
-  t.same(config.otp, { length: 4, ttlSeconds: 600, maxAttempts: 5, maxSendsPerHour: 5, resendSeconds: 30, maxFailuresPerDay: 10, maxSendsPerIpPerHour: 10, maxFailuresPerIpPerHour: 20, linkTtlSeconds: 900 })
+  t.same(config.otp, {
+    length: 4,
+    ttlSeconds: 600,
+    maxAttempts: 5,
+    maxSendsPerHour: 5,
+    resendSeconds: 30,
+    maxFailuresPerDay: 10,
+    maxSendsPerIpPerHour: 10,
+    maxFailuresPerIpPerHour: 20,
+    linkTtlSeconds: 900,
+  })
   t.equal(config.requestTimeoutSeconds, 30)
   t.equal(config.sessionDays, 30)
   t.same(config.allowedCountries, ['US', 'CA'])
@@ -107,9 +117,16 @@ t.test('the twilio sender needs credentials and a sending number or messaging se
     'TWILIO_AUTH_TOKEN is required when SMS_SENDER is twilio',
     'TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID is required when SMS_SENDER is twilio',
   ])
-  const found = problems({ TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef', TWILIO_AUTH_TOKEN: '0123456789abcdef0123456789abcdef' })
+  const found = problems({
+    TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
+    TWILIO_AUTH_TOKEN: '0123456789abcdef0123456789abcdef',
+  })
   t.same(found, ['TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID is required when SMS_SENDER is twilio'])
-  const config = createConfig({ SMS_SENDER: 'console', TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef', TWILIO_AUTH_TOKEN: '0123456789abcdef0123456789abcdef' })
+  const config = createConfig({
+    SMS_SENDER: 'console',
+    TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
+    TWILIO_AUTH_TOKEN: '0123456789abcdef0123456789abcdef',
+  })
   t.equal(config.smsSender, 'console', 'SMS_SENDER=console needs no sending number')
 })
 
@@ -120,10 +137,17 @@ t.test('production requires SESSION_SECRET, TWILIO_AUTH_TOKEN, PUBLIC_URL and a 
   t.match(found[1], /^SESSION_SECRET is required when NODE_ENV is production/)
   t.match(found[2], /^TWILIO_AUTH_TOKEN is required when NODE_ENV is production/)
   t.match(found[3], /^PUBLIC_URL is required when NODE_ENV is production/)
-  const secrets = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TWILIO_AUTH_TOKEN: 'y'.repeat(32), PUBLIC_URL: 'https://smsbot.example.org' }
-  t.same(problems(secrets), [
-    'TWILIO_ACCOUNT_SID is required when NODE_ENV is production (or set SMS_SENDER=console to run without sending, on purpose)',
-  ], 'secrets without an Account SID would fall back to the console sender, which publishes codes: refused')
+  const secrets = {
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'x'.repeat(32),
+    TWILIO_AUTH_TOKEN: 'y'.repeat(32),
+    PUBLIC_URL: 'https://smsbot.example.org',
+  }
+  t.same(
+    problems(secrets),
+    ['TWILIO_ACCOUNT_SID is required when NODE_ENV is production (or set SMS_SENDER=console to run without sending, on purpose)'],
+    'secrets without an Account SID would fall back to the console sender, which publishes codes: refused',
+  )
   t.equal(createConfig({ ...secrets, SMS_SENDER: 'console' }).smsSender, 'console', 'unless the console sender is asked for by name')
   const config = createConfig({ ...secrets, TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_PHONE_NUMBER: '+15005550006' })
   t.equal(config.production, true)
@@ -168,57 +192,112 @@ t.test('quiet hours, the fallback time zone and the program identity: defaults, 
   t.same(defaults.quietHours, { start: 21 * 60, end: 8 * 60 })
   t.equal(defaults.defaultTimeZone, 'America/New_York')
   t.same(defaults.program, { name: 'smsbot', contact: undefined })
-  const set = createConfig({ QUIET_HOURS: '22:30-7', DEFAULT_TIME_ZONE: 'America/Chicago', PROGRAM_NAME: 'SearchNEU alerts', SUPPORT_CONTACT: 'help@searchneu.com' })
+  const set = createConfig({
+    QUIET_HOURS: '22:30-7',
+    DEFAULT_TIME_ZONE: 'America/Chicago',
+    PROGRAM_NAME: 'SearchNEU alerts',
+    SUPPORT_CONTACT: 'help@searchneu.com',
+  })
   t.same(set.quietHours, { start: 22 * 60 + 30, end: 7 * 60 })
   t.equal(set.defaultTimeZone, 'America/Chicago')
   t.same(set.program, { name: 'SearchNEU alerts', contact: 'help@searchneu.com' })
   t.equal(createConfig({ QUIET_HOURS: 'off' }).quietHours, undefined)
   t.equal(createConfig({ QUIET_HOURS: 'OFF' }).quietHours, undefined)
-  t.same(problems({ QUIET_HOURS: '9pm-8am', DEFAULT_TIME_ZONE: 'Eastern', PROGRAM_NAME: 'x'.repeat(31), SUPPORT_CONTACT: 'y'.repeat(61) }), [
-    'QUIET_HOURS must be off or a window of local hours such as 21-8 (quiet from 21:00 until 08:00; got "9pm-8am")',
-    'DEFAULT_TIME_ZONE must be an IANA time zone name such as America/New_York (got "Eastern")',
-    'PROGRAM_NAME must be one line of at most 30 characters, to fit the HELP answer in one SMS (got 31)',
-    'SUPPORT_CONTACT must be one line of at most 60 characters, to fit the HELP answer in one SMS (got 61)',
-  ])
+  t.same(
+    problems({ QUIET_HOURS: '9pm-8am', DEFAULT_TIME_ZONE: 'Eastern', PROGRAM_NAME: 'x'.repeat(31), SUPPORT_CONTACT: 'y'.repeat(61) }),
+    [
+      'QUIET_HOURS must be off or a window of local hours such as 21-8 (quiet from 21:00 until 08:00; got "9pm-8am")',
+      'DEFAULT_TIME_ZONE must be an IANA time zone name such as America/New_York (got "Eastern")',
+      'PROGRAM_NAME must be one line of at most 30 characters, to fit the HELP answer in one SMS (got 31)',
+      'SUPPORT_CONTACT must be one line of at most 60 characters, to fit the HELP answer in one SMS (got 61)',
+    ],
+  )
 })
 
 t.test('NODE_ENV is read in any case: Production is production (issue 18, item 11)', async (t) => {
-  const secrets = { SESSION_SECRET: 'x'.repeat(32), TWILIO_AUTH_TOKEN: 'y'.repeat(32), PUBLIC_URL: 'https://smsbot.example.org', TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_PHONE_NUMBER: '+15005550006' }
+  const secrets = {
+    SESSION_SECRET: 'x'.repeat(32),
+    TWILIO_AUTH_TOKEN: 'y'.repeat(32),
+    PUBLIC_URL: 'https://smsbot.example.org',
+    TWILIO_ACCOUNT_SID: ACCOUNT,
+    TWILIO_PHONE_NUMBER: '+15005550006',
+  }
   for (const spelling of ['production', 'Production', 'PRODUCTION', ' production ']) {
     t.equal(createConfig({ ...secrets, NODE_ENV: spelling }).production, true, spelling)
-    t.match(problems({ NODE_ENV: spelling }), [/^TWILIO_ACCOUNT_SID is required when NODE_ENV is production/, /^SESSION_SECRET is required/, /^TWILIO_AUTH_TOKEN is required/, /^PUBLIC_URL is required/], `${spelling}: no development secrets`)
+    t.match(
+      problems({ NODE_ENV: spelling }),
+      [
+        /^TWILIO_ACCOUNT_SID is required when NODE_ENV is production/,
+        /^SESSION_SECRET is required/,
+        /^TWILIO_AUTH_TOKEN is required/,
+        /^PUBLIC_URL is required/,
+      ],
+      `${spelling}: no development secrets`,
+    )
   }
   t.equal(createConfig({ NODE_ENV: 'development' }).production, false)
   t.equal(createConfig({}).production, false)
 })
 
 t.test('production refuses an http PUBLIC_URL, naming it (issue 18, item 11)', async (t) => {
-  const secrets = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TWILIO_AUTH_TOKEN: 'y'.repeat(32), TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_PHONE_NUMBER: '+15005550006' }
+  const secrets = {
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'x'.repeat(32),
+    TWILIO_AUTH_TOKEN: 'y'.repeat(32),
+    TWILIO_ACCOUNT_SID: ACCOUNT,
+    TWILIO_PHONE_NUMBER: '+15005550006',
+  }
   t.same(problems({ ...secrets, PUBLIC_URL: 'http://smsbot.example.org' }), [
     'PUBLIC_URL must be https when NODE_ENV is production: codes, sign-in links and session cookies must not cross the network in clear',
   ])
   t.same(problems({ ...secrets, NODE_ENV: 'Production', PUBLIC_URL: 'HTTP://smsbot.example.org' }).length, 1)
   t.equal(createConfig({ ...secrets, PUBLIC_URL: 'https://smsbot.example.org' }).publicUrl?.href, 'https://smsbot.example.org/')
-  t.equal(createConfig({ PUBLIC_URL: 'http://localhost:3000' }).publicUrl?.href, 'http://localhost:3000/', 'outside production http stays allowed (local testing)')
+  t.equal(
+    createConfig({ PUBLIC_URL: 'http://localhost:3000' }).publicUrl?.href,
+    'http://localhost:3000/',
+    'outside production http stays allowed (local testing)',
+  )
 })
 
 t.test('FORWARD_URL with a user name or password is refused at start; in production it must be https (issue 18, item 7)', async (t) => {
   const forward = { FORWARD_SECRET: 's'.repeat(32) }
-  const refusal = 'FORWARD_URL must not hold a user name or password: forwards are authenticated by their signature (FORWARD_SECRET); give the URL without user:password@'
+  const refusal =
+    'FORWARD_URL must not hold a user name or password: forwards are authenticated by their signature (FORWARD_SECRET); give the URL without user:password@'
   t.same(problems({ ...forward, FORWARD_URL: 'http://user:pass@hooks.example.org/sms' }), [refusal])
   t.same(problems({ ...forward, FORWARD_URL: 'https://user@hooks.example.org/sms' }), [refusal], 'a user name alone')
   t.same(problems({ ...forward, FORWARD_URL: 'https://:pass@hooks.example.org/sms' }), [refusal], 'a password alone')
-  for (const found of [problems({ ...forward, FORWARD_URL: 'http://user:s3cret@hooks.example.org/sms' }), problems({ FORWARD_URL: 'ftp://user:s3cret@hooks.example.org/x' })]) {
+  for (const found of [
+    problems({ ...forward, FORWARD_URL: 'http://user:s3cret@hooks.example.org/sms' }),
+    problems({ FORWARD_URL: 'ftp://user:s3cret@hooks.example.org/x' }),
+  ]) {
     t.notMatch(found.join('\n'), /s3cret/, 'the password is never repeated in a message')
   }
-  t.match(problems({ FORWARD_URL: 'ftp://user:s3cret@hooks.example.org/x' }), [/^FORWARD_URL must be an http\(s\) URL .*\(got "ftp:\/\/…@hooks\.example\.org\/x"\)$/])
-  t.match(problems({ FORWARD_URL: 'ftp://hooks.example.org/a@b' }), [/\(got "ftp:\/\/hooks\.example\.org\/a@b"\)$/], 'an @ in the path is not a password')
+  t.match(problems({ FORWARD_URL: 'ftp://user:s3cret@hooks.example.org/x' }), [
+    /^FORWARD_URL must be an http\(s\) URL .*\(got "ftp:\/\/…@hooks\.example\.org\/x"\)$/,
+  ])
+  t.match(
+    problems({ FORWARD_URL: 'ftp://hooks.example.org/a@b' }),
+    [/\(got "ftp:\/\/hooks\.example\.org\/a@b"\)$/],
+    'an @ in the path is not a password',
+  )
   t.match(problems({ FORWARD_URL: 'not a url @ all' }), [/\(got "not a url @ all"\)$/])
-  t.equal(createConfig({ ...forward, FORWARD_URL: 'http://hooks.example.org/sms' }).forward?.url.href, 'http://hooks.example.org/sms', 'http outside production')
+  t.equal(
+    createConfig({ ...forward, FORWARD_URL: 'http://hooks.example.org/sms' }).forward?.url.href,
+    'http://hooks.example.org/sms',
+    'http outside production',
+  )
 
-  const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TWILIO_AUTH_TOKEN: 'y'.repeat(32), TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_PHONE_NUMBER: '+15005550006', PUBLIC_URL: 'https://smsbot.example.org', ...forward }
+  const production = {
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'x'.repeat(32),
+    TWILIO_AUTH_TOKEN: 'y'.repeat(32),
+    TWILIO_ACCOUNT_SID: ACCOUNT,
+    TWILIO_PHONE_NUMBER: '+15005550006',
+    PUBLIC_URL: 'https://smsbot.example.org',
+    ...forward,
+  }
   t.same(problems({ ...production, FORWARD_URL: 'http://hooks.example.org/sms' }), [
-    'FORWARD_URL must be https when NODE_ENV is production: each forward carries a texter\'s phone number and message',
+    "FORWARD_URL must be https when NODE_ENV is production: each forward carries a texter's phone number and message",
   ])
   t.same(problems({ ...production, FORWARD_URL: 'https://user:pass@hooks.example.org/sms' }), [refusal])
   t.equal(createConfig({ ...production, FORWARD_URL: 'https://hooks.example.org/sms' }).forward?.url.href, 'https://hooks.example.org/sms')

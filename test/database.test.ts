@@ -4,7 +4,15 @@ import { join } from 'node:path'
 import t from 'tap'
 import { sql } from 'kysely'
 import SQLite from 'better-sqlite3'
-import { createMigrator, DatabaseTooNewError, migrateToLatest, openDatabase, redactUrl, withStatementCache, type Db } from '../src/database.js'
+import {
+  createMigrator,
+  DatabaseTooNewError,
+  migrateToLatest,
+  openDatabase,
+  redactUrl,
+  withStatementCache,
+  type Db,
+} from '../src/database.js'
 import { testDbOf, testPostgresUrl } from './helpers.js'
 import { migrations } from '../db/migrations/index.js'
 
@@ -14,11 +22,30 @@ t.test('an empty database is created with its folder and migrated; a second run 
   t.teardown(() => db.destroy())
   t.ok(existsSync(join(path, '..')), 'folder created')
   const first = await migrateToLatest(db, path)
-  t.same(first.results?.map((r) => [r.migrationName, r.status]), Object.keys(migrations).map((name) => [name, 'Success']))
+  t.same(
+    first.results?.map((r) => [r.migrationName, r.status]),
+    Object.keys(migrations).map((name) => [name, 'Success']),
+  )
   const second = await migrateToLatest(db, path)
   t.same(second.results, [], 'nothing left to apply')
   const tables = (await db.introspection.getTables()).map((table) => table.name).sort()
-  t.same(tables, ['consent_records', 'conversations', 'inbound_messages', 'keywords', 'notifications', 'otp_codes', 'otp_events', 'outbox', 'phones', 'profiles', 'send_schedule', 'sessions', 'signin_links', 'subscriptions', 'topics'])
+  t.same(tables, [
+    'consent_records',
+    'conversations',
+    'inbound_messages',
+    'keywords',
+    'notifications',
+    'otp_codes',
+    'otp_events',
+    'outbox',
+    'phones',
+    'profiles',
+    'send_schedule',
+    'sessions',
+    'signin_links',
+    'subscriptions',
+    'topics',
+  ])
 })
 
 t.test('a new database is private: folder 0700, the file and its -wal and -shm 0600', async (t) => {
@@ -27,7 +54,10 @@ t.test('a new database is private: folder 0700, the file and its -wal and -shm 0
   const db = openDatabase(path)
   t.teardown(() => db.destroy())
   await migrateToLatest(db, path)
-  await db.insertInto('phones').values({ phone: '+16175550123', first_seen_at: 'x', opted_out_at: null, profile_id: null, verified_at: null }).execute()
+  await db
+    .insertInto('phones')
+    .values({ phone: '+16175550123', first_seen_at: 'x', opted_out_at: null, profile_id: null, verified_at: null })
+    .execute()
   const mode = (file: string) => statSync(file).mode & 0o777
   t.equal(mode(folder), 0o700, 'folder')
   for (const file of [path, `${path}-wal`, `${path}-shm`]) t.equal(mode(file), 0o600, file.slice(folder.length + 1))
@@ -72,7 +102,11 @@ t.test('every migration goes down and up again', async (t) => {
     const down = await migrator.migrateDown()
     t.equal(down.error, undefined)
   }
-  t.same((await db.introspection.getTables()).map((table) => table.name), [], 'all tables dropped')
+  t.same(
+    (await db.introspection.getTables()).map((table) => table.name),
+    [],
+    'all tables dropped',
+  )
   const up = await migrateToLatest(db, path)
   t.equal(up.results?.length, Object.keys(migrations).length)
 })
@@ -82,7 +116,10 @@ t.test('a database migrated by newer code refuses to start', async (t) => {
   const db = openDatabase(path)
   t.teardown(() => db.destroy())
   await migrateToLatest(db, path)
-  await db.insertInto('kysely_migration' as never).values({ name: '2099-01-01-01-future', timestamp: new Date().toISOString() } as never).execute()
+  await db
+    .insertInto('kysely_migration' as never)
+    .values({ name: '2099-01-01-01-future', timestamp: new Date().toISOString() } as never)
+    .execute()
   const error = await t.rejects(migrateToLatest(db, path), DatabaseTooNewError)
   t.match((error as unknown as Error).message, /newer version of smsbot \(unknown migrations: 2099-01-01-01-future\)/)
 })
@@ -104,23 +141,40 @@ t.test('the statement cache reuses a statement per SQL text and drops the oldest
 
 /** Tables, columns (name, kind of type, nullable, auto-numbered) and named indexes, in one comparable shape. */
 async function schemaOf(db: Db, postgres: boolean) {
-  const kind = (type: string) => (/int/i.test(type) ? 'integer' : /text|char/i.test(type) ? 'text' : /double|float|real/i.test(type) ? 'real' : type)
+  const kind = (type: string) =>
+    /int/i.test(type) ? 'integer' : /text|char/i.test(type) ? 'text' : /double|float|real/i.test(type) ? 'real' : type
   // SQLite lets a PRIMARY KEY that is not an integer hold NULL (a historical quirk); smsbot never writes one.
   const keyColumns = async (table: string) =>
-    postgres ? new Set<string>() : new Set((await sql<{ name: string; pk: number }>`select name, pk from pragma_table_info(${table})`.execute(db)).rows.filter((r) => r.pk > 0).map((r) => r.name))
-  const tables = await Promise.all((await db.introspection.getTables()).map(async (table) => {
-    const keys = await keyColumns(table.name)
-    return {
-      name: table.name,
-      columns: table.columns
-        .map((c) => ({ name: c.name, type: kind(c.dataType), nullable: c.isNullable && !keys.has(c.name), autoId: c.isAutoIncrementing }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
-    }
-  }))
+    postgres
+      ? new Set<string>()
+      : new Set(
+          (await sql<{ name: string; pk: number }>`select name, pk from pragma_table_info(${table})`.execute(db)).rows
+            .filter((r) => r.pk > 0)
+            .map((r) => r.name),
+        )
+  const tables = await Promise.all(
+    (await db.introspection.getTables()).map(async (table) => {
+      const keys = await keyColumns(table.name)
+      return {
+        name: table.name,
+        columns: table.columns
+          .map((c) => ({ name: c.name, type: kind(c.dataType), nullable: c.isNullable && !keys.has(c.name), autoId: c.isAutoIncrementing }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
+      }
+    }),
+  )
   tables.sort((a, b) => a.name.localeCompare(b.name))
   const indexes = postgres
-    ? await sql<{ name: string; table: string }>`select indexname as name, tablename as "table" from pg_indexes where schemaname = 'public' and indexname not in (select conname from pg_constraint) and tablename not like 'kysely_%'`.execute(db)
-    : await sql<{ name: string; table: string }>`select name, tbl_name as "table" from sqlite_master where type = 'index' and name not like 'sqlite_autoindex_%'`.execute(db)
+    ? await sql<{
+        name: string
+        table: string
+      }>`select indexname as name, tablename as "table" from pg_indexes where schemaname = 'public' and indexname not in (select conname from pg_constraint) and tablename not like 'kysely_%'`.execute(
+        db,
+      )
+    : await sql<{
+        name: string
+        table: string
+      }>`select name, tbl_name as "table" from sqlite_master where type = 'index' and name not like 'sqlite_autoindex_%'`.execute(db)
   return { tables, indexes: indexes.rows.map((r) => `${r.table}.${r.name}`).sort() }
 }
 
@@ -132,7 +186,10 @@ t.test('the same migrations build an equivalent schema on SQLite and PostgreSQL'
   t.ok(a.tables.length >= 11 && a.indexes.length >= 10, `${a.tables.length} tables, ${a.indexes.length} indexes`)
   t.same(b.tables, a.tables, 'tables and columns')
   t.same(b.indexes, a.indexes, 'indexes')
-  t.same(a.tables.find((table) => table.name === 'outbox')?.columns.find((c) => c.name === 'id'), { name: 'id', type: 'integer', nullable: false, autoId: true })
+  t.same(
+    a.tables.find((table) => table.name === 'outbox')?.columns.find((c) => c.name === 'id'),
+    { name: 'id', type: 'integer', nullable: false, autoId: true },
+  )
 })
 
 t.test('PostgreSQL: several instances starting at once migrate once; a newer database is refused', async (t) => {
@@ -140,13 +197,22 @@ t.test('PostgreSQL: several instances starting at once migrate once; a newer dat
   const instances = Array.from({ length: 4 }, () => openDatabase(url, { poolMax: 2 }))
   t.teardown(() => Promise.all(instances.map((db) => db.destroy())))
   const results = await Promise.all(instances.map((db) => migrateToLatest(db, url)))
-  const applied = results.flatMap((r) => r.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+  const applied = results
+    .flatMap((r) => r.results ?? [])
+    .filter((r) => r.status === 'Success')
+    .map((r) => r.migrationName)
   t.same(applied.sort(), Object.keys(migrations).sort(), 'each migration applied by exactly one of them')
   const [first] = instances as [Db]
-  const rows = await first.selectFrom('kysely_migration' as never).select('name' as never).execute()
+  const rows = await first
+    .selectFrom('kysely_migration' as never)
+    .select('name' as never)
+    .execute()
   t.equal(rows.length, Object.keys(migrations).length)
   await sql`insert into kysely_migration (name, timestamp) values ('2099-01-01-from-the-future', '2099-01-01T00:00:00.000Z')`.execute(first)
-  const refused = await migrateToLatest(first, url).then(() => undefined, (err: unknown) => err)
+  const refused = await migrateToLatest(first, url).then(
+    () => undefined,
+    (err: unknown) => err,
+  )
   t.ok(refused instanceof DatabaseTooNewError)
   t.match((refused as Error).message, /unknown migrations: 2099-01-01-from-the-future.*DATABASE_URL/)
   t.equal(redactUrl('postgres://smsbot:hunter2@db:5432/x'), 'postgres://smsbot:***@db:5432/x', 'a password never reaches an error')

@@ -18,7 +18,10 @@ t.test('generates both secrets beside the database file and reuses them', async 
   const second = resolveSecrets(createConfig(env))
   t.equal(second.config.twilio.authToken, first.config.twilio.authToken, 'the simulator and the server agree')
   t.equal(second.config.sessionSecret, first.config.sessionSecret)
-  t.same(JSON.parse(readFileSync(path, 'utf8')), { twilioAuthToken: first.config.twilio.authToken, sessionSecret: first.config.sessionSecret })
+  t.same(JSON.parse(readFileSync(path, 'utf8')), {
+    twilioAuthToken: first.config.twilio.authToken,
+    sessionSecret: first.config.sessionSecret,
+  })
 })
 
 t.test('the environment wins; the file is not even created', async (t) => {

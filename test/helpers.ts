@@ -56,10 +56,14 @@ export function testClock(start: string | Date = '2026-11-23T12:00:00.000Z'): Te
         if (signal?.aborted === true) return resolve()
         const sleeper = { at: now + ms, wake: () => resolve() }
         sleeping.push(sleeper)
-        signal?.addEventListener('abort', () => {
-          sleeping = sleeping.filter((s) => s !== sleeper)
-          resolve()
-        }, { once: true })
+        signal?.addEventListener(
+          'abort',
+          () => {
+            sleeping = sleeping.filter((s) => s !== sleeper)
+            resolve()
+          },
+          { once: true },
+        )
       }),
     async tick(ms) {
       const target = now + ms
@@ -116,7 +120,12 @@ export function recordingSender(): RecordingSender {
 /** A logger whose lines are kept, so tests can assert what is (and is not) logged. */
 export function memoryLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = []
-  const destination = new Writable({ write: (chunk, _encoding, done) => { lines.push(String(chunk)); done() } })
+  const destination = new Writable({
+    write: (chunk, _encoding, done) => {
+      lines.push(String(chunk))
+      done()
+    },
+  })
   const logger = createLogger('debug', destination)
   return { logger, lines }
 }
@@ -141,7 +150,8 @@ export const DATABASES: DatabaseKind[] = ['sqlite', 'postgres']
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const cluster = loadCluster()
-  if (cluster === undefined) throw new Error('No PostgreSQL cluster for this run: tests start one in .taprc `before` (test/postgres/before.ts)')
+  if (cluster === undefined)
+    throw new Error('No PostgreSQL cluster for this run: tests start one in .taprc `before` (test/postgres/before.ts)')
   const client = new pg.Client({ connectionString: cluster.adminUrl })
   await client.connect()
   try {

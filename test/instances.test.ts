@@ -30,7 +30,9 @@ async function twoInstances(t: TapT) {
   }
   const sms = async (app: FastifyInstance, params: Record<string, string>) => {
     const response = await app.inject({
-      method: 'POST', url: '/sms', headers: { ...FORM, 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, 'http://localhost:80/sms', params) },
+      method: 'POST',
+      url: '/sms',
+      headers: { ...FORM, 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, 'http://localhost:80/sms', params) },
       payload: new URLSearchParams(params).toString(),
     })
     return messagesOf(response.body)[0] ?? ''
@@ -43,7 +45,10 @@ t.test('one MessageSid at both instances at once: identical replies, one effect'
   t.teardown(() => db.destroy())
   const params = inbound('SUB TOPIC-1', { From: PHONE })
   const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => sms(apps[i % 2] as FastifyInstance, params)))
-  t.same(new Set(replies), new Set(['Subscribed to TOPIC-1 (Topic 1). smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.']))
+  t.same(
+    new Set(replies),
+    new Set(['Subscribed to TOPIC-1 (Topic 1). smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.']),
+  )
   t.equal((await db.selectFrom('subscriptions').selectAll().execute()).length, 1)
 })
 
@@ -61,7 +66,12 @@ t.test('verification across instances: one code for simultaneous requests; a ses
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] as string
   const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join('; ')
   const post = (app: FastifyInstance, url: string, fields: Record<string, string>, cookies = cookie) =>
-    app.inject({ method: 'POST', url, headers: { ...FORM, cookie: cookies }, payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString() })
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { ...FORM, cookie: cookies },
+      payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+    })
   const sends = await Promise.all(Array.from({ length: 10 }, (_, i) => post(i % 2 === 0 ? a : b, '/verify', { phone: PHONE })))
   t.equal(sender.sent.length, 1, 'one SMS for ten simultaneous requests at two instances')
   t.equal(sends.filter((r) => r.statusCode === 200).length, 1)
@@ -71,11 +81,24 @@ t.test('verification across instances: one code for simultaneous requests; a ses
   t.equal(checks.filter((r) => r.statusCode === 200).length, 1, 'one success of four simultaneous right guesses')
   const session = winner?.cookies.find((c) => c.name === 'smsbot_session')
   const signedIn = `smsbot_session=${session?.value}`
-  t.equal((await b.inject({ method: 'GET', url: '/me', headers: { cookie: signedIn } })).statusCode, 200, 'a session made on one instance works on the other')
+  t.equal(
+    (await b.inject({ method: 'GET', url: '/me', headers: { cookie: signedIn } })).statusCode,
+    200,
+    'a session made on one instance works on the other',
+  )
   const me = await a.inject({ method: 'GET', url: '/me', headers: { cookie: signedIn } })
   const token = /name="_csrf" value="([^"]+)"/.exec(me.body)?.[1] as string
   const meCookies = [signedIn, ...me.cookies.map((c) => `${c.name}=${c.value}`)].join('; ')
-  const out = await a.inject({ method: 'POST', url: '/logout', headers: { ...FORM, cookie: meCookies }, payload: new URLSearchParams({ _csrf: token }).toString() })
+  const out = await a.inject({
+    method: 'POST',
+    url: '/logout',
+    headers: { ...FORM, cookie: meCookies },
+    payload: new URLSearchParams({ _csrf: token }).toString(),
+  })
   t.equal(out.statusCode, 303)
-  t.equal((await b.inject({ method: 'GET', url: '/me', headers: { cookie: signedIn } })).statusCode, 303, 'logged out on one: refused on the other')
+  t.equal(
+    (await b.inject({ method: 'GET', url: '/me', headers: { cookie: signedIn } })).statusCode,
+    303,
+    'logged out on one: refused on the other',
+  )
 })

@@ -7,7 +7,8 @@ import { SendError } from '../src/sender/sender.js'
 import { digitsOf, SPELLINGS } from './security/spellings.js'
 
 /** Twilio's own REST error (the SDK's CommonJS default export), as its client throws it. */
-const RestException = (createRequire(import.meta.url)('twilio/lib/base/RestException.js') as { default: new (response: unknown) => Error }).default
+const RestException = (createRequire(import.meta.url)('twilio/lib/base/RestException.js') as { default: new (response: unknown) => Error })
+  .default
 import { buildTestApp } from './helpers.js'
 
 t.test('maskPhone keeps the first digit and the last four', async (t) => {
@@ -48,9 +49,14 @@ t.test('a request line never holds a full phone number, however it was encoded',
     '/nowhere/617+555+0199?phone=617.555.0199',
   ]
   for (const url of urls) await app.inject({ method: 'GET', url })
-  const requestLines = lines.map((line) => JSON.parse(line) as { msg: string; req?: { url: string } }).filter((line) => line.msg === 'request completed')
+  const requestLines = lines
+    .map((line) => JSON.parse(line) as { msg: string; req?: { url: string } })
+    .filter((line) => line.msg === 'request completed')
   t.equal(requestLines.length, urls.length, 'one line per request')
-  t.same(requestLines.map((line) => line.req?.url), ['/verify', '/verify', '/verify', '/nowhere/+1******0199', '/nowhere/+6*****0199'])
+  t.same(
+    requestLines.map((line) => line.req?.url),
+    ['/verify', '/verify', '/verify', '/nowhere/+1******0199', '/nowhere/+6*****0199'],
+  )
   for (const line of lines) {
     // However the digits are spelled or separated in a line, 617 and 555 never appear together.
     const spelled = decodeURIComponent(decodeURIComponent(line.replace(/\+/g, ' ')))
@@ -60,7 +66,12 @@ t.test('a request line never holds a full phone number, however it was encoded',
 
 t.test('the logger writes JSON with masked request URLs', async (t) => {
   const lines: string[] = []
-  const out = new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done() } })
+  const out = new Writable({
+    write: (chunk, _enc, done) => {
+      lines.push(String(chunk))
+      done()
+    },
+  })
   const logger = createLogger('info', out)
   logger.info({ req: { method: 'GET', url: '/u/%2B15551234567?phone=%2B15551234567' } }, 'incoming')
   logger.debug('hidden at info')
@@ -76,11 +87,19 @@ t.test('a path is logged with the phone masked, whatever its spelling (issue 18,
     t.match(logged, /^\/api\/phones\/(tel:)?[+(]?[\d#]\*+0304\/consent$/, `${name}: ${logged}`)
     t.notMatch(digitsOf(logged), /6\D{0,3}1\D{0,3}7\D{0,3}5\D{0,3}5\D{0,3}5/, `${name}: no run of the number's digits`)
   }
-  t.equal(loggedPath('/api/phones/%2B1%C2%A0617/consent'), '/api/phones/%2B1%C2%A0617/consent', 'four digits are not a phone: left as they were')
+  t.equal(
+    loggedPath('/api/phones/%2B1%C2%A0617/consent'),
+    '/api/phones/%2B1%C2%A0617/consent',
+    'four digits are not a phone: left as they were',
+  )
   t.equal(loggedPath('/api/topics/CS2500-01/notifications'), '/api/topics/CS2500-01/notifications')
   t.equal(loggedPath('/api/notifications/123456'), '/api/notifications/123456')
   t.equal(loggedPath('/a/%C2'), '/a/%C2', 'a byte that is not UTF-8 is left as it was')
-  t.equal(loggedPath('/p/%C2%A0%F0%9D%9F%8F%F0%9D%9F%94%F0%9D%9F%8F%F0%9D%9F%95555-0304'), '/p/\u00a0+1******0304', 'mathematical digits read by their place')
+  t.equal(
+    loggedPath('/p/%C2%A0%F0%9D%9F%8F%F0%9D%9F%94%F0%9D%9F%8F%F0%9D%9F%95555-0304'),
+    '/p/\u00a0+1******0304',
+    'mathematical digits read by their place',
+  )
   t.equal(loggedPath('/p/%E2%91%A0%E2%91%A5%E2%91%A0%E2%91%A6555-0304'), '/p/+1******0304', 'circled digits count too')
   t.equal(loggedPath('/p/%C2%BD617-555-0304'), '/p/+#******0304', 'a number character without a digit value shows as #')
 })
@@ -94,7 +113,14 @@ t.test('escapes nested deeper than the decoder goes show no digit at all', async
 })
 
 t.test('masking stays linear on hostile paths', async (t) => {
-  const hostile = [`/${'1/'.repeat(8000)}`, `/${'%C2%A0'.repeat(2700)}`, `/${'%25'.repeat(5000)}31`, `/${'\u0661'.repeat(8000)}`, `/${'%'.repeat(16_000)}`, `/${'1a'.repeat(8000)}`]
+  const hostile = [
+    `/${'1/'.repeat(8000)}`,
+    `/${'%C2%A0'.repeat(2700)}`,
+    `/${'%25'.repeat(5000)}31`,
+    `/${'\u0661'.repeat(8000)}`,
+    `/${'%'.repeat(16_000)}`,
+    `/${'1a'.repeat(8000)}`,
+  ]
   const started = performance.now()
   for (const path of hostile) loggedPath(path)
   t.ok(performance.now() - started < 500, 'six 16 kB paths in well under half a second')
@@ -103,7 +129,15 @@ t.test('masking stays linear on hostile paths', async (t) => {
 /** A logger writing to an array, with its lines parsed. */
 function capture() {
   const lines: string[] = []
-  const logger = createLogger('info', new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done() } }))
+  const logger = createLogger(
+    'info',
+    new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(String(chunk))
+        done()
+      },
+    }),
+  )
   return { logger, lines, parsed: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) }
 }
 
@@ -135,7 +169,7 @@ t.test('errors are logged without the digits Twilio echoes back (issue 18, item 
     details: { to: '+1******0304', numbers: ['+1******0305', '+1******0306'], nested: { deeper: { phone: '+6*****0307' } } },
   })
   t.match(warn?.err.stack, /^Error: The 'To' number \+1\*{6}0304 is not a valid phone number\.\n/)
-  t.equal(sendError?.msg, "The 'To' number +1******0304 is not a valid phone number.", 'pino\'s message taken from the error, masked')
+  t.equal(sendError?.msg, "The 'To' number +1******0304 is not a valid phone number.", "pino's message taken from the error, masked")
   t.match(sendError?.err, { type: 'SendError', code: 21211, status: 400, retryable: false })
   t.equal(withCause?.msg, 'sending to +1******0304 failed')
   t.equal(withCause?.err.message, 'sending to +1******0304 failed: upstream said +6*****0304', 'the cause too')

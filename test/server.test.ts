@@ -14,10 +14,16 @@ t.test('starts on a fresh database, generates development secrets, serves, and s
   const server = await startServer({ DATABASE_PATH: join(dir, 'data', 'smsbot.sqlite') })
   t.ok(existsSync(join(dir, 'data', 'smsbot.sqlite')), 'database file created with its folder')
   t.ok(existsSync(join(dir, 'data', 'dev-secrets.json')), 'development secrets kept beside it')
-  t.ok(server.lines.some((l) => /development secrets generated/.test(l)), 'a warning says so')
+  t.ok(
+    server.lines.some((l) => /development secrets generated/.test(l)),
+    'a warning says so',
+  )
   const health = await fetch(`${server.url}/healthz`)
   t.same(await health.json(), { status: 'ok' })
-  t.ok(server.lines.some((l) => /"sender":"console"/.test(l)), 'the console sender is the default')
+  t.ok(
+    server.lines.some((l) => /"sender":"console"/.test(l)),
+    'the console sender is the default',
+  )
   server.child.kill('SIGTERM')
   t.equal(await server.exited, 0)
   t.ok(server.lines.some((l) => /shutting down/.test(l)))
@@ -38,7 +44,10 @@ t.test('a database migrated by newer code refuses to start', async (t) => {
   const path = join(t.testdir(), 'smsbot.sqlite')
   const db = openDatabase(path)
   await migrateToLatest(db, path)
-  await db.insertInto('kysely_migration' as never).values({ name: '2099-01-01-01-future', timestamp: new Date().toISOString() } as never).execute()
+  await db
+    .insertInto('kysely_migration' as never)
+    .values({ name: '2099-01-01-01-future', timestamp: new Date().toISOString() } as never)
+    .execute()
   await db.destroy()
   const result = await runServerExpectingFailure({ DATABASE_PATH: path })
   t.equal(result.code, 1)

@@ -10,7 +10,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute()
 
-  await db.schema.alterTable('phones').addColumn('profile_id', 'text', (c) => c.references('profiles.id').onDelete('set null')).execute()
+  await db.schema
+    .alterTable('phones')
+    .addColumn('profile_id', 'text', (c) => c.references('profiles.id').onDelete('set null'))
+    .execute()
   await db.schema.alterTable('phones').addColumn('verified_at', 'text').execute()
   await db.schema.createIndex('phones_profile_idx').on('phones').column('profile_id').execute()
 

@@ -6,7 +6,10 @@ const PRUNED = ['pruned_sent', 'pruned_delivered', 'pruned_failed'] as const
 export async function up(db: Kysely<any>): Promise<void> {
   // One column per final status: pruned rows were never queued or sending (only finished notifications are pruned).
   for (const column of PRUNED) {
-    await db.schema.alterTable('notifications').addColumn(column, 'integer', (c) => c.notNull().defaultTo(0)).execute()
+    await db.schema
+      .alterTable('notifications')
+      .addColumn(column, 'integer', (c) => c.notNull().defaultTo(0))
+      .execute()
   }
   await db.schema.createIndex('inbound_messages_received_idx').on('inbound_messages').column('received_at').execute()
   await db.schema.createIndex('otp_events_at_idx').on('otp_events').column('at').execute()

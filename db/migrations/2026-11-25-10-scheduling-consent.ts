@@ -6,7 +6,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   // When the operator asked for it to go (not before) and when it stops being worth sending; null: now, never.
   await db.schema.alterTable('notifications').addColumn('send_at', 'text').execute()
   await db.schema.alterTable('notifications').addColumn('expires_at', 'text').execute()
-  await db.schema.alterTable('notifications').addColumn('pruned_expired', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+  await db.schema
+    .alterTable('notifications')
+    .addColumn('pruned_expired', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute()
   // Each row carries its notification's expiry (checked at claim and before the send) and, while it waits for the
   // recipient's quiet hours to end, when it was held (its next_attempt_at is then the window's opening).
   await db.schema.alterTable('outbox').addColumn('expires_at', 'text').execute()

@@ -61,10 +61,15 @@ export const cliCopy = {
     `Waiting: ${[p.scheduled > 0 ? `${p.scheduled} scheduled for ${p.sendAt ?? 'later'}` : '', p.held > 0 ? `${p.held} held for the recipients' quiet hours` : ''].filter(Boolean).join(', ')}` +
     ` (${p.sent + p.delivered} sent so far). The server sends them when they are due; follow with: smsbot progress ${p.id}`,
   consentHeader: 'time (UTC)                action       source  topic / detail',
-  consentLine: (r: ConsentRecord) => `${r.at}  ${r.action.padEnd(11)}  ${r.source.padEnd(6)}  ${[r.topic, r.detail].filter((v) => v !== null).join(' ')}`.trimEnd(),
+  consentLine: (r: ConsentRecord) =>
+    `${r.at}  ${r.action.padEnd(11)}  ${r.source.padEnd(6)}  ${[r.topic, r.detail].filter((v) => v !== null).join(' ')}`.trimEnd(),
   noConsent: (phone: string) => `No consent changes are recorded for ${phone}.`,
   keywordSaved: (k: KeywordReply) => `Keyword ${k.word} answers: ${k.reply} (${plural(k.segments, 'segment')})`,
-  keywordLine: (k: KeywordReply) => `${k.word}\t${plural(k.segments, 'segment')}\t${k.reply.length > 60 ? `${k.reply.slice(0, 57)}...` : k.reply}`.replace(/\s*[\r\n]+\s*/g, ' '),
+  keywordLine: (k: KeywordReply) =>
+    `${k.word}\t${plural(k.segments, 'segment')}\t${k.reply.length > 60 ? `${k.reply.slice(0, 57)}...` : k.reply}`.replace(
+      /\s*[\r\n]+\s*/g,
+      ' ',
+    ),
   noKeywords: 'No keywords. Add one: smsbot keywords add HOURS "Open 9 to 5, Monday to Friday."',
   keywordRemoved: (word: string) => `Keyword ${word} removed: texting it gets the usual answer again.`,
   usage: {
@@ -77,7 +82,8 @@ export const cliCopy = {
     progress: 'progress needs a notification id (a number)',
     consent: 'consent needs a phone number in E.164 form, e.g. +16175550123',
     keywords: 'keywords needs add <word> <reply...>, list, or remove <word>',
-    when: (option: string, input: string) => `${option} "${input}" is not a time: give an ISO 8601 time with its offset (2026-12-01T09:00:00-05:00) or +30m, +2h, +1d`,
+    when: (option: string, input: string) =>
+      `${option} "${input}" is not a time: give an ISO 8601 time with its offset (2026-12-01T09:00:00-05:00) or +30m, +2h, +1d`,
     unknown: (command: string) => `unknown command "${command}"`,
   },
 } as const
@@ -106,7 +112,8 @@ export const wiringCopy = {
     `Cannot reach Twilio's API at ${apiUrl} (${detail}): check your internet connection, or TWILIO_API_URL if you set it.`,
   twilioAnswered: (status: number, code: number | undefined, detail: string) =>
     `Twilio answered ${status}${code === undefined ? '' : ` (error ${code})`}: ${detail}`,
-  tunnelToken: (detail: string) => `ngrok refused NGROK_AUTHTOKEN: copy your authtoken again from ${NGROK_TOKEN_PAGE}. (ngrok said: ${detail})`,
+  tunnelToken: (detail: string) =>
+    `ngrok refused NGROK_AUTHTOKEN: copy your authtoken again from ${NGROK_TOKEN_PAGE}. (ngrok said: ${detail})`,
   tunnelBusy: (detail: string) =>
     `ngrok refused the tunnel: your ngrok account already has an agent session open (the free plan allows one). Stop the other ngrok or smsbot tunnel, then try again. (ngrok said: ${detail})`,
   tunnelUnreachable: (detail: string) =>
@@ -114,22 +121,28 @@ export const wiringCopy = {
   tunnelRefused: (detail: string) => `ngrok refused the tunnel: ${detail}. Check your account's limits on https://dashboard.ngrok.com.`,
   wired: (phone: string, url: string) => `Twilio number ${maskPhone(phone)} now sends incoming SMS to ${webhook(url, 'POST')}.`,
   previous: (url: string, method: string) =>
-    url === '' ? 'It had no SMS webhook before; smsbot wire --restore removes this one.' : `Before, it sent them to ${webhook(url, method)}; smsbot wire --restore puts that back.`,
+    url === ''
+      ? 'It had no SMS webhook before; smsbot wire --restore removes this one.'
+      : `Before, it sent them to ${webhook(url, method)}; smsbot wire --restore puts that back.`,
   smsApplication: (sid: string) =>
     `Note: TwiML app ${sid} handles this number's SMS, and Twilio then ignores the number's own webhook. In the Twilio console, set the number's "A message comes in" to Webhook.`,
   publicUrlReminder: (url: string) => `Run the server with PUBLIC_URL=${url} so that it checks Twilio's signatures against that URL.`,
   restored: (phone: string, url: string, method: string) =>
-    url === '' ? `Twilio number ${maskPhone(phone)} has no SMS webhook again, as before smsbot set one.` : `Twilio number ${maskPhone(phone)} sends incoming SMS to ${webhook(url, method)} again.`,
+    url === ''
+      ? `Twilio number ${maskPhone(phone)} has no SMS webhook again, as before smsbot set one.`
+      : `Twilio number ${maskPhone(phone)} sends incoming SMS to ${webhook(url, method)} again.`,
   changedSince: (phone: string, url: string) =>
     `Left Twilio number ${maskPhone(phone)} as it is: its SMS webhook was changed to ${url === '' ? 'none' : url} after smsbot set it.`,
   nothingToRestore: (path: string) => `Nothing to restore: no webhook change by smsbot is recorded in ${path}.`,
-  badRecord: (path: string) => `${path} is not a webhook record smsbot wrote: put the previous webhook back in the Twilio console, then delete that file.`,
+  badRecord: (path: string) =>
+    `${path} is not a webhook record smsbot wrote: put the previous webhook back in the Twilio console, then delete that file.`,
   retryRestore: 'Once that is fixed, smsbot wire --restore puts the previous webhook back.',
   tunnelOpen: (url: string, local: string) => `Tunnel open: ${url} → ${local}`,
   starting: (url: string) => `Starting smsbot with PUBLIC_URL=${url}`,
   ready: 'Ready: text your Twilio number. Ctrl-C stops the server and the tunnel and puts the previous webhook back.',
   stopping: 'Stopping: putting the previous webhook back.',
-  stoppedEarly: (exit: string) => `The server stopped before it was ready (${exit}); its messages are above. The Twilio webhook was not changed.`,
+  stoppedEarly: (exit: string) =>
+    `The server stopped before it was ready (${exit}); its messages are above. The Twilio webhook was not changed.`,
   stoppedLater: (exit: string) => `The server stopped (${exit}); its messages are above.`,
   tunnelClosed: 'Tunnel closed.',
 } as const

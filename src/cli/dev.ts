@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url'
 import 'dotenv/config'
 import { runTunnel } from './wiring.js'
 
-const watch = [process.execPath, createRequire(import.meta.url).resolve('tsx/cli'), 'watch', fileURLToPath(new URL('../server.ts', import.meta.url))]
+const watch = [
+  process.execPath,
+  createRequire(import.meta.url).resolve('tsx/cli'),
+  'watch',
+  fileURLToPath(new URL('../server.ts', import.meta.url)),
+]
 const args = process.argv.slice(2)
 
 if (args.includes('--tunnel')) {

@@ -74,7 +74,10 @@ async function text(config: ResolvedConfig, args: string[], url: string | undefi
   try {
     response = await doFetch(`${target}/sms`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signWebhook(config.twilio.authToken, signedUrl, params) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signWebhook(config.twilio.authToken, signedUrl, params),
+      },
       body: new URLSearchParams(params).toString(),
     })
   } catch {
@@ -169,7 +172,10 @@ function operatorAction(command: string, args: string[], options: Options, io: C
     if (options.expires !== undefined && expiresAt === undefined) throw new UsageError(cliCopy.usage.when('--expires', options.expires))
     const schedule = readSchedule(sendAt?.toISOString(), expiresAt?.toISOString(), now)
     if (!schedule.ok) throw new OperatorError(schedule.problem.message)
-    const times = { ...(sendAt === undefined ? {} : { sendAt: sendAt.toISOString() }), ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }) }
+    const times = {
+      ...(sendAt === undefined ? {} : { sendAt: sendAt.toISOString() }),
+      ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
+    }
     return async (operator) => {
       const published = await operator.publish(key, body, times)
       io.out(cliCopy.queued(key, published))
@@ -287,7 +293,13 @@ export async function runCli(argv: string[], terminal: CliIo): Promise<number> {
   try {
     if (command === 'wire') return await runWire(rest, parsed.values.restore === true, io)
     if (command === 'tunnel') return await runTunnel(rest, io)
-    const options = { url: parsed.values.url, wait: parsed.values['no-wait'] !== true, create: parsed.values.create === true, at: parsed.values.at, expires: parsed.values.expires }
+    const options = {
+      url: parsed.values.url,
+      wait: parsed.values['no-wait'] !== true,
+      create: parsed.values.create === true,
+      at: parsed.values.at,
+      expires: parsed.values.expires,
+    }
     return await run(command, rest, options, io)
   } catch (err) {
     if (err instanceof UsageError) {

@@ -13,10 +13,25 @@ export function progressLine(p: Progress): string {
   const delivered = cells(p.delivered)
   const sent = Math.min(cells(p.delivered + p.sent) - delivered, WIDTH - delivered)
   const failed = Math.min(cells(p.delivered + p.sent + p.failed) - delivered - sent, WIDTH - delivered - sent)
-  const expired = Math.min(cells(p.delivered + p.sent + p.failed + p.expired) - delivered - sent - failed, WIDTH - delivered - sent - failed)
-  const bar = '█'.repeat(delivered) + '▓'.repeat(sent) + 'x'.repeat(failed) + '-'.repeat(expired) + '░'.repeat(WIDTH - delivered - sent - failed - expired)
+  const expired = Math.min(
+    cells(p.delivered + p.sent + p.failed + p.expired) - delivered - sent - failed,
+    WIDTH - delivered - sent - failed,
+  )
+  const bar =
+    '█'.repeat(delivered) +
+    '▓'.repeat(sent) +
+    'x'.repeat(failed) +
+    '-'.repeat(expired) +
+    '░'.repeat(WIDTH - delivered - sent - failed - expired)
   const handled = p.recipients - p.queued - p.scheduled - p.held
-  const waiting = [['scheduled', p.scheduled], ['held', p.held], ['expired', p.expired]].filter(([, n]) => n !== 0).map(([name, n]) => ` · ${name} ${n}`).join('')
+  const waiting = [
+    ['scheduled', p.scheduled],
+    ['held', p.held],
+    ['expired', p.expired],
+  ]
+    .filter(([, n]) => n !== 0)
+    .map(([name, n]) => ` · ${name} ${n}`)
+    .join('')
   const percent = p.recipients === 0 ? 100 : Math.floor((handled / p.recipients) * 100)
   return `[${bar}] ${String(percent).padStart(3)}%  ${handled}/${p.recipients}  queued ${p.queued} · sent ${p.sent} · delivered ${p.delivered} · failed ${p.failed}${waiting}`
 }

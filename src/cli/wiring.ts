@@ -155,7 +155,14 @@ export async function runTunnel(args: string[], io: CliIo, deps: WiringDeps = {}
   if (config === undefined) return 1
   const token = io.env.NGROK_AUTHTOKEN?.trim() ?? ''
   const twilio = twilioSettings(config, 'tunnel')
-  const problem = deps.tunnel === undefined && token === '' ? wiringCopy.noNgrokToken : typeof twilio === 'string' ? twilio : config.port === 0 ? wiringCopy.fixedPort : undefined
+  const problem =
+    deps.tunnel === undefined && token === ''
+      ? wiringCopy.noNgrokToken
+      : typeof twilio === 'string'
+        ? twilio
+        : config.port === 0
+          ? wiringCopy.fixedPort
+          : undefined
   if (problem !== undefined) {
     io.err(problem)
     return 1
@@ -182,10 +189,17 @@ export async function runTunnel(args: string[], io: CliIo, deps: WiringDeps = {}
   const stopRequested = new Promise<Signal>((resolve) => (signalled = resolve))
   const unsubscribe = (deps.onSignal ?? processSignals)((signal) => signalled(signal))
   io.out(wiringCopy.starting(tunnel.url))
-  const server = (deps.startServer ?? startServerProcess)(deps.serverCommand ?? [process.execPath, SERVER_SCRIPT], { ...io.env, PUBLIC_URL: tunnel.url }, `${local}/healthz`)
+  const server = (deps.startServer ?? startServerProcess)(
+    deps.serverCommand ?? [process.execPath, SERVER_SCRIPT],
+    { ...io.env, PUBLIC_URL: tunnel.url },
+    `${local}/healthz`,
+  )
   try {
     const started = await Promise.race([
-      server.ready.then(() => 'ready' as const, () => 'ended' as const),
+      server.ready.then(
+        () => 'ready' as const,
+        () => 'ended' as const,
+      ),
       stopRequested.then(() => 'signal' as const),
     ])
     if (started === 'ended') {

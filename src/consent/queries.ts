@@ -37,7 +37,16 @@ export async function recordConsents(db: Db, changes: readonly ConsentChange[], 
   const at = now.toISOString()
   await db
     .insertInto('consent_records')
-    .values(changes.map((c) => ({ phone: c.phone, at, action: c.action, source: c.source, topic_key: c.topic ?? null, detail: c.detail?.slice(0, 40) ?? null })))
+    .values(
+      changes.map((c) => ({
+        phone: c.phone,
+        at,
+        action: c.action,
+        source: c.source,
+        topic_key: c.topic ?? null,
+        detail: c.detail?.slice(0, 40) ?? null,
+      })),
+    )
     .execute()
 }
 

@@ -17,7 +17,8 @@ export const windowText = (window: QuietWindow) => `${hhmm(window.start)}-${hhmm
 /** 22:00–07:00, as a page says it. */
 export const windowDescribed = (window: QuietWindow) => `${hhmm(window.start)}–${hhmm(window.end)}`
 
-const clock = (minutes: number) => (minutes % 60 === 0 ? String(minutes / 60) : `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`)
+const clock = (minutes: number) =>
+  minutes % 60 === 0 ? String(minutes / 60) : `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`
 
 /**
  * `22-7`, `22:30-7`: the short form people type, as phones/settings.ts reads it and keeps it (its formatQuietWindow

@@ -9,7 +9,9 @@ export const MAX_BODY = 1600
  * splits the text into graphemes first, which costs more than the rest of a webhook request; for these characters
  * the count is plain arithmetic (test/copy/segments.test.ts checks it against the library).
  */
-const GSM7_BASIC = new Set('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà')
+const GSM7_BASIC = new Set(
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+)
 
 /** One segment holds 160 septets; a longer text is split in segments of 153 (7 go to the header that joins them). */
 function basicSegments(length: number): number {

@@ -2,8 +2,18 @@
 // Each fixed reply fits one SMS segment (test/copy/sms.test.ts).
 import { windowText, type QuietWindow } from './quiet.js'
 import {
-  firstFitting, fitMenu, fitOneSegment, fitting, firstNumber, more, range, titled,
-  type MenuItem, type MenuText, type Program, type TopicSummary,
+  firstFitting,
+  fitMenu,
+  fitOneSegment,
+  fitting,
+  firstNumber,
+  more,
+  range,
+  titled,
+  type MenuItem,
+  type MenuText,
+  type Program,
+  type TopicSummary,
 } from './sms.js'
 
 export const en = {
@@ -26,10 +36,19 @@ export const en = {
 
   /** A subscription; the first one a phone ever makes also carries the program identity (up to two segments). */
   subscribed: (topic: TopicSummary, optedOut: boolean, identity?: string) =>
-    fitting(identity === undefined ? 1 : 2, (max, keyed) =>
-      `Subscribed to ${topic.key}${titled(topic.title, max)}.` +
-      (optedOut ? ' You opted out earlier: text START to get messages again.' : identity !== undefined ? '' : keyed ? ` Text UNSUB ${topic.key} to stop.` : ' Text LIST to see your topics.') +
-      (identity === undefined ? '' : ` ${identity}`)),
+    fitting(
+      identity === undefined ? 1 : 2,
+      (max, keyed) =>
+        `Subscribed to ${topic.key}${titled(topic.title, max)}.` +
+        (optedOut
+          ? ' You opted out earlier: text START to get messages again.'
+          : identity !== undefined
+            ? ''
+            : keyed
+              ? ` Text UNSUB ${topic.key} to stop.`
+              : ' Text LIST to see your topics.') +
+        (identity === undefined ? '' : ` ${identity}`),
+    ),
 
   alreadySubscribed: (key: string) => `You already follow ${key}. Text LIST to see your topics.`,
 
@@ -46,11 +65,16 @@ export const en = {
   unsubscribedAll: (count: number) =>
     count === 0
       ? 'You had no subscriptions. Text TOPICS to see what you can follow.'
-      : count === 1 ? 'Unsubscribed from your only topic.' : `Unsubscribed from all ${count} of your topics.`,
+      : count === 1
+        ? 'Unsubscribed from your only topic.'
+        : `Unsubscribed from all ${count} of your topics.`,
 
   list: (keys: string[]) => {
     if (keys.length === 0) return 'You follow no topics yet. Text TOPICS to see them, then SUB <topic>.'
-    return fitOneSegment(keys, (shown) => `You follow: ${shown.join(', ')}${more(keys.length - shown.length, 'more')}. Text UNSUB <topic> to stop one.`).text
+    return fitOneSegment(
+      keys,
+      (shown) => `You follow: ${shown.join(', ')}${more(keys.length - shown.length, 'more')}. Text UNSUB <topic> to stop one.`,
+    ).text
   },
 
   /** TOPICS, SUB alone and MORE: numbered topics, as many as fit; `remaining` are left after all of `items`. */
@@ -69,7 +93,9 @@ export const en = {
   menuRange: (first: number, last: number) => `Reply ${range(first, last)} to follow one of the topics listed, or TOPICS to start again.`,
 
   unknown: (suggestion: string | null) =>
-    suggestion === null ? "Sorry, I didn't understand that. Text H for help." : `Sorry, I didn't understand that. Did you mean ${suggestion}? Text H for help.`,
+    suggestion === null
+      ? "Sorry, I didn't understand that. Text H for help."
+      : `Sorry, I didn't understand that. Did you mean ${suggestion}? Text H for help.`,
 
   empty: 'Your message was empty. Text H for help.',
   mediaOnly: "I can't open pictures or attachments, only text commands. Text H for help.",
@@ -83,8 +109,11 @@ export const en = {
   quietOff: 'Quiet hours off: alerts come at any time of day. QUIET ON turns them back on.',
   /** QUIET ON: the deployment's window, or none when QUIET_HOURS is off. */
   quietDefault: (window: QuietWindow | undefined) =>
-    window === undefined ? 'Quiet hours follow the usual setting: none, alerts come at any time. QUIET 22-7 sets your own.' : `Quiet hours on: no alerts ${windowText(window)} your time. QUIET 22-7 sets your own, QUIET OFF stops them.`,
-  quietSet: (window: QuietWindow) => `Quiet hours set: no alerts ${windowText(window)} your time (TZ <zone> to change it). QUIET OFF stops them.`,
+    window === undefined
+      ? 'Quiet hours follow the usual setting: none, alerts come at any time. QUIET 22-7 sets your own.'
+      : `Quiet hours on: no alerts ${windowText(window)} your time. QUIET 22-7 sets your own, QUIET OFF stops them.`,
+  quietSet: (window: QuietWindow) =>
+    `Quiet hours set: no alerts ${windowText(window)} your time (TZ <zone> to change it). QUIET OFF stops them.`,
   quietInvalid: 'Send hours on the 24 h clock, e.g. QUIET 22-7 for 10pm to 7am, or QUIET OFF, or QUIET ON.',
   zoneSet: (zone: string) => `Time zone set to ${zone}. Quiet hours follow it. TZ AUTO goes back to your number's zone.`,
   zoneAuto: "Time zone back to your number's own. TZ PACIFIC (or another zone) sets one.",

@@ -19,10 +19,19 @@ export const es: SmsCopy = {
   unsubscribeWhich: '¿Qué tema? Escribe UNSUB y su nombre, p. ej. UNSUB CS2500-01, o UNSUB ALL. LIST muestra los tuyos.',
 
   subscribed: (topic, optedOut, identity) =>
-    fitting(identity === undefined ? 1 : 2, (max, keyed) =>
-      `Ahora sigues ${topic.key}${titled(topic.title, max)}.` +
-      (optedOut ? ' Te diste de baja antes: escribe START para volver a recibir mensajes.' : identity !== undefined ? '' : keyed ? ` Escribe UNSUB ${topic.key} para dejarlo.` : ' Escribe LIST para ver tus temas.') +
-      (identity === undefined ? '' : ` ${identity}`)),
+    fitting(
+      identity === undefined ? 1 : 2,
+      (max, keyed) =>
+        `Ahora sigues ${topic.key}${titled(topic.title, max)}.` +
+        (optedOut
+          ? ' Te diste de baja antes: escribe START para volver a recibir mensajes.'
+          : identity !== undefined
+            ? ''
+            : keyed
+              ? ` Escribe UNSUB ${topic.key} para dejarlo.`
+              : ' Escribe LIST para ver tus temas.') +
+        (identity === undefined ? '' : ` ${identity}`),
+    ),
 
   alreadySubscribed: (key) => `Ya sigues ${key}. Escribe LIST para ver tus temas.`,
 
@@ -39,11 +48,16 @@ export const es: SmsCopy = {
   unsubscribedAll: (count) =>
     count === 0
       ? 'No tienes suscripciones. Escribe TOPICS para ver lo que puedes seguir.'
-      : count === 1 ? 'Dejaste de seguir tu tema.' : `Dejaste de seguir tus ${count} temas.`,
+      : count === 1
+        ? 'Dejaste de seguir tu tema.'
+        : `Dejaste de seguir tus ${count} temas.`,
 
   list: (keys) => {
     if (keys.length === 0) return 'No sigues temas. Escribe TOPICS para verlos y luego SUB <tema>.'
-    return fitOneSegment(keys, (shown) => `Sigues: ${shown.join(', ')}${more(keys.length - shown.length, 'otros')}. Escribe UNSUB <tema> para dejar uno.`).text
+    return fitOneSegment(
+      keys,
+      (shown) => `Sigues: ${shown.join(', ')}${more(keys.length - shown.length, 'otros')}. Escribe UNSUB <tema> para dejar uno.`,
+    ).text
   },
 
   menu: (items, remaining) =>
@@ -56,10 +70,13 @@ export const es: SmsCopy = {
   noTopics: 'No hay temas abiertos por ahora. Vuelve a mirar pronto.',
   menuDone: (first, last) => `Esa era toda la lista. Responde ${range(first, last).replace('-', ' a ')} para seguir uno de esos temas.`,
   noMenu: 'Escribe TOPICS para ver la lista de temas y luego responde 1, 2... para seguir uno.',
-  menuRange: (first, last) => `Responde ${range(first, last).replace('-', ' a ')} para seguir un tema de la lista, o TOPICS para volver a empezar.`,
+  menuRange: (first, last) =>
+    `Responde ${range(first, last).replace('-', ' a ')} para seguir un tema de la lista, o TOPICS para volver a empezar.`,
 
   unknown: (suggestion) =>
-    suggestion === null ? 'Lo siento, no lo entiendo. Escribe H para ver los comandos.' : `Lo siento, no lo entiendo. ¿Buscabas ${suggestion}? Escribe H para ver los comandos.`,
+    suggestion === null
+      ? 'Lo siento, no lo entiendo. Escribe H para ver los comandos.'
+      : `Lo siento, no lo entiendo. ¿Buscabas ${suggestion}? Escribe H para ver los comandos.`,
 
   empty: 'Recibimos un mensaje en blanco. Escribe H para ver los comandos.',
   mediaOnly: 'No puedo abrir fotos ni adjuntos, solo comandos de texto. Escribe H para ver los comandos.',
@@ -73,11 +90,13 @@ export const es: SmsCopy = {
     window === undefined
       ? 'Horas de silencio como de costumbre: ninguna, los avisos llegan a cualquier hora. QUIET 22-7 fija las tuyas.'
       : `Horas de silencio activas: sin avisos de ${windowText(window)} en tu hora. QUIET 22-7 fija las tuyas, QUIET OFF las quita.`,
-  quietSet: (window) => `Horas de silencio: sin avisos de ${windowText(window)} en tu hora (TZ <zona> para cambiarla). QUIET OFF las quita.`,
+  quietSet: (window) =>
+    `Horas de silencio: sin avisos de ${windowText(window)} en tu hora (TZ <zona> para cambiarla). QUIET OFF las quita.`,
   quietInvalid: 'Escribe las horas en formato de 24 h, p. ej. QUIET 22-7 para 22:00 a 07:00, o QUIET OFF, o QUIET ON.',
   zoneSet: (zone) => `Zona horaria: ${zone}. Las horas de silencio la siguen. TZ AUTO usa la de tu teléfono.`,
   zoneAuto: 'Zona horaria: otra vez la de tu teléfono. TZ PACIFIC (u otra zona) fija una.',
-  zoneInvalid: 'Zona horaria desconocida. Prueba TZ EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII o un nombre como TZ America/Chicago.',
+  zoneInvalid:
+    'Zona horaria desconocida. Prueba TZ EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII o un nombre como TZ America/Chicago.',
   settings: (quiet, zone) =>
     `Horas de silencio: ${quiet.window === undefined ? 'ninguna' : `${windowText(quiet.window)}${quiet.own ? '' : ' (lo habitual)'}`}. Zona: ${zone ?? 'la de tu teléfono'}. QUIET 22-7, TZ PACIFIC o LANG EN para cambiarlo.`,
 

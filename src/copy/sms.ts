@@ -43,7 +43,11 @@ export const titled = (title: string, max: number) => (max === 0 ? '' : ` (${sho
  * the hint that repeats the topic's key (a key may be 64 characters) made generic.
  */
 export function fitting(segments: number, render: (max: number, keyed: boolean) => string): string {
-  for (const [max, keyed] of [[40, true], [20, true], [0, true]] as const) {
+  for (const [max, keyed] of [
+    [40, true],
+    [20, true],
+    [0, true],
+  ] as const) {
     const text = render(max, keyed)
     if (segmentsOf(text) <= segments) return text
   }
@@ -52,7 +56,10 @@ export function fitting(segments: number, render: (max: number, keyed: boolean) 
 
 /** A menu with as many numbered items as fit in one segment; one item without its title if need be. */
 export function fitMenu(items: MenuItem[], render: (shown: string[], n: number) => string): MenuText {
-  const fitted = fitOneSegment(items.map((item) => `${item.number} ${item.key}${titled(item.title, 20)}`), render)
+  const fitted = fitOneSegment(
+    items.map((item) => `${item.number} ${item.key}${titled(item.title, 20)}`),
+    render,
+  )
   if (fitted.shown !== 1 || segmentsOf(fitted.text) === 1) return fitted
   const [first] = items as [MenuItem]
   return { text: render([`${first.number} ${first.key}`], 1), shown: 1 }

@@ -45,16 +45,26 @@ function formatTime(date: Date, locale = 'en-US'): string {
 function refusalIn(errors: WebCopy['errors']) {
   return (refusal: Refusal): string => {
     switch (refusal.reason) {
-      case 'cooldown': return errors.cooldown(refusal.waitSeconds)
-      case 'phoneHourly': return errors.phoneHourly
-      case 'ipHourly': return errors.ipHourly
-      case 'locked': return errors.locked(refusal.until)
-      case 'sendFailed': return errors.sendFailed
-      case 'wrong': return errors.wrong(refusal.triesLeft)
-      case 'expired': return errors.expired
-      case 'tooManyAttempts': return errors.tooManyAttempts
-      case 'noCode': return errors.noCode
-      case 'ipFailures': return errors.ipFailures
+      case 'cooldown':
+        return errors.cooldown(refusal.waitSeconds)
+      case 'phoneHourly':
+        return errors.phoneHourly
+      case 'ipHourly':
+        return errors.ipHourly
+      case 'locked':
+        return errors.locked(refusal.until)
+      case 'sendFailed':
+        return errors.sendFailed
+      case 'wrong':
+        return errors.wrong(refusal.triesLeft)
+      case 'expired':
+        return errors.expired
+      case 'tooManyAttempts':
+        return errors.tooManyAttempts
+      case 'noCode':
+        return errors.noCode
+      case 'ipFailures':
+        return errors.ipFailures
     }
   }
 }
@@ -75,7 +85,8 @@ const en = {
   nameLabel: 'Your name (optional)',
   sendButton: 'Text me a code',
   codeTitle: 'Enter your code',
-  codeIntro: (phone: string, minutes: number) => `We texted a code to ${maskPhone(phone)}. It is valid for ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+  codeIntro: (phone: string, minutes: number) =>
+    `We texted a code to ${maskPhone(phone)}. It is valid for ${minutes} minute${minutes === 1 ? '' : 's'}.`,
   codeLabel: 'Code',
   checkButton: 'Verify',
   resendButton: 'Send a new code',
@@ -96,16 +107,21 @@ const en = {
   quietHoursNow: (setting: QuietSetting, deployment: QuietWindow | undefined): string => {
     if (setting.kind === 'off') return 'Off: notifications come at any hour.'
     if (setting.kind === 'window') return `${windowDescribed(setting.window)}, your own choice.`
-    return deployment === undefined ? 'Off (the default here): notifications come at any hour.' : `${windowDescribed(deployment)} (the default).`
+    return deployment === undefined
+      ? 'Off (the default here): notifications come at any hour.'
+      : `${windowDescribed(deployment)} (the default).`
   },
   /** The quiet-hours field as it reads back: empty for the default. */
-  quietHoursValue: (setting: QuietSetting): string => (setting.kind === 'off' ? 'OFF' : setting.kind === 'window' ? windowShort(setting.window) : ''),
+  quietHoursValue: (setting: QuietSetting): string =>
+    setting.kind === 'off' ? 'OFF' : setting.kind === 'window' ? windowShort(setting.window) : '',
   quietHoursHint: (deployment: QuietWindow | undefined) =>
     `Hours on the 24-hour clock, such as 22-7 (10 p.m. to 7 a.m.), or OFF. Leave it empty for the default (${deployment === undefined ? 'none' : windowShort(deployment)}).`,
   timeZoneNow: (chosen: string | null, ofNumber: readonly string[] | undefined, fallback: string): string => {
     if (chosen !== null) return `${chosen}, your own choice.`
     if (ofNumber === undefined) return `${fallback} (we could not tell from your number).`
-    return ofNumber.length === 1 ? `${ofNumber[0]} (from your number).` : `${ofNumber.join(' and ')} (your number's area spans them: we wait until it is not quiet hours in any).`
+    return ofNumber.length === 1
+      ? `${ofNumber[0]} (from your number).`
+      : `${ofNumber.join(' and ')} (your number's area spans them: we wait until it is not quiet hours in any).`
   },
   timeZoneHint: (ofNumber: readonly string[] | undefined, fallback: string) =>
     `EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII, or a name such as America/Chicago. Leave it empty to use your number's (${ofNumber?.join(', ') ?? fallback}).`,
@@ -121,7 +137,8 @@ const en = {
   linkUsed: 'This link was already used. Text S again to get a new one.',
   /** A link for another phone than the one this browser is signed in as: nothing changes until the person chooses. */
   linkOtherTitle: 'Signed in as another phone',
-  linkOtherIntro: (current: string, linked: string) => `This browser is signed in as ${maskPhone(current)}. This link is for ${maskPhone(linked)}. Nothing changes until you choose.`,
+  linkOtherIntro: (current: string, linked: string) =>
+    `This browser is signed in as ${maskPhone(current)}. This link is for ${maskPhone(linked)}. Nothing changes until you choose.`,
   linkOtherWarning: (current: string, linked: string) =>
     `If someone else sent you this link, stay signed in as ${maskPhone(current)}. If you sign in as ${maskPhone(linked)}, this profile moves to that phone, and ${maskPhone(current)} must be verified again to be managed here.`,
   linkStayButton: (current: string) => `Stay signed in as ${maskPhone(current)}`,
@@ -138,7 +155,8 @@ const en = {
     nameTooLong: 'Please keep your name under 60 characters.',
     quietHours: 'Write quiet hours as two hours of the 24-hour clock, such as 22-7, or OFF.',
     timeZone: 'We do not know that time zone. Try PACIFIC, or a name such as America/Los_Angeles.',
-    cooldown: (seconds: number) => `We just sent you a code. Wait ${seconds} second${seconds === 1 ? '' : 's'} before asking for a new one.`,
+    cooldown: (seconds: number) =>
+      `We just sent you a code. Wait ${seconds} second${seconds === 1 ? '' : 's'} before asking for a new one.`,
     phoneHourly: 'Too many codes were sent to this number in the last hour. Try again later.',
     ipHourly: 'Too many codes were requested from your network in the last hour. Try again later.',
     sendFailed: 'We could not text that number just now. Check it, or try again in a minute.',
@@ -147,8 +165,10 @@ const en = {
     expired: 'That code has expired. Send a new one.',
     tooManyAttempts: 'Too many wrong tries for this code. Send a new one.',
     noCode: 'There is no active code for this number. Send a new one.',
-    ipFailures: 'Too many wrong codes were tried from your network in the last hour. Try again later, or text S to the number to get a sign-in link.',
-    locked: (until: Date) => `Too many wrong codes for this number. You can try again after ${formatTime(until)}, or text S from the phone for a sign-in link.`,
+    ipFailures:
+      'Too many wrong codes were tried from your network in the last hour. Try again later, or text S to the number to get a sign-in link.',
+    locked: (until: Date) =>
+      `Too many wrong codes for this number. You can try again after ${formatTime(until)}, or text S from the phone for a sign-in link.`,
   },
   noSuchTopic: (key: string) => `There is no open topic called ${key}.`,
   tooManySubscriptions: (max: number) => `You already follow ${max} topics, the most allowed.`,
@@ -183,12 +203,15 @@ const errorsEs: WebCopy['errors'] = {
   ipHourly: 'Se pidieron demasiados códigos desde tu red en la última hora. Inténtalo más tarde.',
   sendFailed: 'No pudimos enviar un mensaje a ese número ahora. Revísalo o inténtalo de nuevo en un minuto.',
   codeFormat: (length) => `Escribe el código de ${length} dígitos del mensaje de texto.`,
-  wrong: (triesLeft) => `Ese código no es correcto. Te ${triesLeft === 1 ? 'queda' : 'quedan'} ${triesLeft} ${triesLeft === 1 ? 'intento' : 'intentos'}.`,
+  wrong: (triesLeft) =>
+    `Ese código no es correcto. Te ${triesLeft === 1 ? 'queda' : 'quedan'} ${triesLeft} ${triesLeft === 1 ? 'intento' : 'intentos'}.`,
   expired: 'Ese código ha caducado. Pide uno nuevo.',
   tooManyAttempts: 'Demasiados intentos fallidos con este código. Pide uno nuevo.',
   noCode: 'No hay ningún código activo para este número. Pide uno nuevo.',
-  ipFailures: 'Se probaron demasiados códigos incorrectos desde tu red en la última hora. Inténtalo más tarde o envía S al número para recibir un enlace de acceso.',
-  locked: (until) => `Demasiados códigos incorrectos para este número. Puedes volver a intentarlo después del ${formatTime(until, 'es-US')} o enviar S desde el teléfono para recibir un enlace de acceso.`,
+  ipFailures:
+    'Se probaron demasiados códigos incorrectos desde tu red en la última hora. Inténtalo más tarde o envía S al número para recibir un enlace de acceso.',
+  locked: (until) =>
+    `Demasiados códigos incorrectos para este número. Puedes volver a intentarlo después del ${formatTime(until, 'es-US')} o enviar S desde el teléfono para recibir un enlace de acceso.`,
 }
 
 const es: WebCopy = {
@@ -206,7 +229,8 @@ const es: WebCopy = {
   nameLabel: 'Tu nombre (opcional)',
   sendButton: 'Envíame un código',
   codeTitle: 'Escribe tu código',
-  codeIntro: (phone, minutes) => `Enviamos un código a ${maskPhone(phone)}. Es válido durante ${minutes} minuto${minutes === 1 ? '' : 's'}.`,
+  codeIntro: (phone, minutes) =>
+    `Enviamos un código a ${maskPhone(phone)}. Es válido durante ${minutes} minuto${minutes === 1 ? '' : 's'}.`,
   codeLabel: 'Código',
   checkButton: 'Verificar',
   resendButton: 'Enviar un código nuevo',
@@ -226,7 +250,9 @@ const es: WebCopy = {
   quietHoursNow: (setting, deployment) => {
     if (setting.kind === 'off') return 'Desactivadas: los avisos llegan a cualquier hora.'
     if (setting.kind === 'window') return `${windowDescribed(setting.window)}, elegidas por ti.`
-    return deployment === undefined ? 'Desactivadas (lo habitual aquí): los avisos llegan a cualquier hora.' : `${windowDescribed(deployment)} (lo habitual).`
+    return deployment === undefined
+      ? 'Desactivadas (lo habitual aquí): los avisos llegan a cualquier hora.'
+      : `${windowDescribed(deployment)} (lo habitual).`
   },
   quietHoursValue: en.quietHoursValue,
   quietHoursHint: (deployment) =>
@@ -234,7 +260,9 @@ const es: WebCopy = {
   timeZoneNow: (chosen, ofNumber, fallback) => {
     if (chosen !== null) return `${chosen}, elegida por ti.`
     if (ofNumber === undefined) return `${fallback} (no pudimos deducirla de tu número).`
-    return ofNumber.length === 1 ? `${ofNumber[0]} (la de tu número).` : `${ofNumber.join(' y ')} (el área de tu número abarca varias: esperamos a que no sean horas de silencio en ninguna).`
+    return ofNumber.length === 1
+      ? `${ofNumber[0]} (la de tu número).`
+      : `${ofNumber.join(' y ')} (el área de tu número abarca varias: esperamos a que no sean horas de silencio en ninguna).`
   },
   timeZoneHint: (ofNumber, fallback) =>
     `EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII o un nombre como America/Chicago. Déjalo vacío para usar la de tu número (${ofNumber?.join(', ') ?? fallback}).`,
@@ -249,7 +277,8 @@ const es: WebCopy = {
   linkExpired: 'Este enlace ha caducado. Envía S otra vez para recibir uno nuevo.',
   linkUsed: 'Este enlace ya se usó. Envía S otra vez para recibir uno nuevo.',
   linkOtherTitle: 'Sesión iniciada con otro teléfono',
-  linkOtherIntro: (current, linked) => `Este navegador tiene la sesión iniciada como ${maskPhone(current)}. Este enlace es para ${maskPhone(linked)}. No cambia nada hasta que elijas.`,
+  linkOtherIntro: (current, linked) =>
+    `Este navegador tiene la sesión iniciada como ${maskPhone(current)}. Este enlace es para ${maskPhone(linked)}. No cambia nada hasta que elijas.`,
   linkOtherWarning: (current, linked) =>
     `Si otra persona te envió este enlace, sigue con la sesión de ${maskPhone(current)}. Si inicias sesión como ${maskPhone(linked)}, este perfil pasa a ese teléfono y habrá que volver a verificar ${maskPhone(current)} para gestionarlo aquí.`,
   linkStayButton: (current) => `Seguir con la sesión de ${maskPhone(current)}`,

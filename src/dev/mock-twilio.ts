@@ -79,10 +79,21 @@ const NUMBERS_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/IncomingPhon
 type Send = (status: number, body: Record<string, unknown>) => void
 
 const notFound = (send: Send, path: string) =>
-  send(404, { code: 20404, message: `The requested resource ${path} was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 })
+  send(404, {
+    code: 20404,
+    message: `The requested resource ${path} was not found`,
+    more_info: 'https://www.twilio.com/docs/errors/20404',
+    status: 404,
+  })
 
 /** Messages.json: a send, accepted with a new sid unless the options script an error. */
-async function answerMessage(options: MockTwilioOptions, messages: MockMessage[], req: IncomingMessage, accountSid: string, send: Send): Promise<void> {
+async function answerMessage(
+  options: MockTwilioOptions,
+  messages: MockMessage[],
+  req: IncomingMessage,
+  accountSid: string,
+  send: Send,
+): Promise<void> {
   const form = new URLSearchParams(await readBody(req))
   const incoming = {
     accountSid,

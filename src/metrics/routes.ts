@@ -9,7 +9,10 @@ export async function metricsRoutes(app: FastifyInstance, options: { metrics: Me
       return reply.code(404).send({ error: 'metrics_disabled', message: 'Metrics are off: set METRICS_TOKEN to enable GET /metrics.' })
     }
     if (!hasBearerToken(request, options.token)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Send Authorization: Bearer <METRICS_TOKEN>.' })
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'unauthorized', message: 'Send Authorization: Bearer <METRICS_TOKEN>.' })
     }
     return reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics())
   })

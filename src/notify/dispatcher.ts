@@ -50,9 +50,8 @@ export interface DispatcherOptions {
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { db, logger, concurrency, sleep } = options
   // The parts wait on the clock; a test's own `sleep` takes the place of the clock's (each part passes a signal).
-  const clock: Clock = sleep === undefined
-    ? options.clock
-    : { now: () => options.clock.now(), sleep: (ms, signal) => sleep(ms, signal as AbortSignal) }
+  const clock: Clock =
+    sleep === undefined ? options.clock : { now: () => options.clock.now(), sleep: (ms, signal) => sleep(ms, signal as AbortSignal) }
   const random = options.random ?? Math.random
   // Never claim more than can be started well within the lease, so a live claim is never taken over.
   const batch = Math.max(1, Math.min(concurrency, Math.floor((options.ratePerSecond * options.leaseMs) / 2000)))

@@ -61,7 +61,13 @@ export async function enqueueNotification(db: Db, topicKey: string, body: string
 }
 
 /** Publishes to an open topic; undefined when there is no open topic with that key (the API and the CLI say so). */
-export async function publishToOpenTopic(db: Db, topicKey: string, body: string, now: Date, schedule: Schedule = {}): Promise<Published | undefined> {
+export async function publishToOpenTopic(
+  db: Db,
+  topicKey: string,
+  body: string,
+  now: Date,
+  schedule: Schedule = {},
+): Promise<Published | undefined> {
   if ((await findOpenTopic(db, topicKey)) === undefined) return undefined
   return enqueueNotification(db, topicKey, body, now, schedule)
 }
@@ -87,7 +93,16 @@ export async function takeSendSlot(db: Db, now: Date, rate: SendRate, count = 1)
   const row = await db
     .updateTable('send_schedule')
     .set((eb) => ({
-      next_slot_ms: eb(eb.case().when('next_slot_ms', '>=', nowMs - rate.latenessMs).then(eb.ref('next_slot_ms')).else(nowMs).end(), '+', span),
+      next_slot_ms: eb(
+        eb
+          .case()
+          .when('next_slot_ms', '>=', nowMs - rate.latenessMs)
+          .then(eb.ref('next_slot_ms'))
+          .else(nowMs)
+          .end(),
+        '+',
+        span,
+      ),
     }))
     .where('name', '=', 'outbox')
     .returning('next_slot_ms')
@@ -122,34 +137,56 @@ export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number
     // so that one could never hold a claim's places. As coalesce(sid, '') = '' rather than sid IS NULL: SQLite would
     // answer IS NULL from the unique sid index, which holds every unsent row.
     const unsent = (eb: ExpressionBuilder<Database, 'outbox'>) => eb(eb.fn.coalesce('sid', eb.val('')), '=', '')
-    const leaseExpired = await skipLocked(trx, trx
-      .selectFrom('outbox')
-      .select(['id', 'expires_at'])
-      .where('status', '=', 'sending')
-      .where('lease_until', '<', at)
-      .where(unsent)
-      .orderBy('id')
-      .limit(limit)).execute()
-    const queued = leaseExpired.length >= limit ? [] : await skipLocked(trx, trx
-      .selectFrom('outbox')
-      .select(['id', 'expires_at'])
-      .where('status', '=', 'queued')
-      .where('next_attempt_at', '<=', at)
-      .where(unsent)
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(limit - leaseExpired.length)).execute()
+    const leaseExpired = await skipLocked(
+      trx,
+      trx
+        .selectFrom('outbox')
+        .select(['id', 'expires_at'])
+        .where('status', '=', 'sending')
+        .where('lease_until', '<', at)
+        .where(unsent)
+        .orderBy('id')
+        .limit(limit),
+    ).execute()
+    const queued =
+      leaseExpired.length >= limit
+        ? []
+        : await skipLocked(
+            trx,
+            trx
+              .selectFrom('outbox')
+              .select(['id', 'expires_at'])
+              .where('status', '=', 'queued')
+              .where('next_attempt_at', '<=', at)
+              .where(unsent)
+              .orderBy('next_attempt_at')
+              .orderBy('id')
+              .limit(limit - leaseExpired.length),
+          ).execute()
     const found = [...leaseExpired, ...queued]
     const stale = found.filter((r) => r.expires_at !== null && r.expires_at <= at)
     if (stale.length > 0) {
-      await trx.updateTable('outbox').set({ status: 'expired', lease_until: null, held_at: null, updated_at: at }).where('id', 'in', stale.map((r) => r.id)).where('sid', 'is', null).execute()
+      await trx
+        .updateTable('outbox')
+        .set({ status: 'expired', lease_until: null, held_at: null, updated_at: at })
+        .where(
+          'id',
+          'in',
+          stale.map((r) => r.id),
+        )
+        .where('sid', 'is', null)
+        .execute()
     }
     const due = stale.length === 0 ? found : found.filter((r) => !stale.includes(r))
     if (due.length === 0) return []
     const rows = await trx
       .updateTable('outbox')
       .set({ status: 'sending', lease_until: leaseUntil, claim_token: token, held_at: null, updated_at: at })
-      .where('id', 'in', due.map((r) => r.id))
+      .where(
+        'id',
+        'in',
+        due.map((r) => r.id),
+      )
       .where('sid', 'is', null)
       .returningAll()
       .execute()
@@ -193,7 +230,9 @@ export async function recordSentMany(db: Db, sent: Array<Claim & { sid: string }
   return db.transaction().execute(async (trx) => {
     let recorded = 0
     for (const claim of sent) {
-      const result = await held(trx, claim).set({ status: 'sent', sid: claim.sid, lease_until: null, attempts: (eb) => eb('attempts', '+', 1), updated_at: at }).executeTakeFirst()
+      const result = await held(trx, claim)
+        .set({ status: 'sent', sid: claim.sid, lease_until: null, attempts: (eb) => eb('attempts', '+', 1), updated_at: at })
+        .executeTakeFirst()
       recorded += Number(result.numUpdatedRows)
     }
     return recorded
@@ -202,14 +241,28 @@ export async function recordSentMany(db: Db, sent: Array<Claim & { sid: string }
 
 export async function recordRetry(db: Db, claim: Claim, nextAttemptAt: Date, error: string, now: Date): Promise<boolean> {
   const result = await held(db, claim)
-    .set({ status: 'queued', lease_until: null, next_attempt_at: nextAttemptAt.toISOString(), attempts: (eb) => eb('attempts', '+', 1), error_message: error.slice(0, 300), updated_at: now.toISOString() })
+    .set({
+      status: 'queued',
+      lease_until: null,
+      next_attempt_at: nextAttemptAt.toISOString(),
+      attempts: (eb) => eb('attempts', '+', 1),
+      error_message: error.slice(0, 300),
+      updated_at: now.toISOString(),
+    })
     .executeTakeFirst()
   return result.numUpdatedRows > 0n
 }
 
 export async function recordFailed(db: Db, claim: Claim, code: number | null, error: string, now: Date): Promise<boolean> {
   const result = await held(db, claim)
-    .set({ status: 'failed', lease_until: null, error_code: code, error_message: error.slice(0, 300), attempts: (eb) => eb('attempts', '+', 1), updated_at: now.toISOString() })
+    .set({
+      status: 'failed',
+      lease_until: null,
+      error_code: code,
+      error_message: error.slice(0, 300),
+      attempts: (eb) => eb('attempts', '+', 1),
+      updated_at: now.toISOString(),
+    })
     .executeTakeFirst()
   return result.numUpdatedRows > 0n
 }
@@ -220,7 +273,9 @@ export async function recordFailed(db: Db, claim: Claim, code: number | null, er
  */
 export async function recordHeld(db: Db, claim: Claim, until: Date, now: Date): Promise<boolean> {
   const at = now.toISOString()
-  const result = await held(db, claim).set({ status: 'queued', lease_until: null, next_attempt_at: until.toISOString(), held_at: at, updated_at: at }).executeTakeFirst()
+  const result = await held(db, claim)
+    .set({ status: 'queued', lease_until: null, next_attempt_at: until.toISOString(), held_at: at, updated_at: at })
+    .executeTakeFirst()
   return result.numUpdatedRows > 0n
 }
 
@@ -246,7 +301,13 @@ const RANK: Record<OutboxStatus, number> = { queued: 0, sending: 1, sent: 2, del
  * mark it unreachable, in the same transaction as the row's status, and only when this callback changed the row (a
  * repeated callback records nothing twice). A sid smsbot did not send changes nothing.
  */
-export async function recordDeliveryStatus(db: Db, sid: string, twilioStatus: string, errorCode: number | null, now: Date): Promise<boolean> {
+export async function recordDeliveryStatus(
+  db: Db,
+  sid: string,
+  twilioStatus: string,
+  errorCode: number | null,
+  now: Date,
+): Promise<boolean> {
   const status = CALLBACK_STATUS[twilioStatus]
   if (status === undefined) return false
   const sent = await db.selectFrom('outbox').select('phone').where('sid', '=', sid).executeTakeFirst()
@@ -293,7 +354,11 @@ export type Progress = Static<typeof Progress>
 
 /** Every outbox row counted by status, for the metrics. */
 export async function outboxCounts(db: Db): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute()
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute()
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
 }
 
@@ -308,7 +373,16 @@ export async function notificationProgress(db: Db, id: number, now: Date): Promi
       'status',
       eb.fn.countAll<number>().as('n'),
       eb.fn.count<number>('held_at').as('held'),
-      eb.fn.sum<number>(eb.case().when(eb.and([eb('held_at', 'is', null), eb('attempts', '=', 0), eb('next_attempt_at', '>', at)])).then(1).else(0).end()).as('scheduled'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('held_at', 'is', null), eb('attempts', '=', 0), eb('next_attempt_at', '>', at)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('scheduled'),
     ])
     .where('notification_id', '=', id)
     .groupBy('status')
@@ -356,7 +430,14 @@ export async function pruneFinishedOutbox(db: Db, before: Date, limit: number): 
           .where('candidate.updated_at', '<', before.toISOString())
           // No row of its notification (the candidate included) queued or sending: the candidate is final too.
           .where(({ not, exists, selectFrom }) =>
-            not(exists(selectFrom('outbox as open').select('open.id').whereRef('open.notification_id', '=', 'candidate.notification_id').where('open.status', 'in', ['queued', 'sending']))),
+            not(
+              exists(
+                selectFrom('outbox as open')
+                  .select('open.id')
+                  .whereRef('open.notification_id', '=', 'candidate.notification_id')
+                  .where('open.status', 'in', ['queued', 'sending']),
+              ),
+            ),
           )
           .limit(limit),
       )

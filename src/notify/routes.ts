@@ -16,7 +16,13 @@ export async function statusRoutes(plain: FastifyInstance, options: { db: Db; cl
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
   app.post('/sms/status', { schema: { body: StatusCallback } }, async (request, reply) => {
     const code = request.body.ErrorCode === undefined || request.body.ErrorCode === '' ? null : Number(request.body.ErrorCode)
-    await recordDeliveryStatus(options.db, request.body.MessageSid, request.body.MessageStatus, Number.isFinite(code) ? code : null, options.clock.now())
+    await recordDeliveryStatus(
+      options.db,
+      request.body.MessageSid,
+      request.body.MessageStatus,
+      Number.isFinite(code) ? code : null,
+      options.clock.now(),
+    )
     return reply.code(204).send()
   })
 }

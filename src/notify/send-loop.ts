@@ -84,7 +84,8 @@ export function createSendLoop(options: SendLoopOptions): Dispatcher {
         continue
       }
       for (const row of rows) {
-        const sending: Promise<void> = options.deliver(row, signal)
+        const sending: Promise<void> = options
+          .deliver(row, signal)
           .catch((err: unknown) => {
             logger.error({ err, to: maskPhone(row.phone) }, 'could not record a send; its lease will expire and it will be retried')
           })

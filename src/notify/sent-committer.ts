@@ -46,7 +46,10 @@ export function createSentCommitter(options: SentCommitterOptions): SentCommitte
   function flush(signal: AbortSignal): void {
     const batch = waiting
     waiting = []
-    writeUntilDone(batch.map(({ id, claim_token, sid }) => ({ id, claim_token, sid })), signal).then(
+    writeUntilDone(
+      batch.map(({ id, claim_token, sid }) => ({ id, claim_token, sid })),
+      signal,
+    ).then(
       () => batch.forEach((sent) => sent.resolve()),
       (err: unknown) => batch.forEach((sent) => sent.reject(err)),
     )

@@ -14,15 +14,24 @@ export const KEYWORD = /^\p{L}[\p{L}\p{N}_-]{0,31}$/u
 export const MAX_KEYWORD_REPLY = MAX_BODY
 
 export const keywordProblems = {
-  invalidKeyword: { error: 'invalid_keyword', message: 'A keyword is one word of 1 to 32 letters, digits, - or _, starting with a letter, e.g. HOURS.' },
+  invalidKeyword: {
+    error: 'invalid_keyword',
+    message: 'A keyword is one word of 1 to 32 letters, digits, - or _, starting with a letter, e.g. HOURS.',
+  },
   command: (word: string): Problem => ({ error: 'reserved_keyword', message: `${word} is a built-in command, so it cannot be a keyword.` }),
   carrier: (word: string): Problem => ({
     error: 'reserved_keyword',
     message: `${word} is a carrier keyword (opt-out, opt-in or help): it must always do what carriers expect, so it cannot be a keyword.`,
   }),
   emptyReply: { error: 'empty_reply', message: 'The reply is empty.' },
-  replyOnlyControls: { error: 'empty_reply', message: 'The reply holds nothing but control characters (escape sequences and the like), which are removed: give it some text.' },
-  replyTooLong: (length: number): Problem => ({ error: 'reply_too_long', message: `The reply is ${length} characters; the most is ${MAX_KEYWORD_REPLY}.` }),
+  replyOnlyControls: {
+    error: 'empty_reply',
+    message: 'The reply holds nothing but control characters (escape sequences and the like), which are removed: give it some text.',
+  },
+  replyTooLong: (length: number): Problem => ({
+    error: 'reply_too_long',
+    message: `The reply is ${length} characters; the most is ${MAX_KEYWORD_REPLY}.`,
+  }),
   noSuchKeyword: (word: string): Problem => ({ error: 'no_such_keyword', message: `There is no keyword ${word}.` }),
 } as const
 

@@ -32,9 +32,16 @@ export const problems = {
     message: 'A topic key is 1 to 64 letters, digits, -, _ or ., starting and ending with a letter or digit.',
   },
   invalidTitle: { error: 'invalid_title', message: 'The title must not be blank.' },
-  titleOnlyControls: { error: 'invalid_title', message: 'The title holds nothing but control characters (escape sequences and the like), which are removed: give it some text.' },
+  titleOnlyControls: {
+    error: 'invalid_title',
+    message: 'The title holds nothing but control characters (escape sequences and the like), which are removed: give it some text.',
+  },
   emptyBody: { error: 'empty_body', message: 'The notification text is empty.' },
-  bodyOnlyControls: { error: 'empty_body', message: 'The notification text holds nothing but control characters (escape sequences and the like), which are removed: give it some text.' },
+  bodyOnlyControls: {
+    error: 'empty_body',
+    message:
+      'The notification text holds nothing but control characters (escape sequences and the like), which are removed: give it some text.',
+  },
   bodyTooLong: (length: number): Problem => ({
     error: 'body_too_long',
     message: `The notification text is ${length} characters; the most is ${MAX_BODY}.`,
@@ -49,12 +56,18 @@ export const problems = {
     error: 'send_at_too_far',
     message: `sendAt (${sendAt}) is more than ${MAX_SCHEDULE_DAYS} days ahead, the most Twilio schedules: publish it nearer the time.`,
   }),
-  expiresInPast: (expiresAt: string): Problem => ({ error: 'expires_in_past', message: `expiresAt (${expiresAt}) has already passed: nothing could be sent.` }),
+  expiresInPast: (expiresAt: string): Problem => ({
+    error: 'expires_in_past',
+    message: `expiresAt (${expiresAt}) has already passed: nothing could be sent.`,
+  }),
   expiresBeforeSend: (sendAt: string, expiresAt: string): Problem => ({
     error: 'expires_before_send',
     message: `expiresAt (${expiresAt}) must be after sendAt (${sendAt}).`,
   }),
-  invalidPhone: (phone: string): Problem => ({ error: 'invalid_phone', message: `"${phone.slice(0, 40)}" is not a phone number; give it in E.164 form, such as +16175550123.` }),
+  invalidPhone: (phone: string): Problem => ({
+    error: 'invalid_phone',
+    message: `"${phone.slice(0, 40)}" is not a phone number; give it in E.164 form, such as +16175550123.`,
+  }),
 } as const
 
 /** A date and time with its offset (or Z): a bare date or a time without a zone would be read in the server's zone. */
@@ -76,13 +89,19 @@ export function readIsoTime(value: string): Date | undefined {
  * time; sendAt at most MAX_SCHEDULE_DAYS ahead; expiresAt must be in the future and after sendAt. A sendAt in the
  * past means at once.
  */
-export function readSchedule(sendAt: string | undefined, expiresAt: string | undefined, now: Date): { ok: true; sendAt?: Date; expiresAt?: Date } | { ok: false; problem: Problem } {
+export function readSchedule(
+  sendAt: string | undefined,
+  expiresAt: string | undefined,
+  now: Date,
+): { ok: true; sendAt?: Date; expiresAt?: Date } | { ok: false; problem: Problem } {
   const send = sendAt === undefined ? undefined : readIsoTime(sendAt)
   if (sendAt !== undefined && send === undefined) return { ok: false, problem: problems.invalidTime('sendAt', sendAt) }
-  if (send !== undefined && send.getTime() - now.getTime() > MAX_SCHEDULE_DAYS * 86_400_000) return { ok: false, problem: problems.sendAtTooFar(send.toISOString()) }
+  if (send !== undefined && send.getTime() - now.getTime() > MAX_SCHEDULE_DAYS * 86_400_000)
+    return { ok: false, problem: problems.sendAtTooFar(send.toISOString()) }
   const expires = expiresAt === undefined ? undefined : readIsoTime(expiresAt)
   if (expiresAt !== undefined && expires === undefined) return { ok: false, problem: problems.invalidTime('expiresAt', expiresAt) }
-  if (expires !== undefined && expires.getTime() <= now.getTime()) return { ok: false, problem: problems.expiresInPast(expires.toISOString()) }
+  if (expires !== undefined && expires.getTime() <= now.getTime())
+    return { ok: false, problem: problems.expiresInPast(expires.toISOString()) }
   if (expires !== undefined && send !== undefined && expires.getTime() <= send.getTime()) {
     return { ok: false, problem: problems.expiresBeforeSend(send.toISOString(), expires.toISOString()) }
   }
@@ -113,5 +132,8 @@ export function readBody(text: string): Checked<'body'> {
 export function readTitle(text: string): Checked<'title'> {
   const title = oneLine(text)
   if (title !== '') return { ok: true, title }
-  return { ok: false, problem: stripControls(text).trim() === '' && text.trim() !== '' ? problems.titleOnlyControls : problems.invalidTitle }
+  return {
+    ok: false,
+    problem: stripControls(text).trim() === '' && text.trim() !== '' ? problems.titleOnlyControls : problems.invalidTitle,
+  }
 }

@@ -26,46 +26,69 @@ export async function topicRoutes(plain: FastifyInstance, deps: OperatorDeps): P
 
   api.get('/topics', { schema: { response: { 200: TopicsReply, ...problemReplies } } }, async () => listTopics(deps))
 
-  api.put('/topics/:key', {
-    schema: { params: KeyParams, body: TopicRequest, response: { 200: TopicReply, ...problemReplies } },
-  }, async (request, reply) => answer(reply, await saveTopic(deps, request.params.key, request.body.title)))
+  api.put(
+    '/topics/:key',
+    {
+      schema: { params: KeyParams, body: TopicRequest, response: { 200: TopicReply, ...problemReplies } },
+    },
+    async (request, reply) => answer(reply, await saveTopic(deps, request.params.key, request.body.title)),
+  )
 
-  api.delete('/topics/:key', {
-    schema: { params: KeyParams, response: { 204: Type.Null(), ...problemReplies } },
-  }, async (request, reply) => answer(reply, await closeTopic(deps, request.params.key), 204))
+  api.delete(
+    '/topics/:key',
+    {
+      schema: { params: KeyParams, response: { 204: Type.Null(), ...problemReplies } },
+    },
+    async (request, reply) => answer(reply, await closeTopic(deps, request.params.key), 204),
+  )
 }
 
 export async function notificationRoutes(plain: FastifyInstance, deps: OperatorDeps): Promise<void> {
   const api = plain.withTypeProvider<TypeBoxTypeProvider>()
 
-  api.post('/topics/:key/notifications', {
-    schema: { params: KeyParams, body: PublishRequest, response: { 202: Published, ...problemReplies } },
-  }, async (request, reply) => answer(reply, await publish(deps, request.params.key, request.body), 202))
-
-  api.get('/notifications/:id', {
-    schema: {
-      params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,15}$' }) }),
-      response: { 200: Progress, ...problemReplies },
+  api.post(
+    '/topics/:key/notifications',
+    {
+      schema: { params: KeyParams, body: PublishRequest, response: { 202: Published, ...problemReplies } },
     },
-  }, async (request, reply) => answer(reply, await progress(deps, request.params.id)))
+    async (request, reply) => answer(reply, await publish(deps, request.params.key, request.body), 202),
+  )
+
+  api.get(
+    '/notifications/:id',
+    {
+      schema: {
+        params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,15}$' }) }),
+        response: { 200: Progress, ...problemReplies },
+      },
+    },
+    async (request, reply) => answer(reply, await progress(deps, request.params.id)),
+  )
 }
 
 export async function consentRoutes(plain: FastifyInstance, deps: OperatorDeps): Promise<void> {
   const api = plain.withTypeProvider<TypeBoxTypeProvider>()
 
   // A phone's consent record, oldest first: JSON, or CSV for Accept: text/csv.
-  api.get('/phones/:phone/consent', {
-    schema: { params: Type.Object({ phone: Type.String({ maxLength: 40 }) }), response: { 200: ConsentReply, ...problemReplies } },
-  }, async (request, reply) => {
-    const found = await consentOf(deps, request.params.phone)
-    if (found.ok && /\btext\/csv\b/i.test(request.headers.accept ?? '')) {
-      const { phone, records } = found.value
-      // A string with its own content type is sent as it is, not through the JSON response schema.
-      const csv: unknown = consentCsv(phone, records)
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="consent-${phone.slice(1)}.csv"`).send(csv as never)
-    }
-    return answer(reply, found)
-  })
+  api.get(
+    '/phones/:phone/consent',
+    {
+      schema: { params: Type.Object({ phone: Type.String({ maxLength: 40 }) }), response: { 200: ConsentReply, ...problemReplies } },
+    },
+    async (request, reply) => {
+      const found = await consentOf(deps, request.params.phone)
+      if (found.ok && /\btext\/csv\b/i.test(request.headers.accept ?? '')) {
+        const { phone, records } = found.value
+        // A string with its own content type is sent as it is, not through the JSON response schema.
+        const csv: unknown = consentCsv(phone, records)
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="consent-${phone.slice(1)}.csv"`)
+          .send(csv as never)
+      }
+      return answer(reply, found)
+    },
+  )
 }
 
 export async function keywordRoutes(plain: FastifyInstance, deps: OperatorDeps): Promise<void> {
@@ -73,11 +96,19 @@ export async function keywordRoutes(plain: FastifyInstance, deps: OperatorDeps):
 
   api.get('/keywords', { schema: { response: { 200: KeywordsReply, ...problemReplies } } }, async () => listKeywords(deps))
 
-  api.put('/keywords/:word', {
-    schema: { params: WordParams, body: KeywordRequest, response: { 200: KeywordReply, ...problemReplies } },
-  }, async (request, reply) => answer(reply, await saveKeyword(deps, request.params.word, request.body.reply)))
+  api.put(
+    '/keywords/:word',
+    {
+      schema: { params: WordParams, body: KeywordRequest, response: { 200: KeywordReply, ...problemReplies } },
+    },
+    async (request, reply) => answer(reply, await saveKeyword(deps, request.params.word, request.body.reply)),
+  )
 
-  api.delete('/keywords/:word', {
-    schema: { params: WordParams, response: { 204: Type.Null(), ...problemReplies } },
-  }, async (request, reply) => answer(reply, await removeKeyword(deps, request.params.word), 204))
+  api.delete(
+    '/keywords/:word',
+    {
+      schema: { params: WordParams, response: { 204: Type.Null(), ...problemReplies } },
+    },
+    async (request, reply) => answer(reply, await removeKeyword(deps, request.params.word), 204),
+  )
 }

@@ -122,7 +122,12 @@ export async function verifiedPhoneOf(db: Db, profileId: string): Promise<Verifi
 export async function linkPhoneToProfile(db: Db, phone: string, profileId: string, now: Date): Promise<string | undefined> {
   await rememberPhone(db, phone, now)
   const before = await db.selectFrom('phones').select('profile_id').where('phone', '=', phone).executeTakeFirstOrThrow()
-  await db.updateTable('phones').set({ profile_id: null, verified_at: null }).where('profile_id', '=', profileId).where('phone', '!=', phone).execute()
+  await db
+    .updateTable('phones')
+    .set({ profile_id: null, verified_at: null })
+    .where('profile_id', '=', profileId)
+    .where('phone', '!=', phone)
+    .execute()
   await db.updateTable('phones').set({ profile_id: profileId, verified_at: now.toISOString() }).where('phone', '=', phone).execute()
   return before.profile_id !== null && before.profile_id !== profileId ? before.profile_id : undefined
 }
@@ -139,7 +144,11 @@ export interface PhoneSettings {
 
 /** A phone's settings (the defaults for a phone never seen), and whether it opted out: what a send must respect. */
 export async function phoneSettings(db: Db, phone: string): Promise<PhoneSettings> {
-  const row = await db.selectFrom('phones').select(['quiet_hours', 'time_zone', 'opted_out_at', 'language']).where('phone', '=', phone).executeTakeFirst()
+  const row = await db
+    .selectFrom('phones')
+    .select(['quiet_hours', 'time_zone', 'opted_out_at', 'language'])
+    .where('phone', '=', phone)
+    .executeTakeFirst()
   return {
     quietHours: readStoredQuietHours(row?.quiet_hours ?? null),
     timeZone: row?.time_zone ?? null,
@@ -151,7 +160,11 @@ export async function phoneSettings(db: Db, phone: string): Promise<PhoneSetting
 /** Sets a phone's quiet hours (see parseQuietHours): `default` follows QUIET_HOURS again. */
 export async function setQuietHours(db: Db, phone: string, setting: QuietSetting, now: Date): Promise<void> {
   await rememberPhone(db, phone, now)
-  await db.updateTable('phones').set({ quiet_hours: storedQuietHours(setting) }).where('phone', '=', phone).execute()
+  await db
+    .updateTable('phones')
+    .set({ quiet_hours: storedQuietHours(setting) })
+    .where('phone', '=', phone)
+    .execute()
 }
 
 /** Sets a phone's time zone (an IANA name, see parseTimeZone); null goes back to the zones of the number. */

@@ -38,7 +38,8 @@ export function parseQuietHours(input: string): QuietSetting | undefined {
   return window === undefined ? undefined : { kind: 'window', window }
 }
 
-const clock = (minutes: number) => (minutes % 60 === 0 ? String(minutes / 60) : `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`)
+const clock = (minutes: number) =>
+  minutes % 60 === 0 ? String(minutes / 60) : `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`
 
 /** The short form people type and the table keeps: `22-7`, `22:30-7`. */
 export function formatQuietWindow(window: QuietWindow): string {

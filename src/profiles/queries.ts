@@ -4,14 +4,16 @@ import { DAY } from '../clock.js'
 import { deleteBatch, type Db } from '../database.js'
 import type { Profile } from '../schema.js'
 
-
 export async function findProfile(db: Db, id: string): Promise<Profile | undefined> {
   return db.selectFrom('profiles').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
 export async function createProfile(db: Db, displayName: string | undefined, now: Date): Promise<string> {
   const id = nanoid()
-  await db.insertInto('profiles').values({ id, display_name: displayName ?? null, created_at: now.toISOString() }).execute()
+  await db
+    .insertInto('profiles')
+    .values({ id, display_name: displayName ?? null, created_at: now.toISOString() })
+    .execute()
   return id
 }
 
@@ -24,7 +26,13 @@ export async function createSession(db: Db, profileId: string, now: Date, days: 
   const id = nanoid(32)
   await db
     .insertInto('sessions')
-    .values({ id, profile_id: profileId, created_at: now.toISOString(), expires_at: new Date(now.getTime() + days * DAY).toISOString(), revoked_at: null })
+    .values({
+      id,
+      profile_id: profileId,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + days * DAY).toISOString(),
+      revoked_at: null,
+    })
     .execute()
   return id
 }
@@ -42,12 +50,22 @@ export async function sessionProfile(db: Db, sessionId: string, now: Date): Prom
 }
 
 export async function revokeSession(db: Db, sessionId: string, now: Date): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: now.toISOString() }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute()
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now.toISOString() })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .execute()
 }
 
 /** Revokes every session of a profile, e.g. when the phone it verified moves to another profile. */
 export async function revokeSessionsOf(db: Db, profileId: string, now: Date): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: now.toISOString() }).where('profile_id', '=', profileId).where('revoked_at', 'is', null).execute()
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now.toISOString() })
+    .where('profile_id', '=', profileId)
+    .where('revoked_at', 'is', null)
+    .execute()
 }
 
 /** Deletes sessions that expired before `now` (revoked ones go when they would have expired); returns how many. */

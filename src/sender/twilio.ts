@@ -14,9 +14,10 @@ export interface TwilioSenderOptions {
 export function createTwilioSender(options: TwilioSenderOptions): SmsSender {
   const client = twilio(options.accountSid, options.authToken, { timeout: 15_000, keepAlive: true })
   client.api.baseUrl = options.apiUrl
-  const from = options.messagingServiceSid !== undefined
-    ? { messagingServiceSid: options.messagingServiceSid }
-    : { from: options.phoneNumber as string }
+  const from =
+    options.messagingServiceSid !== undefined
+      ? { messagingServiceSid: options.messagingServiceSid }
+      : { from: options.phoneNumber as string }
 
   return {
     kind: 'twilio',

@@ -54,7 +54,14 @@ const FORWARD_POLL_MS = 50
 /** Where a stored S reply had its link: the link is made again for a retry, so no table holds its token (SPEC §11). */
 const LINK_MARK = '{link}'
 
-function request(db: Db, settings: CommandSettings, sms: InboundSms, now: Date, language: Language, parsed?: Extract<Parsed, { kind: 'command' }>): CommandRequest {
+function request(
+  db: Db,
+  settings: CommandSettings,
+  sms: InboundSms,
+  now: Date,
+  language: Language,
+  parsed?: Extract<Parsed, { kind: 'command' }>,
+): CommandRequest {
   return {
     db,
     phone: sms.from,
@@ -75,10 +82,19 @@ function request(db: Db, settings: CommandSettings, sms: InboundSms, now: Date, 
  * a number answers the open menu; an unknown word may be an operator's keyword. 'forward' when nothing matched and
  * FORWARD_URL is set: the forward happens after the commit, outside any transaction.
  */
-async function answerClaimed(trx: Db, settings: CommandSettings, parsed: Parsed, sms: InboundSms, now: Date, language: Language, forwarding: boolean): Promise<Answered | 'forward'> {
+async function answerClaimed(
+  trx: Db,
+  settings: CommandSettings,
+  parsed: Parsed,
+  sms: InboundSms,
+  now: Date,
+  language: Language,
+  forwarding: boolean,
+): Promise<Answered | 'forward'> {
   const copy = smsCopy[language]
   const phone = sms.from
-  const unmatched = (suggestion: string | null): Answered | 'forward' => (forwarding ? 'forward' : { command: 'unknown', reply: copy.unknown(suggestion) })
+  const unmatched = (suggestion: string | null): Answered | 'forward' =>
+    forwarding ? 'forward' : { command: 'unknown', reply: copy.unknown(suggestion) }
   switch (parsed.kind) {
     case 'optOut':
     case 'optIn':
@@ -121,9 +137,13 @@ export async function answerSms(ctx: AnswerContext, sms: InboundSms): Promise<An
 
   // Twilio answered its help keyword with the Messaging Service's text; nothing changes.
   if (parsed.kind === 'helpByTwilio') return { command: 'info', reply: '' }
-  if (parsed.kind === 'empty' || parsed.kind === 'mediaOnly' || parsed.kind === 'noText') return { command: parsed.kind, reply: smsCopy[await languageOf(db)][parsed.kind] }
+  if (parsed.kind === 'empty' || parsed.kind === 'mediaOnly' || parsed.kind === 'noText')
+    return { command: parsed.kind, reply: smsCopy[await languageOf(db)][parsed.kind] }
   if (parsed.kind === 'command' && parsed.command.stateless === true) {
-    return { command: parsed.command.id, reply: await parsed.command.answer(request(db, settings, sms, clock.now(), await languageOf(db), parsed)) }
+    return {
+      command: parsed.command.id,
+      reply: await parsed.command.answer(request(db, settings, sms, clock.now(), await languageOf(db), parsed)),
+    }
   }
   if (parsed.kind === 'unknown' && forward === undefined && (await keywordReply(db, parsed.word)) === undefined) {
     return { command: 'unknown', reply: smsCopy[await languageOf(db)].unknown(parsed.suggestion) }
@@ -131,7 +151,8 @@ export async function answerSms(ctx: AnswerContext, sms: InboundSms): Promise<An
 
   const outcome = await serialize(db, [phoneLock(sms.from)], async (trx) => {
     const now = clock.now()
-    if (!(await claimMessage(trx, sms.messageSid, sms.from, now))) return { kind: 'repeat' as const, stored: await storedMessage(trx, sms.messageSid) }
+    if (!(await claimMessage(trx, sms.messageSid, sms.from, now)))
+      return { kind: 'repeat' as const, stored: await storedMessage(trx, sms.messageSid) }
     // A phone seen for the first time has no settings yet: its language is the default.
     const language = (await rememberPhone(trx, sms.from, now)) ? DEFAULT_LANGUAGE : await languageOf(trx)
     const answered = await answerClaimed(trx, settings, parsed, sms, now, language, forward !== undefined)
@@ -140,24 +161,36 @@ export async function answerSms(ctx: AnswerContext, sms: InboundSms): Promise<An
       return { kind: 'forward' as const, language, receivedAt: now }
     }
     // The S link is a live credential: the stored reply keeps its place, not its token.
-    const stored = answered.command === 'signup' ? answered.reply.replace(settings.signupUrl(sms.from, now, sms.messageSid), LINK_MARK) : answered.reply
+    const stored =
+      answered.command === 'signup' ? answered.reply.replace(settings.signupUrl(sms.from, now, sms.messageSid), LINK_MARK) : answered.reply
     await saveReply(trx, sms.messageSid, answered.command, stored)
     return { kind: 'answered' as const, ...answered }
   })
 
-  const usual = async (language?: Language) => smsCopy[language ?? (await languageOf(db))].unknown(parsed.kind === 'unknown' ? parsed.suggestion : null)
+  const usual = async (language?: Language) =>
+    smsCopy[language ?? (await languageOf(db))].unknown(parsed.kind === 'unknown' ? parsed.suggestion : null)
   if (outcome.kind === 'answered') return { command: outcome.command, reply: outcome.reply }
   if (outcome.kind === 'repeat') {
     const stored = outcome.stored
     if (stored?.command === 'signup') {
       // The same link as the first answer: made again from the message and the time it was received.
-      return { command: 'repeat', reply: stored.reply.replace(LINK_MARK, settings.signupUrl(sms.from, new Date(stored.receivedAt), sms.messageSid)) }
+      return {
+        command: 'repeat',
+        reply: stored.reply.replace(LINK_MARK, settings.signupUrl(sms.from, new Date(stored.receivedAt), sms.messageSid)),
+      }
     }
     if (stored?.command !== FORWARDING) return { command: 'repeat', reply: stored?.reply ?? '' }
     return { command: 'repeat', reply: await awaitForward(db, clock, sms.messageSid, forward?.timeoutMs ?? 0, usual) }
   }
 
-  const message: ForwardedMessage = { messageSid: sms.messageSid, from: sms.from, to: sms.to, body: sms.body, numMedia: sms.numMedia, receivedAt: outcome.receivedAt.toISOString() }
+  const message: ForwardedMessage = {
+    messageSid: sms.messageSid,
+    from: sms.from,
+    to: sms.to,
+    body: sms.body,
+    numMedia: sms.numMedia,
+    receivedAt: outcome.receivedAt.toISOString(),
+  }
   const result = await (forward as Forwarder).send(message, clock.now())
   const reply = result.ok ? result.reply : await usual(outcome.language)
   if (!(await finishForward(db, sms.messageSid, reply))) {

@@ -48,7 +48,12 @@ async function readCapped(response: Response, max: number): Promise<string | und
  * status other than 2xx, a body that is not that JSON, or a reply over 1 600 characters is a failure with a reason
  * (for the log; the texter gets the usual reply). An empty reply means "answer nothing".
  */
-export async function forwardMessage(config: ForwardConfig, message: ForwardedMessage, now: Date, doFetch: typeof fetch = fetch): Promise<ForwardResult> {
+export async function forwardMessage(
+  config: ForwardConfig,
+  message: ForwardedMessage,
+  now: Date,
+  doFetch: typeof fetch = fetch,
+): Promise<ForwardResult> {
   const raw = JSON.stringify(message)
   const signal = AbortSignal.timeout(config.timeoutMs)
   try {
@@ -88,6 +93,9 @@ export async function forwardMessage(config: ForwardConfig, message: ForwardedMe
 }
 
 /** The forwarder the webhook uses (see answer.ts): this module's POST, with FORWARD_URL's settings. */
-export function forwarderTo(config: ForwardConfig, doFetch: typeof fetch = fetch): { timeoutMs: number; send: (message: ForwardedMessage, now: Date) => Promise<ForwardResult> } {
+export function forwarderTo(
+  config: ForwardConfig,
+  doFetch: typeof fetch = fetch,
+): { timeoutMs: number; send: (message: ForwardedMessage, now: Date) => Promise<ForwardResult> } {
   return { timeoutMs: config.timeoutMs, send: (message, now) => forwardMessage(config, message, now, doFetch) }
 }

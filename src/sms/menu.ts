@@ -14,7 +14,10 @@ const expiry = (request: CommandRequest) => new Date(request.now.getTime() + req
 export async function startMenu(request: CommandRequest): Promise<string> {
   const page = await openTopicsPage(request.db, undefined, PAGE_SIZE)
   if (page.topics.length === 0) return request.copy.noTopics
-  const { text, shown } = request.copy.menu(page.topics.map((t, i) => ({ key: t.key, title: t.title, number: i + 1 })), page.remaining)
+  const { text, shown } = request.copy.menu(
+    page.topics.map((t, i) => ({ key: t.key, title: t.title, number: i + 1 })),
+    page.remaining,
+  )
   await saveMenu(request.db, request.phone, { first: 1, keys: page.topics.slice(0, shown).map((t) => t.key) }, expiry(request))
   return text
 }
@@ -29,7 +32,10 @@ export async function continueMenu(request: CommandRequest): Promise<string> {
     await saveMenu(request.db, request.phone, menu, expiry(request))
     return request.copy.menuDone(menu.first, next - 1)
   }
-  const { text, shown } = request.copy.menu(page.topics.map((t, i) => ({ key: t.key, title: t.title, number: next + i })), page.remaining)
+  const { text, shown } = request.copy.menu(
+    page.topics.map((t, i) => ({ key: t.key, title: t.title, number: next + i })),
+    page.remaining,
+  )
   const keys = [...menu.keys, ...page.topics.slice(0, shown).map((t) => t.key)]
   const dropped = Math.max(0, keys.length - MENU_LIMIT)
   await saveMenu(request.db, request.phone, { first: menu.first + dropped, keys: keys.slice(dropped) }, expiry(request))

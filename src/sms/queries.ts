@@ -19,8 +19,15 @@ export async function claimMessage(db: Db, messageSid: string, phone: string, no
 export const FORWARDING = 'forwarding'
 
 /** What a claimed MessageSid was recorded as, and its reply (committed, since the claim waited for it). */
-export async function storedMessage(db: Db, messageSid: string): Promise<{ command: string; reply: string; receivedAt: string } | undefined> {
-  return db.selectFrom('inbound_messages').select(['command', 'reply', 'received_at as receivedAt']).where('message_sid', '=', messageSid).executeTakeFirst()
+export async function storedMessage(
+  db: Db,
+  messageSid: string,
+): Promise<{ command: string; reply: string; receivedAt: string } | undefined> {
+  return db
+    .selectFrom('inbound_messages')
+    .select(['command', 'reply', 'received_at as receivedAt'])
+    .where('message_sid', '=', messageSid)
+    .executeTakeFirst()
 }
 
 /**

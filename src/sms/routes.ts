@@ -9,7 +9,6 @@ import { answerSms, failureReply, type AnswerContext } from './answer.js'
 import { toTwiml } from './twiml.js'
 import { publicHref } from '../config.js'
 
-
 /** The link's one-time id, made from the MessageSid: the same text always gets the same link (a retry included). */
 function linkId(secret: string, messageSid: string): string {
   return createHmac('sha256', secret).update(`signin-link-id:${messageSid}`).digest('base64url').slice(0, 12)
@@ -42,15 +41,23 @@ export async function smsRoutes(plain: FastifyInstance, options: SmsRoutesOption
     const context: AnswerContext = {
       ...options.context,
       // A From that is not a phone number (a short code, a channel address) gets the plain form.
-      signupUrl: (phone, now, messageSid) => /^\+\d{6,15}$/.test(phone)
-        ? `${origin}/verify/link?t=${createLinkToken(options.linkSecret, phone, now, options.linkTtlSeconds, linkId(options.linkSecret, messageSid))}`
-        : `${origin}/verify`,
+      signupUrl: (phone, now, messageSid) =>
+        /^\+\d{6,15}$/.test(phone)
+          ? `${origin}/verify/link?t=${createLinkToken(options.linkSecret, phone, now, options.linkTtlSeconds, linkId(options.linkSecret, messageSid))}`
+          : `${origin}/verify`,
       signupMinutes: Math.round(options.linkTtlSeconds / 60),
     }
     const { MessageSid, From, To, Body, NumMedia, OptOutType } = request.body
     let twiml: string
     try {
-      const answer = await answerSms(context, { messageSid: MessageSid, from: From, to: To, body: Body, numMedia: NumMedia, optOutType: OptOutType })
+      const answer = await answerSms(context, {
+        messageSid: MessageSid,
+        from: From,
+        to: To,
+        body: Body,
+        numMedia: NumMedia,
+        optOutType: OptOutType,
+      })
       twiml = toTwiml(answer.reply)
       request.outcome = { kind: 'sms', from: From, command: answer.command }
       if (answer.forwardFailure !== undefined) {

@@ -38,5 +38,7 @@ export function oneLine(text: string): string {
 
 /** Every control character but tab and line feed, shown as an escape (`\x1B`), for a terminal: nothing stored can drive it. */
 export function printable(text: string): string {
-  return text.replace(/\r\n/g, '\n').replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
 }

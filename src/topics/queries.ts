@@ -6,12 +6,7 @@ import type { Topic } from '../schema.js'
 import { normalizeTopicKey } from './keys.js'
 
 export async function findOpenTopic(db: Db, key: string): Promise<Topic | undefined> {
-  return db
-    .selectFrom('topics')
-    .selectAll()
-    .where('key', '=', normalizeTopicKey(key))
-    .where('closed_at', 'is', null)
-    .executeTakeFirst()
+  return db.selectFrom('topics').selectAll().where('key', '=', normalizeTopicKey(key)).where('closed_at', 'is', null).executeTakeFirst()
 }
 
 /** Opens a topic, or renames (and reopens) an existing one. */
@@ -52,7 +47,11 @@ export async function listOpenTopics(db: Db, limit?: number): Promise<{ topics: 
   if (limit !== undefined) query = query.limit(limit)
   const [topics, total] = await Promise.all([
     query.execute(),
-    db.selectFrom('topics').select((eb) => eb.fn.countAll<number>().as('n')).where('closed_at', 'is', null).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('topics')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('closed_at', 'is', null)
+      .executeTakeFirstOrThrow(),
   ])
   return { topics: topics.map((t) => ({ ...t, subscribers: Number(t.subscribers) })), total: Number(total.n) }
 }
@@ -66,7 +65,10 @@ export async function openTopicsPage(db: Db, after: string | undefined, limit: n
   if (after !== undefined) page = page.where('key', '>', after)
   const [topics, count] = await Promise.all([
     page.orderBy('key').limit(limit).execute(),
-    page.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    page
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ])
   return { topics, remaining: Number(count.n) - topics.length }
 }
@@ -84,17 +86,21 @@ export async function listSubscriptions(db: Db, phone: string): Promise<Topic[]>
 }
 
 export type SubscribeResult =
-  | { status: 'subscribed'; topic: Topic }
-  | { status: 'already'; topic: Topic }
-  | { status: 'noSuchTopic' }
-  | { status: 'limit' }
+  { status: 'subscribed'; topic: Topic } | { status: 'already'; topic: Topic } | { status: 'noSuchTopic' } | { status: 'limit' }
 
 /**
  * Subscribes a known phone (see rememberPhone) to an open topic, within the per-phone limit (open topics count;
  * a closed topic's subscriptions are hidden and do not). One read and one write: call it inside
  * `serialize(db, [phoneLock(phone)], …)` so that simultaneous subscriptions of one phone are counted one by one.
  */
-export async function subscribe(db: Db, phone: string, key: string, maxSubscriptions: number, now: Date, via: ConsentVia = { source: 'sms' }): Promise<SubscribeResult> {
+export async function subscribe(
+  db: Db,
+  phone: string,
+  key: string,
+  maxSubscriptions: number,
+  now: Date,
+  via: ConsentVia = { source: 'sms' },
+): Promise<SubscribeResult> {
   const row = await db
     .selectFrom('topics')
     .selectAll('topics')
@@ -150,13 +156,23 @@ export async function unsubscribe(db: Db, phone: string, key: string, now?: Date
     .where('topic_key', '=', normalizeTopicKey(key))
     .returning('topic_key')
     .execute()
-  if (now !== undefined) await recordConsents(db, removed.map((r) => ({ phone, action: 'unsubscribe' as const, topic: r.topic_key, ...via })), now)
+  if (now !== undefined)
+    await recordConsents(
+      db,
+      removed.map((r) => ({ phone, action: 'unsubscribe' as const, topic: r.topic_key, ...via })),
+      now,
+    )
   return removed.length > 0
 }
 
 /** Removes every subscription of a phone and returns how many there were; with `now`, one consent record per topic. */
 export async function unsubscribeAll(db: Db, phone: string, now?: Date, via: ConsentVia = { source: 'sms' }): Promise<number> {
   const removed = await db.deleteFrom('subscriptions').where('phone', '=', phone).returning('topic_key').execute()
-  if (now !== undefined) await recordConsents(db, removed.map((r) => ({ phone, action: 'unsubscribe' as const, topic: r.topic_key, ...via })), now)
+  if (now !== undefined)
+    await recordConsents(
+      db,
+      removed.map((r) => ({ phone, action: 'unsubscribe' as const, topic: r.topic_key, ...via })),
+      now,
+    )
   return removed.length
 }

@@ -17,7 +17,11 @@ export const WEBHOOK_MAX_PARAMS = 100
 const SIGNATURE = /^[A-Za-z0-9+/]{27}=$/
 
 class WebhookRefusal extends Error {
-  constructor(readonly statusCode: number, readonly code: string, message: string) {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -27,7 +31,8 @@ export function parseWebhookForm(body: string): Record<string, string> {
   const params: Record<string, string> = Object.create(null) as Record<string, string>
   let count = 0
   for (const [key, value] of new URLSearchParams(body)) {
-    if (++count > WEBHOOK_MAX_PARAMS) throw new WebhookRefusal(413, 'TOO_MANY_PARAMETERS', `A webhook carries at most ${WEBHOOK_MAX_PARAMS} parameters.`)
+    if (++count > WEBHOOK_MAX_PARAMS)
+      throw new WebhookRefusal(413, 'TOO_MANY_PARAMETERS', `A webhook carries at most ${WEBHOOK_MAX_PARAMS} parameters.`)
     if (key in params) throw new WebhookRefusal(400, 'REPEATED_PARAMETER', 'A webhook parameter appears twice.')
     params[key] = value
   }
@@ -64,7 +69,15 @@ export function expectedSignature(authToken: string, url: string, params: Record
 }
 
 /** Refuses before the body is read; the connection is closed, so a sender of a large or stalled body keeps nothing open. */
-function refuse(request: FastifyRequest, reply: FastifyReply, status: number, error: string, message: string, why: string, reason: SignatureRefusal) {
+function refuse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  error: string,
+  message: string,
+  why: string,
+  reason: SignatureRefusal,
+) {
   request.log.warn(`webhook refused: ${why}`)
   request.outcome = { kind: 'refusal', reason }
   return reply.code(status).header('connection', 'close').send({ error, message })
@@ -77,21 +90,41 @@ function refuse(request: FastifyRequest, reply: FastifyReply, status: number, er
  */
 export function guardTwilioWebhooks(app: FastifyInstance, options: WebhookGuardOptions): void {
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => {
-    try {
-      done(null, parseWebhookForm(body as string))
-    } catch (err) {
-      done(err as Error, undefined)
-    }
-  })
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT },
+    (_request, body, done) => {
+      try {
+        done(null, parseWebhookForm(body as string))
+      } catch (err) {
+        done(err as Error, undefined)
+      }
+    },
+  )
 
   app.addHook('onRequest', async (request, reply) => {
     const signature = request.headers['x-twilio-signature']
     if (typeof signature !== 'string' || signature === '') {
-      return refuse(request, reply, 400, 'missing_signature', 'The X-Twilio-Signature header is required.', 'no X-Twilio-Signature header', 'missing')
+      return refuse(
+        request,
+        reply,
+        400,
+        'missing_signature',
+        'The X-Twilio-Signature header is required.',
+        'no X-Twilio-Signature header',
+        'missing',
+      )
     }
     if (!SIGNATURE.test(signature)) {
-      return refuse(request, reply, 403, 'invalid_signature', 'The X-Twilio-Signature is not a Twilio signature.', 'malformed X-Twilio-Signature', 'malformed')
+      return refuse(
+        request,
+        reply,
+        403,
+        'invalid_signature',
+        'The X-Twilio-Signature is not a Twilio signature.',
+        'malformed X-Twilio-Signature',
+        'malformed',
+      )
     }
   })
 
@@ -109,7 +142,15 @@ export function guardTwilioWebhooks(app: FastifyInstance, options: WebhookGuardO
     try {
       candidates = candidateUrls(url)
     } catch {
-      return refuse(request, reply, 403, 'invalid_signature', 'The X-Twilio-Signature does not match this request.', 'the request URL does not parse', 'bad_url')
+      return refuse(
+        request,
+        reply,
+        403,
+        'invalid_signature',
+        'The X-Twilio-Signature does not match this request.',
+        'the request URL does not parse',
+        'bad_url',
+      )
     }
     if (candidates.slice(1).some(signs)) return
     request.log.warn({ url: (candidates[0] as string).replace(/\?.*$/, '') }, 'webhook refused: signature does not match')

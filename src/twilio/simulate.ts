@@ -45,5 +45,7 @@ const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&
 
 /** The texts of the <Message> elements of a TwiML reply (Twilio's own TwiML builder escapes only these entities). */
 export function messagesOf(twiml: string): string[] {
-  return [...twiml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) => (m[1] ?? '').replace(/&(?:lt|gt|amp|quot|apos);/g, (e) => ENTITIES[e] ?? e))
+  return [...twiml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) =>
+    (m[1] ?? '').replace(/&(?:lt|gt|amp|quot|apos);/g, (e) => ENTITIES[e] ?? e),
+  )
 }

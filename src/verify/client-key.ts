@@ -15,7 +15,10 @@ export function clientKey(address: string): string {
     const low = groups[7] as number
     return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`
   }
-  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`
 }
 
 /** The eight 16-bit groups of an address isIP accepted as IPv6 (`::` expanded, a trailing dotted IPv4 read, a zone dropped). */

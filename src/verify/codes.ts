@@ -5,7 +5,18 @@ import { serialize, type Db } from '../database.js'
 import { phoneLock } from '../phones/queries.js'
 import type { Language } from '../language.js'
 import type { SmsSender } from '../sender/sender.js'
-import { consumeCode, countWrongGuess, discardCode, failuresLastDay, failuresLastHourByIp, ipLock, loadHistory, pendingCode, recordEvent, storeCode } from './queries.js'
+import {
+  consumeCode,
+  countWrongGuess,
+  discardCode,
+  failuresLastDay,
+  failuresLastHourByIp,
+  ipLock,
+  loadHistory,
+  pendingCode,
+  recordEvent,
+  storeCode,
+} from './queries.js'
 import { codeMessage, decideCheck, decideSend, generateCode, hashCode, type CheckDecision, type SendDecision } from './rules.js'
 
 export interface VerifyContext {

@@ -13,7 +13,13 @@ function mac(secret: string, payload: string): string {
 }
 
 /** A short token (it has to fit in one SMS with the URL): phone digits, expiry in seconds (base 36), a random id, a MAC. */
-export function createLinkToken(secret: string, phone: string, now: Date, ttlSeconds: number, id = randomBytes(9).toString('base64url')): string {
+export function createLinkToken(
+  secret: string,
+  phone: string,
+  now: Date,
+  ttlSeconds: number,
+  id = randomBytes(9).toString('base64url'),
+): string {
   const expires = Math.floor(now.getTime() / 1000) + ttlSeconds
   const payload = `${phone.replace(/^\+/, '')}.${expires.toString(36)}.${id}`
   return `${payload}.${mac(secret, payload)}`

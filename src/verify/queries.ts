@@ -3,7 +3,6 @@ import { DAY, HOUR } from '../clock.js'
 import { deleteBatch, type Db } from '../database.js'
 import { LONGEST_WINDOW_MS, type OtpHistory, type StoredCode } from './rules.js'
 
-
 /** The serialisation key for sends from one client address (see `serialize`). */
 export function ipLock(ip: string): string {
   return `ip:${ip}`
@@ -13,8 +12,21 @@ export function ipLock(ip: string): string {
 export async function loadHistory(db: Db, phone: string, ip: string, now: Date): Promise<OtpHistory> {
   const hourAgo = new Date(now.getTime() - HOUR).toISOString()
   const [phoneSends, ipSends, failures] = await Promise.all([
-    db.selectFrom('otp_events').select('at').where('phone', '=', phone).where('kind', '=', 'send').where('at', '>', hourAgo).orderBy('at', 'desc').execute(),
-    db.selectFrom('otp_events').select((eb) => eb.fn.countAll<number>().as('n')).where('ip', '=', ip).where('kind', '=', 'send').where('at', '>', hourAgo).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('otp_events')
+      .select('at')
+      .where('phone', '=', phone)
+      .where('kind', '=', 'send')
+      .where('at', '>', hourAgo)
+      .orderBy('at', 'desc')
+      .execute(),
+    db
+      .selectFrom('otp_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('ip', '=', ip)
+      .where('kind', '=', 'send')
+      .where('at', '>', hourAgo)
+      .executeTakeFirstOrThrow(),
     failuresLastDay(db, phone, now),
   ])
   return {
@@ -29,7 +41,14 @@ export async function loadHistory(db: Db, phone: string, ip: string, now: Date):
 /** Failed checks of a phone in the 24 h before `now`, oldest first. */
 export async function failuresLastDay(db: Db, phone: string, now: Date): Promise<Date[]> {
   const since = new Date(now.getTime() - DAY).toISOString()
-  const rows = await db.selectFrom('otp_events').select('at').where('phone', '=', phone).where('kind', '=', 'failure').where('at', '>', since).orderBy('at').execute()
+  const rows = await db
+    .selectFrom('otp_events')
+    .select('at')
+    .where('phone', '=', phone)
+    .where('kind', '=', 'failure')
+    .where('at', '>', since)
+    .orderBy('at')
+    .execute()
   return rows.map((r) => new Date(r.at))
 }
 
@@ -74,7 +93,11 @@ export async function storeCode(db: Db, phone: string, codeHash: string, now: Da
   await db
     .insertInto('otp_codes')
     .values(row)
-    .onConflict((oc) => oc.column('phone').doUpdateSet({ code_hash: row.code_hash, created_at: row.created_at, expires_at: row.expires_at, attempts: 0, consumed_at: null }))
+    .onConflict((oc) =>
+      oc
+        .column('phone')
+        .doUpdateSet({ code_hash: row.code_hash, created_at: row.created_at, expires_at: row.expires_at, attempts: 0, consumed_at: null }),
+    )
     .execute()
 }
 
@@ -84,7 +107,11 @@ export async function discardCode(db: Db, phone: string, codeHash: string): Prom
 }
 
 export async function pendingCode(db: Db, phone: string): Promise<StoredCode | undefined> {
-  return db.selectFrom('otp_codes').select(['code_hash', 'expires_at', 'attempts', 'consumed_at']).where('phone', '=', phone).executeTakeFirst()
+  return db
+    .selectFrom('otp_codes')
+    .select(['code_hash', 'expires_at', 'attempts', 'consumed_at'])
+    .where('phone', '=', phone)
+    .executeTakeFirst()
 }
 
 /**

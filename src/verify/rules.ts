@@ -88,7 +88,13 @@ export type CheckDecision =
  * Decides a check of `candidateHash` against the phone's stored code. A code is valid while now < expires_at;
  * a wrong guess that uses the last try kills the code.
  */
-export function decideCheck(config: OtpConfig, now: Date, stored: StoredCode | undefined, candidateHash: string, failuresLastDay: Date[]): CheckDecision {
+export function decideCheck(
+  config: OtpConfig,
+  now: Date,
+  stored: StoredCode | undefined,
+  candidateHash: string,
+  failuresLastDay: Date[],
+): CheckDecision {
   const until = lockedUntil(config, { failuresLastDay })
   if (until !== undefined) return { ok: false, reason: 'locked', until }
   if (stored === undefined || stored.consumed_at !== null) return { ok: false, reason: 'noCode' }

@@ -46,23 +46,28 @@ export async function profileRoutes(plain: FastifyInstance, options: WebRoutesOp
     const followed = new Set(subscriptions.map((s) => s.key))
     const numberZones = zonesOfNumber(phone)
     const invalid = Object.keys(form?.errors ?? {}).length > 0
-    return reply.page('me', copy.profileTitle, {
-      profile: { displayName: user.displayName, phone: maskPhone(phone), verifiedOn: copy.formatDate(user.phone.verifiedAt) },
-      optedOut: user.phone.optedOut,
-      subscriptions,
-      others: open.topics.filter((t) => !followed.has(t.key)),
-      error,
-      settings: {
-        quietNow: copy.quietHoursNow(settings.quietHours, options.quietHours),
-        zoneNow: copy.timeZoneNow(settings.timeZone, numberZones, options.defaultTimeZone),
-        quiet: form?.quiet ?? copy.quietHoursValue(settings.quietHours),
-        zone: form?.zone ?? settings.timeZone ?? '',
-        errors: form?.errors ?? {},
-        saved: form?.saved === true,
-        quietHint: copy.quietHoursHint(options.quietHours),
-        zoneHint: copy.timeZoneHint(numberZones, options.defaultTimeZone),
+    return reply.page(
+      'me',
+      copy.profileTitle,
+      {
+        profile: { displayName: user.displayName, phone: maskPhone(phone), verifiedOn: copy.formatDate(user.phone.verifiedAt) },
+        optedOut: user.phone.optedOut,
+        subscriptions,
+        others: open.topics.filter((t) => !followed.has(t.key)),
+        error,
+        settings: {
+          quietNow: copy.quietHoursNow(settings.quietHours, options.quietHours),
+          zoneNow: copy.timeZoneNow(settings.timeZone, numberZones, options.defaultTimeZone),
+          quiet: form?.quiet ?? copy.quietHoursValue(settings.quietHours),
+          zone: form?.zone ?? settings.timeZone ?? '',
+          errors: form?.errors ?? {},
+          saved: form?.saved === true,
+          quietHint: copy.quietHoursHint(options.quietHours),
+          zoneHint: copy.timeZoneHint(numberZones, options.defaultTimeZone),
+        },
       },
-    }, error === undefined && !invalid ? 200 : 422)
+      error === undefined && !invalid ? 200 : 422,
+    )
   }
 
   const meQuery = Type.Object({ saved: Type.Optional(Type.String({ maxLength: 4 })) })
@@ -83,7 +88,8 @@ export async function profileRoutes(plain: FastifyInstance, options: WebRoutesOp
     }
     const now = clock.now()
     const result = await serialize(db, [phoneLock(phone)], (trx) =>
-      subscribe(trx, phone, topic, options.maxSubscriptions, now, { source: 'web' }))
+      subscribe(trx, phone, topic, options.maxSubscriptions, now, { source: 'web' }),
+    )
     if (result.status === 'noSuchTopic') return profilePage(reply, user, copyOf(request).noSuchTopic(topic))
     if (result.status === 'limit') return profilePage(reply, user, copyOf(request).tooManySubscriptions(options.maxSubscriptions))
     if (result.status === 'subscribed') {

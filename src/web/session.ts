@@ -113,8 +113,7 @@ export async function webSession(app: FastifyInstance, options: WebSessionOption
   })
 
   app.decorateReply('page', function (this: FastifyReply, name: Page, title: string, data: Record<string, unknown>, status = 200) {
-    return this
-      .code(status)
+    return this.code(status)
       .type('text/html; charset=utf-8')
       .header('content-language', this.request.language)
       .header('vary', 'Accept-Language')

@@ -69,9 +69,13 @@ export async function verifyRoutes(plain: FastifyInstance, options: WebRoutesOpt
     return reply.page('code', copy.codeTitle, { phone, name, code: codeValue, errors, intro, length: verify.otp.length }, status)
   }
 
-  app.get('/verify', {
-    schema: { querystring: Type.Object({ phone: Type.Optional(Type.String({ maxLength: 40 })) }) },
-  }, async (request, reply) => verifyPage(reply, request.query.phone ?? '', '', {}))
+  app.get(
+    '/verify',
+    {
+      schema: { querystring: Type.Object({ phone: Type.Optional(Type.String({ maxLength: 40 })) }) },
+    },
+    async (request, reply) => verifyPage(reply, request.query.phone ?? '', '', {}),
+  )
 
   app.post('/verify', { schema: verifyForm, preValidation: app.csrfProtection }, async (request, reply) => {
     const copy = copyOf(request)
@@ -80,9 +84,12 @@ export async function verifyRoutes(plain: FastifyInstance, options: WebRoutesOpt
     if (name.length > 60) return verifyPage(reply, phoneInput, name, { name: copy.errors.nameTooLong }, 422)
     const phone = normalizePhone(phoneInput, options.defaultCountry, options.allowedCountries)
     if (!phone.ok) {
-      const error = phone.reason === 'invalid' ? copy.errors.phoneInvalid
-        : phone.reason === 'notMobile' ? copy.errors.phoneNotMobile(phone.type)
-        : copy.errors.phoneCountry(options.allowedCountries)
+      const error =
+        phone.reason === 'invalid'
+          ? copy.errors.phoneInvalid
+          : phone.reason === 'notMobile'
+            ? copy.errors.phoneNotMobile(phone.type)
+            : copy.errors.phoneCountry(options.allowedCountries)
       return verifyPage(reply, phoneInput, name, { phone: error }, 422)
     }
     // The code is texted in the phone's language; the page stays in the browser's until the phone is proven.
@@ -127,18 +134,29 @@ export async function verifyRoutes(plain: FastifyInstance, options: WebRoutesOpt
    * sender's phone), so the page names both, masked, and changes nothing until the person chooses. It speaks the
    * signed-in phone's language: the person at this browser is that phone's.
    */
-  async function otherPhonePage(request: FastifyRequest, reply: FastifyReply, current: string, linked: string, token: string,
-    status: number) {
+  async function otherPhonePage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    current: string,
+    linked: string,
+    token: string,
+    status: number,
+  ) {
     await request.followPhone(current)
     const copy = copyOf(request)
     request.log.info({ phone: maskPhone(linked), signedInAs: maskPhone(current) }, 'sign-in link opened while signed in as another phone')
-    return reply.page('linkOther', copy.linkOtherTitle, {
-      intro: copy.linkOtherIntro(current, linked),
-      warning: copy.linkOtherWarning(current, linked),
-      stay: copy.linkStayButton(current),
-      switchTo: copy.linkSwitchButton(linked),
-      token,
-    }, status)
+    return reply.page(
+      'linkOther',
+      copy.linkOtherTitle,
+      {
+        intro: copy.linkOtherIntro(current, linked),
+        warning: copy.linkOtherWarning(current, linked),
+        stay: copy.linkStayButton(current),
+        switchTo: copy.linkSwitchButton(linked),
+        token,
+      },
+      status,
+    )
   }
 
   app.get('/verify/link', { schema: { querystring: LinkQuery } }, async (request, reply) => {

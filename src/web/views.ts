@@ -140,7 +140,8 @@ const message = `<% layout('@layout') %>
 
 // Eta's own escaping (& < > " and '), so a value is safe whatever quotes a template puts around it.
 const eta = new Eta({ autoEscape: true, cache: true, useWith: false })
-for (const [name, template] of Object.entries({ layout, field, verify, code, success, me, link, linkOther, message })) eta.loadTemplate(`@${name}`, template)
+for (const [name, template] of Object.entries({ layout, field, verify, code, success, me, link, linkOther, message }))
+  eta.loadTemplate(`@${name}`, template)
 
 export type Page = 'verify' | 'code' | 'success' | 'me' | 'link' | 'linkOther' | 'message'
 

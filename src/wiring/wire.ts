@@ -75,7 +75,13 @@ export interface Wired {
  * still leaves something to restore. A number still pointing at what an earlier, unrestored wire set
  * keeps that run's previous webhook, so wiring twice never loses the original.
  */
-export async function wireNumber(numbers: NumberWebhooks, recordPath: string, number: NumberWebhook, wiredUrl: string, now: Date): Promise<Wired> {
+export async function wireNumber(
+  numbers: NumberWebhooks,
+  recordPath: string,
+  number: NumberWebhook,
+  wiredUrl: string,
+  now: Date,
+): Promise<Wired> {
   const earlier = readSavedWebhook(recordPath)
   const keepEarlier = earlier !== undefined && earlier.phoneNumberSid === number.sid && earlier.wiredUrl === number.smsUrl
   const previousUrl = keepEarlier ? earlier.previousUrl : number.smsUrl

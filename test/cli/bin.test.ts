@@ -29,7 +29,11 @@ t.test('smsbot notify shows its progress until the console sender has sent to ev
   }
   const notify = await smsbot('notify', 'CS2500-01', 'A seat opened in CS2500-01')
   t.equal(notify.out[0], 'Notification 1 to CS2500-01: 5 recipients, 1 segment each.')
-  t.equal(notify.out.at(-1), 'Done: 5 of 5 accepted by Twilio (0 delivered so far), 0 failed.', 'the console sender has no delivery receipts')
+  t.equal(
+    notify.out.at(-1),
+    'Done: 5 of 5 accepted by Twilio (0 delivered so far), 0 failed.',
+    'the console sender has no delivery receipts',
+  )
   const bars = notify.out.slice(1, -1)
   t.ok(bars.length >= 2, `piped, each new state is its own line (${bars.length} lines)`)
   // Where the first bar starts depends on when the first poll lands; the sequence only ever moves forward.
@@ -40,6 +44,13 @@ t.test('smsbot notify shows its progress until the console sender has sent to ev
   t.same(notify.err, ['Ctrl-C stops watching; sending goes on in the server.'])
 
   const outbox = (await (await fetch(`${server.url}/dev/outbox`)).json()) as { messages: Array<{ body: string }> }
-  t.equal(outbox.messages.filter((m) => m.body === 'A seat opened in CS2500-01\nText UNSUB CS2500-01 to stop.').length, 5, 'the console sender sent each one once')
-  t.notOk(server.lines.some((l) => /\+1617555010\d/.test(l)), 'no full phone number in the server log')
+  t.equal(
+    outbox.messages.filter((m) => m.body === 'A seat opened in CS2500-01\nText UNSUB CS2500-01 to stop.').length,
+    5,
+    'the console sender sent each one once',
+  )
+  t.notOk(
+    server.lines.some((l) => /\+1617555010\d/.test(l)),
+    'no full phone number in the server log',
+  )
 })

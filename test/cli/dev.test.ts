@@ -15,11 +15,16 @@ const DEV = fileURLToPath(new URL('../../src/cli/dev.ts', import.meta.url))
 // merging the two would misreport those files. These children run under tsx, so they record none.
 const NO_COVERAGE = { _TAPJS_PROCESSINFO_COVERAGE_: '0' }
 
-
 t.test('without --tunnel it runs the server from source under tsx watch, and SIGTERM stops both', async (t) => {
   const dir = t.testdir()
   const port = await freePort()
-  const env = { ...NO_COVERAGE, PATH: process.env.PATH ?? '', PORT: String(port), DATABASE_PATH: join(dir, 'smsbot.sqlite'), LOG_LEVEL: 'silent' }
+  const env = {
+    ...NO_COVERAGE,
+    PATH: process.env.PATH ?? '',
+    PORT: String(port),
+    DATABASE_PATH: join(dir, 'smsbot.sqlite'),
+    LOG_LEVEL: 'silent',
+  }
   const dev = startServerProcess([process.execPath, TSX, DEV], env, `http://127.0.0.1:${port}/healthz`, { output: 'ignore' })
   await dev.ready
   dev.stop()
@@ -29,7 +34,10 @@ t.test('without --tunnel it runs the server from source under tsx watch, and SIG
 
 t.test('--tunnel runs smsbot tunnel, which says what is missing', async (t) => {
   const dir = t.testdir()
-  const result = await promisify(execFile)(process.execPath, [TSX, DEV, '--tunnel'], { cwd: dir, env: { ...NO_COVERAGE, PATH: process.env.PATH ?? '', DATABASE_PATH: join(dir, 'smsbot.sqlite') } }).catch((e: unknown) => e as { code: number; stdout: string; stderr: string })
+  const result = await promisify(execFile)(process.execPath, [TSX, DEV, '--tunnel'], {
+    cwd: dir,
+    env: { ...NO_COVERAGE, PATH: process.env.PATH ?? '', DATABASE_PATH: join(dir, 'smsbot.sqlite') },
+  }).catch((e: unknown) => e as { code: number; stdout: string; stderr: string })
   t.match(result, { code: 1 })
   t.match(result.stderr, /^NGROK_AUTHTOKEN is not set: copy your authtoken from https:\/\/dashboard\.ngrok\.com/)
 })

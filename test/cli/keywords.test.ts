@@ -13,7 +13,7 @@ function io(env: Record<string, string>) {
   return { cli, out, err }
 }
 
-t.test('through the API (ADMIN_TOKEN and --url): add, list, remove, and the API\'s refusals', async (t) => {
+t.test("through the API (ADMIN_TOKEN and --url): add, list, remove, and the API's refusals", async (t) => {
   const test = await buildTestApp(t, { env: { ADMIN_TOKEN } })
   const url = await test.app.listen({ port: 0, host: '127.0.0.1' })
   const env = { ADMIN_TOKEN, TWILIO_AUTH_TOKEN: AUTH_TOKEN, SESSION_SECRET }
@@ -39,11 +39,23 @@ t.test('on the local database: the same checks, and what the server answers', as
     const { cli, out, err } = io(env)
     return { code: await runCli(['keywords', ...args], cli), out, err }
   }
-  t.same(await run('add', 'WIFI', 'Network', 'smsbot-guest,', 'password', 'on', 'the', 'door.'), { code: 0, out: ['Keyword WIFI answers: Network smsbot-guest, password on the door. (1 segment)'], err: [] })
+  t.same(await run('add', 'WIFI', 'Network', 'smsbot-guest,', 'password', 'on', 'the', 'door.'), {
+    code: 0,
+    out: ['Keyword WIFI answers: Network smsbot-guest, password on the door. (1 segment)'],
+    err: [],
+  })
   t.same(await run('list'), { code: 0, out: ['WIFI\t1 segment\tNetwork smsbot-guest, password on the door.'], err: [] })
-  t.same(await run('add', 'stop', 'no'), { code: 1, out: [], err: ['STOP is a carrier keyword (opt-out, opt-in or help): it must always do what carriers expect, so it cannot be a keyword.'] })
+  t.same(await run('add', 'stop', 'no'), {
+    code: 1,
+    out: [],
+    err: ['STOP is a carrier keyword (opt-out, opt-in or help): it must always do what carriers expect, so it cannot be a keyword.'],
+  })
   t.same(await run('add', 'list', 'no'), { code: 1, out: [], err: ['LIST is a built-in command, so it cannot be a keyword.'] })
-  t.same(await run('add', '42', 'no'), { code: 1, out: [], err: ['A keyword is one word of 1 to 32 letters, digits, - or _, starting with a letter, e.g. HOURS.'] })
+  t.same(await run('add', '42', 'no'), {
+    code: 1,
+    out: [],
+    err: ['A keyword is one word of 1 to 32 letters, digits, - or _, starting with a letter, e.g. HOURS.'],
+  })
   t.same(await run('add', 'LONG', 'x'.repeat(1601)), { code: 1, out: [], err: ['The reply is 1601 characters; the most is 1600.'] })
   t.same(await run('remove', 'wifi'), { code: 0, out: ['Keyword WIFI removed: texting it gets the usual answer again.'], err: [] })
   t.same(await run('remove', 'wifi'), { code: 1, out: [], err: ['There is no keyword WIFI.'] })

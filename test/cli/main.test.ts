@@ -23,7 +23,9 @@ t.test('text signs a webhook like Twilio and prints the reply', async (t) => {
 
   const sub = io(env)
   t.equal(await runCli(['text', '--url', url, '(617) 555-0123', 'SUB', 'cs2500-01'], sub), 0)
-  t.same(sub.lines.out, ['Subscribed to CS2500-01 (Fundamentals of CS 1). smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.'])
+  t.same(sub.lines.out, [
+    'Subscribed to CS2500-01 (Fundamentals of CS 1). smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.',
+  ])
   const stored = await test.db.selectFrom('inbound_messages').selectAll().executeTakeFirstOrThrow()
   t.equal(stored.phone, '+16175550123', 'the number was sent in E.164, as Twilio does')
   t.match(stored.message_sid, /^SM[0-9a-f]{32}$/)
@@ -45,9 +47,17 @@ t.test('text signs for PUBLIC_URL when it is set, so the server accepts it', asy
   const test = await buildTestApp(t, { env: { PUBLIC_URL: 'https://abc123.ngrok-free.app' } })
   const url = await test.app.listen({ port: 0, host: '127.0.0.1' })
   const port = new URL(url).port
-  const cli = io({ DATABASE_PATH: test.config.databasePath, TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL: 'https://abc123.ngrok-free.app', PORT: port, HOST: '0.0.0.0' })
+  const cli = io({
+    DATABASE_PATH: test.config.databasePath,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    PUBLIC_URL: 'https://abc123.ngrok-free.app',
+    PORT: port,
+    HOST: '0.0.0.0',
+  })
   t.equal(await runCli(['text', '+16175550123', 'S'], cli), 0)
-  t.match(cli.lines.out, [/^Tap to verify this phone \(works once, for 15 min\): https:\/\/abc123\.ngrok-free\.app\/verify\/link\?t=16175550123\./])
+  t.match(cli.lines.out, [
+    /^Tap to verify this phone \(works once, for 15 min\): https:\/\/abc123\.ngrok-free\.app\/verify\/link\?t=16175550123\./,
+  ])
 })
 
 t.test('a wrong token is reported with the server’s answer and a non-zero exit', async (t) => {
@@ -109,7 +119,11 @@ t.test('topics list on an empty database says how to add one', async (t) => {
 
 t.test('without a database to work on, topics and notify refuse instead of making one no server reads', async (t) => {
   const dir = t.testdir()
-  for (const args of [['topics', 'add', 'CS2500-01', 'Fundies'], ['notify', 'CS2500-01', 'hello'], ['topics', 'list']]) {
+  for (const args of [
+    ['topics', 'add', 'CS2500-01', 'Fundies'],
+    ['notify', 'CS2500-01', 'hello'],
+    ['topics', 'list'],
+  ]) {
     const cli = io({ DATABASE_PATH: join(dir, 'data', 'smsbot.sqlite') })
     t.equal(await runCli(args, cli), 1, args.join(' '))
     t.match(cli.lines.err[0], /^There is no database at .*smsbot\.sqlite \(DATABASE_PATH\)\..*--create/)

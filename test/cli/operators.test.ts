@@ -78,7 +78,10 @@ t.test('through the API: topics add, list, notify with progress, --no-wait, prog
   const dispatch = scriptedDispatch(test.db)
   const notify = io(env, { sleep: dispatch.sleep })
   t.equal(await runCli(['--url', url, 'notify', 'cs2500-01', 'A seat opened', 'in CS2500-01'], notify.cli), 0)
-  t.same(notify.out, ['Notification 1 to CS2500-01: 4 recipients, 1 segment each.', 'Done: 3 of 4 accepted by Twilio (1 delivered so far), 1 failed.'])
+  t.same(notify.out, [
+    'Notification 1 to CS2500-01: 4 recipients, 1 segment each.',
+    'Done: 3 of 4 accepted by Twilio (1 delivered so far), 1 failed.',
+  ])
   t.same(notify.status, EXPECTED_BARS, 'the bar moves with every state: queued → sent → delivered/failed')
   t.same(notify.err, ['Ctrl-C stops watching; sending goes on in the server.'])
   t.equal(dispatch.polls(), 4)
@@ -176,55 +179,76 @@ t.test('without a status writer the bar goes to standard output', async (t) => {
   const db = await testDb(t, path)
   const env = { DATABASE_PATH: path }
   await db.insertInto('topics').values({ key: 'CS1', title: 'One', created_at: '2026-11-23T12:00:00.000Z', closed_at: null }).execute()
-  await db.insertInto('notifications').values({ topic_key: 'CS1', body: 'x', segments: 1, recipients: 0, created_at: '2026-11-23T12:00:00.000Z' }).execute()
+  await db
+    .insertInto('notifications')
+    .values({ topic_key: 'CS1', body: 'x', segments: 1, recipients: 0, created_at: '2026-11-23T12:00:00.000Z' })
+    .execute()
   const out: string[] = []
   t.equal(await runCli(['progress', '1'], { env, out: (l) => void out.push(l), err: (l) => t.fail(l) }), 0)
-  t.same(out, ['[░░░░░░░░░░░░░░░░░░░░░░░░] 100%  0/0  queued 0 · sent 0 · delivered 0 · failed 0', 'Done: 0 of 0 accepted by Twilio (0 delivered so far), 0 failed.'])
+  t.same(out, [
+    '[░░░░░░░░░░░░░░░░░░░░░░░░] 100%  0/0  queued 0 · sent 0 · delivered 0 · failed 0',
+    'Done: 0 of 0 accepted by Twilio (0 delivered so far), 0 failed.',
+  ])
 })
 
 t.test('a database newer than this program is refused, and the file is left alone', async (t) => {
   const path = join(t.testdir(), 'smsbot.sqlite')
   const db = await testDb(t, path)
-  await db.insertInto('kysely_migration' as never).values({ name: '99-future', timestamp: '2026-11-23T12:00:00.000Z' } as never).execute()
+  await db
+    .insertInto('kysely_migration' as never)
+    .values({ name: '99-future', timestamp: '2026-11-23T12:00:00.000Z' } as never)
+    .execute()
   const cli = io({ DATABASE_PATH: path })
   t.equal(await runCli(['topics', 'list'], cli.cli), 1)
   t.match(cli.err[0], /newer/)
 })
 
-t.test('notify --at and --expires: ISO or relative times (an expiry counts from --at), refused with a reason, and what waits is said', async (t) => {
-  const test = await buildTestApp(t, { env: { ADMIN_TOKEN } })
-  const url = await test.app.listen({ port: 0, host: '127.0.0.1' })
-  const env = { ADMIN_TOKEN, DATABASE_PATH: join(test.config.databasePath, '..', 'not-used.sqlite') }
-  const now = () => test.clock.now()
-  t.equal(await runCli(['--url', url, 'topics', 'add', 'CS1', 'One'], io(env).cli), 0)
-  await text(test.app, 'SUB CS1', { From: '+16175550100' })
+t.test(
+  'notify --at and --expires: ISO or relative times (an expiry counts from --at), refused with a reason, and what waits is said',
+  async (t) => {
+    const test = await buildTestApp(t, { env: { ADMIN_TOKEN } })
+    const url = await test.app.listen({ port: 0, host: '127.0.0.1' })
+    const env = { ADMIN_TOKEN, DATABASE_PATH: join(test.config.databasePath, '..', 'not-used.sqlite') }
+    const now = () => test.clock.now()
+    t.equal(await runCli(['--url', url, 'topics', 'add', 'CS1', 'One'], io(env).cli), 0)
+    await text(test.app, 'SUB CS1', { From: '+16175550100' })
 
-  const later = io(env, { now })
-  t.equal(await runCli(['--url', url, 'notify', '--at', '+2h', '--expires', '+30m', 'CS1', 'Seats', 'open'], later.cli), 0)
-  t.same(later.out, [
-    'Notification 1 to CS1: 1 recipient, 1 segment each.',
-    'Scheduled for 2026-11-23T14:00:00.000Z; whatever is not sent by 2026-11-23T14:30:00.000Z expires.',
-    'Waiting: 1 scheduled for 2026-11-23T14:00:00.000Z (0 sent so far). The server sends them when they are due; follow with: smsbot progress 1',
-  ])
-  t.same(later.status, ['[░░░░░░░░░░░░░░░░░░░░░░░░]   0%  0/1  queued 0 · sent 0 · delivered 0 · failed 0 · scheduled 1'])
-  t.same(later.err, [], 'nothing due: no Ctrl-C hint')
+    const later = io(env, { now })
+    t.equal(await runCli(['--url', url, 'notify', '--at', '+2h', '--expires', '+30m', 'CS1', 'Seats', 'open'], later.cli), 0)
+    t.same(later.out, [
+      'Notification 1 to CS1: 1 recipient, 1 segment each.',
+      'Scheduled for 2026-11-23T14:00:00.000Z; whatever is not sent by 2026-11-23T14:30:00.000Z expires.',
+      'Waiting: 1 scheduled for 2026-11-23T14:00:00.000Z (0 sent so far). The server sends them when they are due; follow with: smsbot progress 1',
+    ])
+    t.same(later.status, ['[░░░░░░░░░░░░░░░░░░░░░░░░]   0%  0/1  queued 0 · sent 0 · delivered 0 · failed 0 · scheduled 1'])
+    t.same(later.err, [], 'nothing due: no Ctrl-C hint')
 
-  const iso = io(env, { now })
-  t.equal(await runCli(['--url', url, '--no-wait', 'notify', '--at', '2026-12-01T09:00:00-05:00', '--expires', '2026-12-01T11:00:00-05:00', 'CS1', 'hi'], iso.cli), 0)
-  t.same(iso.out.slice(1), ['Scheduled for 2026-12-01T14:00:00.000Z; whatever is not sent by 2026-12-01T16:00:00.000Z expires.', 'Follow it with: smsbot progress 2'])
-  const expiring = io(env, { now })
-  t.equal(await runCli(['--url', url, '--no-wait', 'notify', '--expires', '+1h', 'CS1', 'hi'], expiring.cli), 0)
-  t.equal(expiring.out[1], 'Sending now; whatever is not sent by 2026-11-23T13:00:00.000Z expires.')
+    const iso = io(env, { now })
+    t.equal(
+      await runCli(
+        ['--url', url, '--no-wait', 'notify', '--at', '2026-12-01T09:00:00-05:00', '--expires', '2026-12-01T11:00:00-05:00', 'CS1', 'hi'],
+        iso.cli,
+      ),
+      0,
+    )
+    t.same(iso.out.slice(1), [
+      'Scheduled for 2026-12-01T14:00:00.000Z; whatever is not sent by 2026-12-01T16:00:00.000Z expires.',
+      'Follow it with: smsbot progress 2',
+    ])
+    const expiring = io(env, { now })
+    t.equal(await runCli(['--url', url, '--no-wait', 'notify', '--expires', '+1h', 'CS1', 'hi'], expiring.cli), 0)
+    t.equal(expiring.out[1], 'Sending now; whatever is not sent by 2026-11-23T13:00:00.000Z expires.')
 
-  const badTime = io(env, { now })
-  t.equal(await runCli(['--url', url, 'notify', '--at', 'tomorrow', 'CS1', 'hi'], badTime.cli), 2)
-  t.match(badTime.err[0], /^smsbot: --at "tomorrow" is not a time: give an ISO 8601 time with its offset/)
-  const badExpiry = io(env, { now })
-  t.equal(await runCli(['--url', url, 'notify', '--expires', 'soon', 'CS1', 'hi'], badExpiry.cli), 2)
-  const backwards = io(env, { now })
-  t.equal(await runCli(['--url', url, 'notify', '--at', '+2h', '--expires', '2026-11-23T13:00:00Z', 'CS1', 'hi'], backwards.cli), 1)
-  t.same(backwards.err, ['expiresAt (2026-11-23T13:00:00.000Z) must be after sendAt (2026-11-23T14:00:00.000Z).'])
-})
+    const badTime = io(env, { now })
+    t.equal(await runCli(['--url', url, 'notify', '--at', 'tomorrow', 'CS1', 'hi'], badTime.cli), 2)
+    t.match(badTime.err[0], /^smsbot: --at "tomorrow" is not a time: give an ISO 8601 time with its offset/)
+    const badExpiry = io(env, { now })
+    t.equal(await runCli(['--url', url, 'notify', '--expires', 'soon', 'CS1', 'hi'], badExpiry.cli), 2)
+    const backwards = io(env, { now })
+    t.equal(await runCli(['--url', url, 'notify', '--at', '+2h', '--expires', '2026-11-23T13:00:00Z', 'CS1', 'hi'], backwards.cli), 1)
+    t.same(backwards.err, ['expiresAt (2026-11-23T13:00:00.000Z) must be after sendAt (2026-11-23T14:00:00.000Z).'])
+  },
+)
 
 t.test('smsbot consent <phone> prints the record, through the API and from the database file', async (t) => {
   const test = await buildTestApp(t, { env: { ADMIN_TOKEN } })
@@ -232,10 +256,17 @@ t.test('smsbot consent <phone> prints the record, through the API and from the d
   await runCli(['--url', url, 'topics', 'add', 'CS1', 'One'], io({ ADMIN_TOKEN }).cli)
   await text(test.app, 'SUB CS1', { From: '+16175550100' })
   await text(test.app, 'STOP', { From: '+16175550100' })
-  const envs: Array<Record<string, string>> = [{ ADMIN_TOKEN, DATABASE_PATH: join(test.config.databasePath, '..', 'not-used.sqlite') }, { DATABASE_PATH: test.config.databasePath }]
+  const envs: Array<Record<string, string>> = [
+    { ADMIN_TOKEN, DATABASE_PATH: join(test.config.databasePath, '..', 'not-used.sqlite') },
+    { DATABASE_PATH: test.config.databasePath },
+  ]
   for (const env of envs) {
     const consent = io(env)
-    t.equal(await runCli(['--url', url, 'consent', '+16175550100'].slice(env.ADMIN_TOKEN === undefined ? 2 : 0), consent.cli), 0, consent.err.join('\n'))
+    t.equal(
+      await runCli(['--url', url, 'consent', '+16175550100'].slice(env.ADMIN_TOKEN === undefined ? 2 : 0), consent.cli),
+      0,
+      consent.err.join('\n'),
+    )
     t.equal(consent.out[0], 'time (UTC)                action       source  topic / detail')
     t.equal(consent.out[1], '2026-11-23T12:00:00.000Z  subscribe    sms     CS1')
     t.match(consent.out[2], /^2026-11-23T12:00:00.000Z  opt_out      sms/)

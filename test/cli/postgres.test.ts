@@ -6,7 +6,14 @@ import { AUTH_TOKEN, SESSION_SECRET, testPostgresUrl } from '../helpers.js'
 
 function io(env: Record<string, string>) {
   const lines = { out: [] as string[], err: [] as string[] }
-  return { lines, cli: { env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, SESSION_SECRET, ...env }, out: (line: string) => void lines.out.push(line), err: (line: string) => void lines.err.push(line) } }
+  return {
+    lines,
+    cli: {
+      env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, SESSION_SECRET, ...env },
+      out: (line: string) => void lines.out.push(line),
+      err: (line: string) => void lines.err.push(line),
+    },
+  }
 }
 
 t.test('without ADMIN_TOKEN, topics and notify work on DATABASE_URL (migrating it first)', async (t) => {
@@ -22,7 +29,11 @@ t.test('without ADMIN_TOKEN, topics and notify work on DATABASE_URL (migrating i
   t.match(notify.lines.out[0], /^Notification 1 to CS2500-01: 0 recipients/)
   const db = openDatabase(url)
   t.teardown(() => db.destroy())
-  t.same(await db.selectFrom('topics').select(['key', 'title']).execute(), [{ key: 'CS2500-01', title: 'Fundies 1' }], 'written to PostgreSQL')
+  t.same(
+    await db.selectFrom('topics').select(['key', 'title']).execute(),
+    [{ key: 'CS2500-01', title: 'Fundies 1' }],
+    'written to PostgreSQL',
+  )
   const both = io({ DATABASE_URL: url, DATABASE_PATH: './x.sqlite' })
   t.equal(await runCli(['topics', 'list'], both.cli), 1)
   t.match(both.lines.err.join('\n'), /DATABASE_URL and DATABASE_PATH are both set/)

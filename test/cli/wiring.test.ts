@@ -81,7 +81,9 @@ t.test('wire points the number at PUBLIC_URL/sms and --restore puts the old webh
 })
 
 t.test('wire: no reminder when PUBLIC_URL already matches; notes for no webhook before and for a TwiML app', async (t) => {
-  const { env, mock } = await setup(t, { numbers: [{ sid: SID, phoneNumber: PHONE, smsUrl: '', smsMethod: 'POST', smsApplicationSid: `AP${'a'.repeat(32)}` }] })
+  const { env, mock } = await setup(t, {
+    numbers: [{ sid: SID, phoneNumber: PHONE, smsUrl: '', smsMethod: 'POST', smsApplicationSid: `AP${'a'.repeat(32)}` }],
+  })
   const wire = io({ ...env, PUBLIC_URL: `${TUNNEL_URL}/` })
   t.equal(await runCli(['wire', TUNNEL_URL], wire), 0)
   t.same(wire.lines.out, [
@@ -101,7 +103,9 @@ t.test('wire --restore leaves a webhook someone changed since', async (t) => {
   number().smsUrl = 'https://production.example.org/sms'
   const restore = io(env)
   t.equal(await runCli(['wire', '--restore'], restore), 0)
-  t.same(restore.lines.out, [`Left Twilio number ${MASKED} as it is: its SMS webhook was changed to https://production.example.org/sms after smsbot set it.`])
+  t.same(restore.lines.out, [
+    `Left Twilio number ${MASKED} as it is: its SMS webhook was changed to https://production.example.org/sms after smsbot set it.`,
+  ])
   t.equal(number().smsUrl, 'https://production.example.org/sms')
 })
 
@@ -139,7 +143,12 @@ t.test('wire: every refusal says what to fix', async (t) => {
       1,
       `+1******0100 is not a phone number of Twilio account ${ACCOUNT_SID}: set TWILIO_PHONE_NUMBER to one of the account's active numbers (Phone Numbers → Manage → Active numbers), in E.164 form such as +15551234567.`,
     ],
-    [['wire', TUNNEL_URL], { ...env, TWILIO_API_URL: 'http://127.0.0.1:9' }, 1, /^Cannot reach Twilio's API at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED.*\): check your internet connection, or TWILIO_API_URL if you set it\.$/],
+    [
+      ['wire', TUNNEL_URL],
+      { ...env, TWILIO_API_URL: 'http://127.0.0.1:9' },
+      1,
+      /^Cannot reach Twilio's API at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED.*\): check your internet connection, or TWILIO_API_URL if you set it\.$/,
+    ],
   ]
   for (const [argv, caseEnv, code, message] of cases) {
     const cli = io(caseEnv)
@@ -161,7 +170,9 @@ t.test('wire: every refusal says what to fix', async (t) => {
 })
 
 t.test('wire: Twilio’s other refusals are shown as Twilio gave them', async (t) => {
-  const { env } = await setup(t, { respond: (r) => (r.method === 'POST' ? { status: 400, body: { code: 21402, message: 'SmsUrl is not valid', status: 400 } } : undefined) })
+  const { env } = await setup(t, {
+    respond: (r) => (r.method === 'POST' ? { status: 400, body: { code: 21402, message: 'SmsUrl is not valid', status: 400 } } : undefined),
+  })
   const cli = io(env)
   t.equal(await runCli(['wire', 'http://localhost:3000'], cli), 1)
   t.same(cli.lines.err, ['Twilio answered 400 (error 21402): SmsUrl is not valid'])
@@ -237,7 +248,12 @@ t.test('tunnel: opens the tunnel, starts the server with PUBLIC_URL, wires the n
       signals.send('SIGINT')
     }
   })
-  const deps: WiringDeps = { tunnel: tunnel.tunnel, startServer: server.start, serverCommand: ['node', 'server.js'], onSignal: signals.onSignal }
+  const deps: WiringDeps = {
+    tunnel: tunnel.tunnel,
+    startServer: server.start,
+    serverCommand: ['node', 'server.js'],
+    onSignal: signals.onSignal,
+  }
   t.equal(await runTunnel([], cli, deps), 0)
   t.same(cli.lines.out, [
     `Tunnel open: ${TUNNEL_URL} → http://127.0.0.1:3999`,
@@ -291,7 +307,9 @@ t.test('tunnel: a server that never gets ready, or a stop before it is, changes 
     if (line.startsWith('Starting smsbot')) early.end({ code: 1, signal: null })
   })
   t.equal(await runTunnel([], crashed, { tunnel: tunnel.tunnel, startServer: early.start, onSignal: fakeSignals().onSignal }), 1)
-  t.same(crashed.lines.err, ['The server stopped before it was ready (exit code 1); its messages are above. The Twilio webhook was not changed.'])
+  t.same(crashed.lines.err, [
+    'The server stopped before it was ready (exit code 1); its messages are above. The Twilio webhook was not changed.',
+  ])
   t.equal(crashed.lines.out.at(-1), 'Tunnel closed.')
   t.equal(tunnel.closed(), 1)
 
@@ -304,7 +322,10 @@ t.test('tunnel: a server that never gets ready, or a stop before it is, changes 
   t.equal(slow.stops(), 1, 'the server is stopped')
   t.equal(stopped.lines.out.at(-1), 'Tunnel closed.')
   t.equal(number().smsUrl, DEMO)
-  t.notOk(mock.requests.some((r) => r.method === 'POST'), 'no update was sent')
+  t.notOk(
+    mock.requests.some((r) => r.method === 'POST'),
+    'no update was sent',
+  )
 })
 
 t.test('tunnel: every refusal says what to fix, before anything is opened where it can be', async (t) => {
@@ -312,12 +333,37 @@ t.test('tunnel: every refusal says what to fix, before anything is opened where 
   const cases: Array<[string[], Record<string, string>, number, string | RegExp]> = [
     [['tunnel', 'now'], env, 2, /^smsbot: tunnel takes no arguments/],
     [['tunnel'], { ...env, PORT: 'x' }, 1, /PORT must be a whole number/],
-    [['tunnel'], env, 1, `NGROK_AUTHTOKEN is not set: copy your authtoken from https://dashboard.ngrok.com/get-started/your-authtoken (a free ngrok account will do) into .env as NGROK_AUTHTOKEN=…`],
+    [
+      ['tunnel'],
+      env,
+      1,
+      `NGROK_AUTHTOKEN is not set: copy your authtoken from https://dashboard.ngrok.com/get-started/your-authtoken (a free ngrok account will do) into .env as NGROK_AUTHTOKEN=…`,
+    ],
     [['tunnel'], { ...env, NGROK_AUTHTOKEN: '  ' }, 1, /^NGROK_AUTHTOKEN is not set/],
-    [['tunnel'], { DATABASE_PATH: env.DATABASE_PATH, NGROK_AUTHTOKEN: 'x' }, 1, /^smsbot tunnel changes your Twilio number's SMS webhook, so it needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER/],
-    [['tunnel'], { ...env, NGROK_AUTHTOKEN: 'x', PORT: '0' }, 1, 'smsbot tunnel needs a fixed PORT to forward to (got 0): set PORT, e.g. PORT=3000.'],
-    [['tunnel'], { ...env, NGROK_AUTHTOKEN: 'x', TWILIO_AUTH_TOKEN: 'a-wrong-token-0123456789' }, 1, /^Twilio refused the credentials for account AC/],
-    [['tunnel'], { ...env, NGROK_AUTHTOKEN: 'x', TWILIO_PHONE_NUMBER: '+16175550100' }, 1, /^\+1\*\*\*\*\*\*0100 is not a phone number of Twilio account/],
+    [
+      ['tunnel'],
+      { DATABASE_PATH: env.DATABASE_PATH, NGROK_AUTHTOKEN: 'x' },
+      1,
+      /^smsbot tunnel changes your Twilio number's SMS webhook, so it needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER/,
+    ],
+    [
+      ['tunnel'],
+      { ...env, NGROK_AUTHTOKEN: 'x', PORT: '0' },
+      1,
+      'smsbot tunnel needs a fixed PORT to forward to (got 0): set PORT, e.g. PORT=3000.',
+    ],
+    [
+      ['tunnel'],
+      { ...env, NGROK_AUTHTOKEN: 'x', TWILIO_AUTH_TOKEN: 'a-wrong-token-0123456789' },
+      1,
+      /^Twilio refused the credentials for account AC/,
+    ],
+    [
+      ['tunnel'],
+      { ...env, NGROK_AUTHTOKEN: 'x', TWILIO_PHONE_NUMBER: '+16175550100' },
+      1,
+      /^\+1\*\*\*\*\*\*0100 is not a phone number of Twilio account/,
+    ],
   ]
   for (const [argv, caseEnv, code, message] of cases) {
     const cli = io(caseEnv)
@@ -325,13 +371,28 @@ t.test('tunnel: every refusal says what to fix, before anything is opened where 
     t.match(cli.lines.err.join('\n'), message, argv.join(' '))
     t.same(cli.lines.out, [], 'no tunnel was opened')
   }
-  t.notOk(mock.requests.some((r) => r.method === 'POST'), 'the number was never changed')
+  t.notOk(
+    mock.requests.some((r) => r.method === 'POST'),
+    'the number was never changed',
+  )
 
   const refusals: Array<[TunnelError, string]> = [
-    [new TunnelError({ kind: 'token', detail: 'ERR_NGROK_105' }), 'ngrok refused NGROK_AUTHTOKEN: copy your authtoken again from https://dashboard.ngrok.com/get-started/your-authtoken. (ngrok said: ERR_NGROK_105)'],
-    [new TunnelError({ kind: 'busy', detail: 'ERR_NGROK_108' }), 'ngrok refused the tunnel: your ngrok account already has an agent session open (the free plan allows one). Stop the other ngrok or smsbot tunnel, then try again. (ngrok said: ERR_NGROK_108)'],
-    [new TunnelError({ kind: 'unreachable', detail: 'failed to establish tcp connection' }), "Cannot reach ngrok's service to open the tunnel: check your internet connection, or a firewall or proxy in the way. (ngrok said: failed to establish tcp connection)"],
-    [new TunnelError({ kind: 'refused', detail: 'The endpoint is already online' }), "ngrok refused the tunnel: The endpoint is already online. Check your account's limits on https://dashboard.ngrok.com."],
+    [
+      new TunnelError({ kind: 'token', detail: 'ERR_NGROK_105' }),
+      'ngrok refused NGROK_AUTHTOKEN: copy your authtoken again from https://dashboard.ngrok.com/get-started/your-authtoken. (ngrok said: ERR_NGROK_105)',
+    ],
+    [
+      new TunnelError({ kind: 'busy', detail: 'ERR_NGROK_108' }),
+      'ngrok refused the tunnel: your ngrok account already has an agent session open (the free plan allows one). Stop the other ngrok or smsbot tunnel, then try again. (ngrok said: ERR_NGROK_108)',
+    ],
+    [
+      new TunnelError({ kind: 'unreachable', detail: 'failed to establish tcp connection' }),
+      "Cannot reach ngrok's service to open the tunnel: check your internet connection, or a firewall or proxy in the way. (ngrok said: failed to establish tcp connection)",
+    ],
+    [
+      new TunnelError({ kind: 'refused', detail: 'The endpoint is already online' }),
+      "ngrok refused the tunnel: The endpoint is already online. Check your account's limits on https://dashboard.ngrok.com.",
+    ],
   ]
   for (const [error, sentence] of refusals) {
     const server = fakeServer()
@@ -348,7 +409,9 @@ t.test('tunnel: a refused update, and a failed restore, are explained and cleane
     respond: (r) => {
       if (r.method !== 'POST') return undefined
       const wiring = r.form.SmsUrl === `${TUNNEL_URL}/sms`
-      return (refuse === 'wire' && wiring) || (refuse === 'restore' && !wiring) ? { status: 500, body: { code: 20500, message: 'Internal Server Error', status: 500 } } : undefined
+      return (refuse === 'wire' && wiring) || (refuse === 'restore' && !wiring)
+        ? { status: 500, body: { code: 20500, message: 'Internal Server Error', status: 500 } }
+        : undefined
     },
   })
   refuse = 'wire'
@@ -370,7 +433,10 @@ t.test('tunnel: a refused update, and a failed restore, are explained and cleane
     if (line === wiringCopy.ready) signals.send('SIGHUP')
   })
   t.equal(await runTunnel([], failing, { tunnel: tunnel.tunnel, startServer: second.start, onSignal: signals.onSignal }), 1)
-  t.same(failing.lines.err, ['Twilio answered 500 (error 20500): Internal Server Error', 'Once that is fixed, smsbot wire --restore puts the previous webhook back.'])
+  t.same(failing.lines.err, [
+    'Twilio answered 500 (error 20500): Internal Server Error',
+    'Once that is fixed, smsbot wire --restore puts the previous webhook back.',
+  ])
   t.equal(number().smsUrl, `${TUNNEL_URL}/sms`)
 
   refuse = undefined
@@ -402,7 +468,10 @@ t.test('tunnel with the built server: Twilio’s signed webhook for the tunnel U
     const params = inboundParams({ from: '+16175550123', to: PHONE, body: 'H', accountSid: ACCOUNT_SID })
     accepted = fetch(`http://127.0.0.1:${port}/sms`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signWebhook(AUTH_TOKEN, `${TUNNEL_URL}/sms`, params) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signWebhook(AUTH_TOKEN, `${TUNNEL_URL}/sms`, params),
+      },
       body: new URLSearchParams(params).toString(),
     }).then((response) => {
       process.kill(process.pid, 'SIGTERM')

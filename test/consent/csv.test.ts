@@ -8,12 +8,15 @@ t.test('one line per record, CRLF, quoting and formula-looking fields', async (t
     { at: '2026-11-23T12:01:00.000Z', action: 'subscribe', source: 'web', topic: 'CS2500-01', detail: 'a "quoted", odd\nvalue' },
     { at: '2026-11-23T12:02:00.000Z', action: 'opt_out', source: 'twilio', topic: null, detail: '=HYPERLINK("x")' },
   ])
-  t.equal(csv, [
-    'at,phone,action,source,topic,detail',
-    '2026-11-23T12:00:00.000Z,+16175550123,opt_out,sms,,STOP',
-    '2026-11-23T12:01:00.000Z,+16175550123,subscribe,web,CS2500-01,"a ""quoted"", odd\nvalue"',
-    '2026-11-23T12:02:00.000Z,+16175550123,opt_out,twilio,,"\'=HYPERLINK(""x"")"',
-    '',
-  ].join('\r\n'))
+  t.equal(
+    csv,
+    [
+      'at,phone,action,source,topic,detail',
+      '2026-11-23T12:00:00.000Z,+16175550123,opt_out,sms,,STOP',
+      '2026-11-23T12:01:00.000Z,+16175550123,subscribe,web,CS2500-01,"a ""quoted"", odd\nvalue"',
+      '2026-11-23T12:02:00.000Z,+16175550123,opt_out,twilio,,"\'=HYPERLINK(""x"")"',
+      '',
+    ].join('\r\n'),
+  )
   t.equal(consentCsv('+16175550123', []), 'at,phone,action,source,topic,detail\r\n')
 })

@@ -13,15 +13,26 @@ const longKey = 'A'.repeat(64)
 const program = { name: 'SearchNEU seat alerts', contact: 'help@searchneu.example.edu' }
 /** The longest PROGRAM_NAME and SUPPORT_CONTACT the configuration accepts. */
 const longest = { name: 'N'.repeat(30), contact: `https://support.example.edu/${'s'.repeat(32)}` }
-const items = (n: number, from = 1): MenuItem[] => Array.from({ length: n }, (_, i) => ({ ...(i % 2 === 0 ? longTopic : topic), number: from + i }))
+const items = (n: number, from = 1): MenuItem[] =>
+  Array.from({ length: n }, (_, i) => ({ ...(i % 2 === 0 ? longTopic : topic), number: from + i }))
 
 /** The worst cases of each entry: long keys and titles, big numbers, a long link. */
 const samples: { [K in keyof SmsCopy]: (copy: SmsCopy) => string[] } = {
   help: (copy) => [copy.help([]), helpText(COMMANDS, copy === smsCopy.en ? 'en' : 'es')],
-  identity: (copy) => [copy.identity(program), copy.identity({ name: 'smsbot', contact: undefined }), copy.identity(longest), copy.identity({ ...longest, contact: undefined })],
+  identity: (copy) => [
+    copy.identity(program),
+    copy.identity({ name: 'smsbot', contact: undefined }),
+    copy.identity(longest),
+    copy.identity({ ...longest, contact: undefined }),
+  ],
   signup: (copy) => [copy.signup('https://abc123.ngrok-free.app/verify/link?t=16175550123.tb8k2q.AbCdEfGhIjKl.AbCdEfGhIjKlMnOpQrStUv', 15)],
   unsubscribeWhich: (copy) => [copy.unsubscribeWhich],
-  subscribed: (copy) => [copy.subscribed(topic, false), copy.subscribed(longTopic, false), copy.subscribed(longTopic, true), copy.subscribed({ key: longKey, title: longTopic.title }, false)],
+  subscribed: (copy) => [
+    copy.subscribed(topic, false),
+    copy.subscribed(longTopic, false),
+    copy.subscribed(longTopic, true),
+    copy.subscribed({ key: longKey, title: longTopic.title }, false),
+  ],
   alreadySubscribed: (copy) => [copy.alreadySubscribed(longKey)],
   invalidTopic: (copy) => [copy.invalidTopic],
   noSuchTopic: (copy) => [copy.noSuchTopic(longKey)],
@@ -30,7 +41,12 @@ const samples: { [K in keyof SmsCopy]: (copy: SmsCopy) => string[] } = {
   notSubscribed: (copy) => [copy.notSubscribed(longKey)],
   unsubscribedAll: (copy) => [copy.unsubscribedAll(0), copy.unsubscribedAll(1), copy.unsubscribedAll(10_000)],
   list: (copy) => [copy.list([]), copy.list([longKey]), copy.list(Array.from({ length: 20 }, (_, i) => `CS${2500 + i}-0${i % 10}`))],
-  menu: (copy) => [copy.menu(items(1), 0).text, copy.menu(items(8), 9000).text, copy.menu(items(8, 53), 0).text, copy.menu([{ key: longKey, title: longTopic.title, number: 9999 }], 9999).text],
+  menu: (copy) => [
+    copy.menu(items(1), 0).text,
+    copy.menu(items(8), 9000).text,
+    copy.menu(items(8, 53), 0).text,
+    copy.menu([{ key: longKey, title: longTopic.title, number: 9999 }], 9999).text,
+  ],
   noTopics: (copy) => [copy.noTopics],
   menuDone: (copy) => [copy.menuDone(1, 4), copy.menuDone(9941, 9999)],
   noMenu: (copy) => [copy.noMenu],
@@ -78,7 +94,11 @@ for (const language of LANGUAGES) {
   t.test(`${language}: a first subscription's confirmation, with the program identity, fits two segments`, async (t) => {
     const copy = smsCopy[language]
     for (const identity of [copy.identity(program), copy.identity({ name: 'smsbot', contact: undefined }), copy.identity(longest)]) {
-      for (const subscribed of [copy.subscribed(longTopic, false, identity), copy.subscribed(longTopic, true, identity), copy.subscribed({ key: longKey, title: longTopic.title }, false, identity)]) {
+      for (const subscribed of [
+        copy.subscribed(longTopic, false, identity),
+        copy.subscribed(longTopic, true, identity),
+        copy.subscribed({ key: longKey, title: longTopic.title }, false, identity),
+      ]) {
         t.ok(new SegmentedMessage(subscribed).segmentsCount <= 2, `${subscribed.length} chars: ${subscribed}`)
         t.match(subscribed, /STOP/, 'says how to stop')
       }
@@ -104,8 +124,19 @@ t.test('lists that do not fit say how many were left out; menus number what they
   t.match(smsCopy.es.list(Array.from({ length: 20 }, (_, i) => `CS${2500 + i}-0${i % 10}`)), /\+\d+ otros/)
   const menu = smsCopy.en.menu(items(8), 32)
   t.ok(menu.shown >= 2 && menu.shown < 8, `${menu.shown} shown`)
-  t.match(menu.text, new RegExp(`^Topics: 1 ENGW3302-ONLINE\\.SPRING \\(Advanced Writing\\.\\.\\.\\), 2 CS2500-01 \\(Fundamentals of C\\.\\.\\.\\)\\. Reply 1-${menu.shown} to follow, MORE for ${32 + 8 - menu.shown} more\\.$`))
+  t.match(
+    menu.text,
+    new RegExp(
+      `^Topics: 1 ENGW3302-ONLINE\\.SPRING \\(Advanced Writing\\.\\.\\.\\), 2 CS2500-01 \\(Fundamentals of C\\.\\.\\.\\)\\. Reply 1-${menu.shown} to follow, MORE for ${32 + 8 - menu.shown} more\\.$`,
+    ),
+  )
   t.equal(smsCopy.en.menu([{ ...topic, number: 5 }], 0).text, 'Topics: 5 CS2500-01 (Fundamentals of C...). Reply 5 to follow.')
-  t.equal(smsCopy.es.menu(items(2, 5).map((i) => ({ ...i, ...topic })), 0).text, 'Temas: 5 CS2500-01 (Fundamentals of C...), 6 CS2500-01 (Fundamentals of C...). Responde 5 a 6 para seguir uno.')
+  t.equal(
+    smsCopy.es.menu(
+      items(2, 5).map((i) => ({ ...i, ...topic })),
+      0,
+    ).text,
+    'Temas: 5 CS2500-01 (Fundamentals of C...), 6 CS2500-01 (Fundamentals of C...). Responde 5 a 6 para seguir uno.',
+  )
   t.same(smsCopy.en.menu([], 0), { text: 'Topics: . Reply 1 to follow.', shown: 0 }, 'never asked for: a menu has a topic')
 })

@@ -51,7 +51,7 @@ t.test('codes sent and checked: counted by outcome, on the pages (no webhook lat
   t.same(logFieldsOf(checked), { codeChecked: 'verified' })
 })
 
-t.test('a request that reports nothing: only a webhook\'s latency, and nothing added to the log line', async (t) => {
+t.test("a request that reports nothing: only a webhook's latency, and nothing added to the log line", async (t) => {
   t.same(await counted('/sms/status', null), { ...none, webhooks: [{ route: '/sms/status', value: 1 }] })
   t.same(await counted('/me', null), none)
   t.same(await counted(undefined, null), none)

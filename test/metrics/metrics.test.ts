@@ -36,7 +36,10 @@ t.test('without METRICS_TOKEN the route says how to enable it', async (t) => {
 t.test('a missing or wrong token gets 401; the right one gets the text format', async (t) => {
   const { app } = await buildTestApp(t, { env: { METRICS_TOKEN: TOKEN } })
   t.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 401)
-  t.equal((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789' } })).statusCode, 401)
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789' } })).statusCode,
+    401,
+  )
   const ok = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })
   t.equal(ok.statusCode, 200)
   t.match(ok.headers['content-type'], /^text\/plain; version=0\.0\.4/)
@@ -54,13 +57,23 @@ t.test('counts what happened: commands, latency, refusals, codes, checks, outbox
   await text(app, 'H')
   await text(app, 'SUB CS2500-01')
   await app.inject({ method: 'POST', url: '/sms', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'From=x' })
-  await app.inject({ method: 'POST', url: '/sms', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'short' }, payload: 'From=x' })
+  await app.inject({
+    method: 'POST',
+    url: '/sms',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'short' },
+    payload: 'From=x',
+  })
   await postSigned(app, inbound('H'), { token: 'another-auth-token-0123456789' })
   const page = await app.inject({ method: 'GET', url: '/verify' })
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] as string
   const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join('; ')
   const form = (url: string, fields: Record<string, string>) =>
-    app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString() })
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+    })
   await form('/verify', { phone: '6175550123' })
   await form('/verify', { phone: '6175550123' })
   const code = /code is (\d+)/.exec((sender as ReturnType<typeof recordingSender>).sent.at(-1)?.body ?? '')?.[1] as string
@@ -96,11 +109,16 @@ t.test('the dispatcher reports each send by outcome and Twilio error code', asyn
   for (const from of ['+16175550001', '+16175550002', '+16175550003']) await text(app, 'SUB T', { From: from })
   await app.ready()
   await enqueueNotification(db, 'T', 'hello', clock.now())
-  const scrape = async () => parse((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).body)
+  const scrape = async () =>
+    parse((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).body)
   // Two sends, one of them a retry 1–2 s after its 429: ten seconds of clock time at most.
-  await clock.runUntil((async () => {
-    while ((await scrape()).value('smsbot_sends_total', { outcome: 'sent' }) !== 2) await clock.sleep(50)
-  })(), 10, 10_000)
+  await clock.runUntil(
+    (async () => {
+      while ((await scrape()).value('smsbot_sends_total', { outcome: 'sent' }) !== 2) await clock.sleep(50)
+    })(),
+    10,
+    10_000,
+  )
   const { value } = await scrape()
   t.equal(value('smsbot_sends_total', { outcome: 'sent' }), 2, 'two sent (one of them after a retry)')
   t.equal(value('smsbot_sends_total', { outcome: 'failed', error_code: '21610' }), 1)

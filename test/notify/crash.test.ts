@@ -29,7 +29,10 @@ async function waitFor(
   { timeoutMs, what, intervalMs = 5, state }: { timeoutMs: number; what: string; intervalMs?: number; state?: () => string },
 ): Promise<void> {
   let stopped = false
-  const limit = deadline(timeoutMs, () => `timed out after ${timeoutMs} ms waiting for ${what}${state === undefined ? '' : ` (${state()})`}`)
+  const limit = deadline(
+    timeoutMs,
+    () => `timed out after ${timeoutMs} ms waiting for ${what}${state === undefined ? '' : ` (${state()})`}`,
+  )
   const poll = async () => {
     while (!stopped && !(await condition())) await new Promise((resolve) => setTimeout(resolve, intervalMs))
   }
@@ -59,8 +62,14 @@ t.test('no subscriber is lost and none gets the message twice beyond the documen
   const now = new Date().toISOString()
   await db.insertInto('topics').values({ key: 'CS2500-01', title: 'Fundies', created_at: now, closed_at: null }).execute()
   const phones = Array.from({ length: SUBSCRIBERS }, (_, i) => `+1617${String(5_000_000 + i)}`)
-  await db.insertInto('phones').values(phones.map((phone) => ({ phone, first_seen_at: now, opted_out_at: null, profile_id: null, verified_at: null }))).execute()
-  await db.insertInto('subscriptions').values(phones.map((phone) => ({ phone, topic_key: 'CS2500-01', created_at: now }))).execute()
+  await db
+    .insertInto('phones')
+    .values(phones.map((phone) => ({ phone, first_seen_at: now, opted_out_at: null, profile_id: null, verified_at: null })))
+    .execute()
+  await db
+    .insertInto('subscriptions')
+    .values(phones.map((phone) => ({ phone, topic_key: 'CS2500-01', created_at: now })))
+    .execute()
   await db.destroy()
 
   const received = new Map<string, number>()
@@ -118,7 +127,12 @@ t.test('no subscriber is lost and none gets the message twice beyond the documen
       progress = (await response.json()) as NonNullable<typeof progress>
       return progress.done
     },
-    { timeoutMs: 60_000, intervalMs: 200, what: 'the restarted server to drain the outbox', state: () => `last progress: ${JSON.stringify(progress)}, ${received.size} recipients reached` },
+    {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: 'the restarted server to drain the outbox',
+      state: () => `last progress: ${JSON.stringify(progress)}, ${received.size} recipients reached`,
+    },
   )
   t.match(progress, { queued: 0, sent: SUBSCRIBERS, failed: 0, done: true }, 'the outbox drained after the restart')
 
@@ -126,13 +140,17 @@ t.test('no subscriber is lost and none gets the message twice beyond the documen
   const duplicates = [...received.values()].filter((n) => n > 1).length
   t.comment(`crash after ${atCrash} sends; ${received.size} recipients reached, ${duplicates} received it twice, ${missing.length} missing`)
   t.same(missing, [], 'every subscriber received the message')
-  t.ok(duplicates <= CONCURRENCY, `duplicates (${duplicates}) ≤ SEND_CONCURRENCY (${CONCURRENCY}): only sends Twilio accepted before their sid was committed`)
+  t.ok(
+    duplicates <= CONCURRENCY,
+    `duplicates (${duplicates}) ≤ SEND_CONCURRENCY (${CONCURRENCY}): only sends Twilio accepted before their sid was committed`,
+  )
 })
 
 /** A quiet window on New York's clock that began ten minutes ago and ends at the first whole minute at least `ms` from now. */
 function windowEndingIn(ms: number): { window: string; opensAt: number } {
   const opensAt = Math.ceil((Date.now() + ms) / 60_000) * 60_000
-  const clock = (at: number) => new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(at)
+  const clock = (at: number) =>
+    new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(at)
   return { window: `${clock(opensAt - 10 * 60_000)}-${clock(opensAt)}`, opensAt }
 }
 
@@ -144,8 +162,14 @@ t.test('rows held for quiet hours are neither sent nor lost across a kill -9, an
   const now = new Date().toISOString()
   await db.insertInto('topics').values({ key: 'CS2500-01', title: 'Fundies', created_at: now, closed_at: null }).execute()
   const phones = Array.from({ length: 50 }, (_, i) => `+1617${String(5_000_000 + i)}`) // Boston: New York's zone
-  await db.insertInto('phones').values(phones.map((phone) => ({ phone, first_seen_at: now, opted_out_at: null, profile_id: null, verified_at: null }))).execute()
-  await db.insertInto('subscriptions').values(phones.map((phone) => ({ phone, topic_key: 'CS2500-01', created_at: now }))).execute()
+  await db
+    .insertInto('phones')
+    .values(phones.map((phone) => ({ phone, first_seen_at: now, opted_out_at: null, profile_id: null, verified_at: null })))
+    .execute()
+  await db
+    .insertInto('subscriptions')
+    .values(phones.map((phone) => ({ phone, topic_key: 'CS2500-01', created_at: now })))
+    .execute()
   await db.destroy()
 
   const received = new Map<string, number>()
@@ -154,13 +178,25 @@ t.test('rows held for quiet hours are neither sent nor lost across a kill -9, an
   // Quiet now in New York, opening within 40 to 100 seconds: the real clock, with a window made for it.
   const { window, opensAt } = windowEndingIn(40_000)
   const env = {
-    DATABASE_PATH: databasePath, TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: '+16175550100', TWILIO_API_URL: mock.url,
-    SESSION_SECRET, ADMIN_TOKEN: ADMIN, SEND_RATE_PER_SECOND: '100', SEND_LEASE_SECONDS: '5', LOG_LEVEL: 'info', QUIET_HOURS: window,
+    DATABASE_PATH: databasePath,
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_PHONE_NUMBER: '+16175550100',
+    TWILIO_API_URL: mock.url,
+    SESSION_SECRET,
+    ADMIN_TOKEN: ADMIN,
+    SEND_RATE_PER_SECOND: '100',
+    SEND_LEASE_SECONDS: '5',
+    LOG_LEVEL: 'info',
+    QUIET_HOURS: window,
   }
   t.comment(`QUIET_HOURS=${window} (New York), opening at ${new Date(opensAt).toISOString()}`)
   type Progress = { queued: number; held: number; sent: number; done: boolean }
   const progressOf = async (url: string, id: number): Promise<Progress> => {
-    const response = await fetch(`${url}/api/notifications/${id}`, { headers: { authorization: `Bearer ${ADMIN}` }, signal: AbortSignal.timeout(PROGRESS_FETCH_MS) })
+    const response = await fetch(`${url}/api/notifications/${id}`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+      signal: AbortSignal.timeout(PROGRESS_FETCH_MS),
+    })
     return (await response.json()) as Progress
   }
 
@@ -175,7 +211,10 @@ t.test('rows held for quiet hours are neither sent nor lost across a kill -9, an
   const { id } = (await publish.json()) as { id: number }
   let progress: Progress | undefined
   await waitFor(async () => (progress = await progressOf(first.url, id)).held === phones.length, {
-    timeoutMs: 30_000, intervalMs: 100, what: 'every row to be held', state: () => JSON.stringify(progress),
+    timeoutMs: 30_000,
+    intervalMs: 100,
+    what: 'every row to be held',
+    state: () => JSON.stringify(progress),
   })
   first.child.kill('SIGKILL')
   await within(first.exited, { timeoutMs: 10_000, what: 'the first server to exit after SIGKILL' })
@@ -183,12 +222,23 @@ t.test('rows held for quiet hours are neither sent nor lost across a kill -9, an
 
   const second = await startServer(env)
   t.teardown(() => second.child.kill('SIGTERM'))
-  t.match(await progressOf(second.url, id), { queued: 0, held: phones.length, sent: 0, done: false }, 'after the restart every row is still held')
+  t.match(
+    await progressOf(second.url, id),
+    { queued: 0, held: phones.length, sent: 0, done: false },
+    'after the restart every row is still held',
+  )
   t.ok(Date.now() < opensAt, 'and the window has not opened yet')
   await waitFor(async () => (progress = await progressOf(second.url, id)).done, {
-    timeoutMs: opensAt - Date.now() + 30_000, intervalMs: 250, what: 'the held rows to go out when the window opens', state: () => JSON.stringify(progress),
+    timeoutMs: opensAt - Date.now() + 30_000,
+    intervalMs: 250,
+    what: 'the held rows to go out when the window opens',
+    state: () => JSON.stringify(progress),
   })
   t.match(progress, { queued: 0, held: 0, sent: phones.length, done: true })
-  t.same(phones.filter((p) => received.get(p) !== 1), [], 'each subscriber got it once')
+  t.same(
+    phones.filter((p) => received.get(p) !== 1),
+    [],
+    'each subscriber got it once',
+  )
   t.ok(Date.now() >= opensAt, 'not before the window opened')
 })

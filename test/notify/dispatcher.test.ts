@@ -26,7 +26,15 @@ async function setup(t: TapT, subscribers: number, options: Partial<DispatcherOp
   }
   const { logger, lines } = memoryLogger()
   const dispatcher = createDispatcher({
-    db, sender, clock, logger, ratePerSecond: 1, concurrency: 10, leaseMs: 30_000, maxAttempts: 3, random: () => 0.5,
+    db,
+    sender,
+    clock,
+    logger,
+    ratePerSecond: 1,
+    concurrency: 10,
+    leaseMs: 30_000,
+    maxAttempts: 3,
+    random: () => 0.5,
     // Virtual time: a sleeper waits until the test's driver has moved the injected clock far enough.
     sleep: async (ms, wake) => {
       const until = clock.now().getTime() + ms
@@ -67,10 +75,29 @@ t.test('sends every recipient once, never faster than SEND_RATE_PER_SECOND', asy
   const published = await enqueueNotification(db, 'cs2500-01', 'A seat opened in CS2500-01', clock.now())
   t.same(published, { id: 1, recipients: 12, segments: 1 })
   const progress = await drain(published.id)
-  t.same(progress, { id: 1, topic: 'CS2500-01', recipients: 12, segments: 1, queued: 0, scheduled: 0, held: 0, sent: 12, delivered: 0, failed: 0, expired: 0, done: true, sendAt: null, expiresAt: null })
+  t.same(progress, {
+    id: 1,
+    topic: 'CS2500-01',
+    recipients: 12,
+    segments: 1,
+    queued: 0,
+    scheduled: 0,
+    held: 0,
+    sent: 12,
+    delivered: 0,
+    failed: 0,
+    expired: 0,
+    done: true,
+    sendAt: null,
+    expiresAt: null,
+  })
   t.same(sender.sent.map((s) => s.to).sort(), Array.from({ length: 12 }, (_, i) => phone(i)).sort(), 'each subscriber exactly once')
   // Virtual time moves 10 ms a tick and 500 ms is a whole number of ticks, so every slot is hit exactly.
-  t.same(gaps(sentAt), Array.from({ length: 11 }, () => 500), '12 sends, each exactly one 500 ms slot after the previous')
+  t.same(
+    gaps(sentAt),
+    Array.from({ length: 11 }, () => 500),
+    '12 sends, each exactly one 500 ms slot after the previous',
+  )
   t.equal(sender.sent[0]?.body, 'A seat opened in CS2500-01\nText UNSUB CS2500-01 to stop.', 'the text, with how to stop that topic')
 })
 
@@ -82,7 +109,11 @@ t.test('timers that fire a little late do not slow the rate: slots keep to the s
   t.equal(sentAt.length, 31)
   // Send i goes at the first 2 ms tick at or after its slot i × 333.3 ms: 0, 334, 668, 1000, 1334 … 10 000.
   const schedule = Array.from({ length: 31 }, (_, i) => Math.ceil((i * 1000) / 3 / 2) * 2)
-  t.same(sentAt.map((at) => at - (sentAt[0] as number)), schedule, 'each send on the first tick of its slot; drifting by each lateness would end near 10 030')
+  t.same(
+    sentAt.map((at) => at - (sentAt[0] as number)),
+    schedule,
+    'each send on the first tick of its slot; drifting by each lateness would end near 10 030',
+  )
   t.equal((sentAt.at(-1) as number) - (sentAt[0] as number), 10_000, '30 intervals took exactly 10 000 ms')
 })
 
@@ -113,7 +144,10 @@ t.test('reserved slots more than a millisecond old are dropped, not spent in a b
   const slotsAfterSecond = Number((await db.selectFrom('send_schedule').select('next_slot_ms').executeTakeFirstOrThrow()).next_slot_ms)
   const secondStart = sentAt[7] as number
   t.ok(secondStart >= slotsAfterFirst + 50, 'the second notification started 50 ms after the first ended')
-  t.ok(slotsAfterSecond >= secondStart + 7 * 0.2, 'its slots were taken afresh from the schedule, restarted at its start; the three left over were dropped')
+  t.ok(
+    slotsAfterSecond >= secondStart + 7 * 0.2,
+    'its slots were taken afresh from the schedule, restarted at its start; the three left over were dropped',
+  )
 })
 
 t.test('429 and 5xx are retried with backoff, then given up after the last attempt', async (t) => {
@@ -125,12 +159,20 @@ t.test('429 and 5xx are retried with backoff, then given up after the last attem
   // Row 1 fails at s (429), row 2 at s + 1 s (503); each is retried backoffMs(0, 0.5) = 1.5 s later, and the
   // retries take the next free slots at the rate of 1 a second: s + 2 s and s + 3 s. Each row: one failure, one send.
   t.same(gaps(sentAt), [1000, 1000, 1000], 'four attempts in all, one per slot')
-  t.same(sender.sent.map((s) => s.to), [phone(0), phone(1)], 'each delivered once')
+  t.same(
+    sender.sent.map((s) => s.to),
+    [phone(0), phone(1)],
+    'each delivered once',
+  )
   const rows = await db.selectFrom('outbox').select(['phone', 'attempts', 'status', 'next_attempt_at']).orderBy('id').execute()
-  t.same(rows, [
-    { phone: phone(0), attempts: 2, status: 'sent', next_attempt_at: iso((sentAt[0] as number) + 1500) },
-    { phone: phone(1), attempts: 2, status: 'sent', next_attempt_at: iso((sentAt[1] as number) + 1500) },
-  ], 'each row: the failed attempt and the successful retry, 1.5 s after its failure')
+  t.same(
+    rows,
+    [
+      { phone: phone(0), attempts: 2, status: 'sent', next_attempt_at: iso((sentAt[0] as number) + 1500) },
+      { phone: phone(1), attempts: 2, status: 'sent', next_attempt_at: iso((sentAt[1] as number) + 1500) },
+    ],
+    'each row: the failed attempt and the successful retry, 1.5 s after its failure',
+  )
 
   const giveUp = await setup(t, 1)
   giveUp.sender.failNext(...Array.from({ length: 3 }, () => new SendError('unavailable', true, 503, 20503)))
@@ -140,14 +182,28 @@ t.test('429 and 5xx are retried with backoff, then given up after the last attem
   t.same(giveUp.sender.sent, [], 'nothing delivered')
   const row = await giveUp.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow()
   t.match(row, { status: 'failed', attempts: 3, error_code: 20503, error_message: 'unavailable', lease_until: null })
-  t.equal(backoffMs(0, () => 0.5), 1500)
-  t.equal(backoffMs(3, () => 1), 16_000)
-  t.equal(backoffMs(20, () => 0), 150_000, 'capped')
+  t.equal(
+    backoffMs(0, () => 0.5),
+    1500,
+  )
+  t.equal(
+    backoffMs(3, () => 1),
+    16_000,
+  )
+  t.equal(
+    backoffMs(20, () => 0),
+    150_000,
+    'capped',
+  )
 })
 
 t.test('permanent errors: 21610 opts the phone out, 21211 and 21614 mark it invalid, neither is retried', async (t) => {
   const { db, clock, sender, sentAt, drain } = await setup(t, 3)
-  sender.failNext(new SendError('unsubscribed recipient', false, 400, 21610), new SendError('invalid To', false, 400, 21211), new SendError('not a mobile', false, 400, 21614))
+  sender.failNext(
+    new SendError('unsubscribed recipient', false, 400, 21610),
+    new SendError('invalid To', false, 400, 21211),
+    new SendError('not a mobile', false, 400, 21614),
+  )
   const published = await enqueueNotification(db, 'CS2500-01', 'hello', clock.now())
   t.match(await drain(published.id), { recipients: 3, queued: 0, sent: 0, failed: 3, done: true })
   t.equal(sentAt.length, 3, 'one attempt each: nothing is retried')
@@ -158,15 +214,25 @@ t.test('permanent errors: 21610 opts the phone out, 21211 and 21614 mark it inva
     { phone: phone(2), status: 'failed', attempts: 1, error_code: 21614 },
   ])
   const phones = await db.selectFrom('phones').select(['phone', 'opted_out_at', 'invalid_at']).orderBy('phone').execute()
-  t.same(phones, [
-    { phone: phone(0), opted_out_at: iso(sentAt[0]), invalid_at: null },
-    { phone: phone(1), opted_out_at: null, invalid_at: iso(sentAt[1]) },
-    { phone: phone(2), opted_out_at: null, invalid_at: iso(sentAt[2]) },
-  ], '21610: opted out; 21211 and 21614: invalid; each at the time of its refused send')
+  t.same(
+    phones,
+    [
+      { phone: phone(0), opted_out_at: iso(sentAt[0]), invalid_at: null },
+      { phone: phone(1), opted_out_at: null, invalid_at: iso(sentAt[1]) },
+      { phone: phone(2), opted_out_at: null, invalid_at: iso(sentAt[2]) },
+    ],
+    '21610: opted out; 21211 and 21614: invalid; each at the time of its refused send',
+  )
   t.equal((await db.selectFrom('subscriptions').selectAll().execute()).length, 3, 'subscriptions are kept')
-  t.same(await db.selectFrom('consent_records').select(['phone', 'at', 'action', 'source', 'topic_key', 'detail']).where('action', '!=', 'subscribe').execute(), [
-    { phone: phone(0), at: iso(sentAt[0]), action: 'opt_out', source: 'twilio', topic_key: null, detail: '21610' },
-  ], 'the 21610 answer is one consent record')
+  t.same(
+    await db
+      .selectFrom('consent_records')
+      .select(['phone', 'at', 'action', 'source', 'topic_key', 'detail'])
+      .where('action', '!=', 'subscribe')
+      .execute(),
+    [{ phone: phone(0), at: iso(sentAt[0]), action: 'opt_out', source: 'twilio', topic_key: null, detail: '21610' }],
+    'the 21610 answer is one consent record',
+  )
   const next = await enqueueNotification(db, 'CS2500-01', 'again', clock.now())
   t.equal(next.recipients, 0, 'nobody is queued for the next notification')
 })
@@ -177,7 +243,10 @@ t.test('an opt-out after publishing is honoured before the send', async (t) => {
   t.equal(published.recipients, 2)
   await setOptedOut(db, phone(0), true, clock.now())
   t.match(await drain(published.id), { recipients: 2, queued: 0, sent: 1, failed: 1, done: true })
-  t.same(sender.sent.map((s) => s.to), [phone(1)])
+  t.same(
+    sender.sent.map((s) => s.to),
+    [phone(1)],
+  )
   t.equal(sentAt.length, 1, 'the opted-out phone never reached the sender')
   const rows = await db.selectFrom('outbox').select(['phone', 'status', 'attempts', 'error_code', 'error_message']).orderBy('id').execute()
   t.same(rows, [
@@ -190,7 +259,11 @@ t.test('a lease left by a dead process is claimed again only after it expires', 
   const { db, clock, sender, drain } = await setup(t, 1)
   const published = await enqueueNotification(db, 'CS2500-01', 'hello', clock.now())
   const claimed = await claimDue(db, clock.now(), 30_000, 10)
-  t.match(claimed, [{ phone: phone(0), status: 'sending', lease_until: iso(clock.now().getTime() + 30_000) }], 'a first process claims the row and dies')
+  t.match(
+    claimed,
+    [{ phone: phone(0), status: 'sending', lease_until: iso(clock.now().getTime() + 30_000) }],
+    'a first process claims the row and dies',
+  )
   t.equal(claimed.length, 1)
   t.same(await claimDue(db, clock.now(), 30_000, 10), [], 'a live lease is not taken')
   clock.advance(29_999)
@@ -198,7 +271,11 @@ t.test('a lease left by a dead process is claimed again only after it expires', 
   clock.advance(2)
   const progress = await drain(published.id)
   t.match(progress, { recipients: 1, queued: 0, sent: 1, failed: 0, done: true }, 'the expired lease was claimed and sent')
-  t.same(sender.sent.map((s) => s.to), [phone(0)], 'sent once, by the second process')
+  t.same(
+    sender.sent.map((s) => s.to),
+    [phone(0)],
+    'sent once, by the second process',
+  )
   t.match(await db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow(), { status: 'sent', attempts: 1, lease_until: null })
 })
 
@@ -209,24 +286,52 @@ t.test('stop: no new claims, in-flight sends finish, unstarted claims are given 
   // One slot every 2 s: stop right after the first send, while the other four claimed rows wait for their slots.
   await tickUntil(() => sender.sent.length >= 1, 'the first send')
   await dispatcher.stop()
-  t.same(sender.sent.map((s) => s.to), [phone(0)], 'only the first send started')
+  t.same(
+    sender.sent.map((s) => s.to),
+    [phone(0)],
+    'only the first send started',
+  )
   const rows = await db.selectFrom('outbox').select(['phone', 'status', 'attempts', 'lease_until']).orderBy('id').execute()
-  t.same(rows, [
-    { phone: phone(0), status: 'sent', attempts: 1, lease_until: null },
-    ...[1, 2, 3, 4].map((i) => ({ phone: phone(i), status: 'queued', attempts: 0, lease_until: null })),
-  ], 'the in-flight send was recorded; the unstarted claims were given back, not counted as attempts')
+  t.same(
+    rows,
+    [
+      { phone: phone(0), status: 'sent', attempts: 1, lease_until: null },
+      ...[1, 2, 3, 4].map((i) => ({ phone: phone(i), status: 'queued', attempts: 0, lease_until: null })),
+    ],
+    'the in-flight send was recorded; the unstarted claims were given back, not counted as attempts',
+  )
   const progress = await notificationProgress(db, published.id, clock.now())
   t.match(progress, { recipients: 5, queued: 4, sent: 1, failed: 0, done: false }, 'nothing lost: the rest waits for the next start')
   dispatcher.start()
-  await tickUntil(async () => (await notificationProgress(db, published.id, clock.now()))?.done === true, 'the restarted dispatcher to drain')
+  await tickUntil(
+    async () => (await notificationProgress(db, published.id, clock.now()))?.done === true,
+    'the restarted dispatcher to drain',
+  )
   await dispatcher.stop()
-  t.same(sender.sent.map((s) => s.to), [0, 1, 2, 3, 4].map(phone), 'resumed after a restart, each once')
+  t.same(
+    sender.sent.map((s) => s.to),
+    [0, 1, 2, 3, 4].map(phone),
+    'resumed after a restart, each once',
+  )
 })
 
 t.test('the body cache is bounded: beyond its size the oldest notification text is dropped and read again', async (t) => {
   const { db, clock, sender, drain } = await setup(t, 1, { bodyCacheSize: 1 })
   const requeue = async (id: number) => {
-    await db.insertInto('outbox').values({ notification_id: id, phone: phone(0), status: 'queued', next_attempt_at: clock.now().toISOString(), lease_until: null, sid: null, error_code: null, error_message: null, updated_at: clock.now().toISOString() }).execute()
+    await db
+      .insertInto('outbox')
+      .values({
+        notification_id: id,
+        phone: phone(0),
+        status: 'queued',
+        next_attempt_at: clock.now().toISOString(),
+        lease_until: null,
+        sid: null,
+        error_code: null,
+        error_message: null,
+        updated_at: clock.now().toISOString(),
+      })
+      .execute()
   }
   const first = await enqueueNotification(db, 'CS2500-01', 'first text', clock.now())
   await drain(first.id)
@@ -239,5 +344,9 @@ t.test('the body cache is bounded: beyond its size the oldest notification text 
   await drain(second.id)
   await requeue(first.id)
   await drain(first.id)
-  t.equal(sender.sent.at(-1)?.body, 'first text, read again\nText UNSUB CS2500-01 to stop.', 'a second notification pushed the first out of a cache of one')
+  t.equal(
+    sender.sent.at(-1)?.body,
+    'first text, read again\nText UNSUB CS2500-01 to stop.',
+    'a second notification pushed the first out of a cache of one',
+  )
 })

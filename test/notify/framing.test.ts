@@ -29,7 +29,14 @@ t.test('LANG ES by SMS, then a notification: the Spanish phone gets the Spanish 
   t.same(published, { id: 1, recipients: 2, segments: 1 })
   const sender = recordingSender()
   const dispatcher = createDispatcher({
-    db, sender, clock, logger: memoryLogger().logger, ratePerSecond: 100, concurrency: 10, leaseMs: 30_000, maxAttempts: 3,
+    db,
+    sender,
+    clock,
+    logger: memoryLogger().logger,
+    ratePerSecond: 100,
+    concurrency: 10,
+    leaseMs: 30_000,
+    maxAttempts: 3,
     // Virtual time: waits pass as the loop below moves the clock.
     sleep: async (ms, wake) => {
       const until = clock.now().getTime() + ms

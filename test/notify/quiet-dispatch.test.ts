@@ -38,7 +38,15 @@ async function setup(t: TapT, kind: DatabaseKind, phones: string[], start: strin
   // One row at a time, one send every 10 s: a fan-out takes long enough to cross 21:00.
   const dispatcher = (on: Db = db): Dispatcher =>
     createDispatcher({
-      db: on, sender, clock, logger: memoryLogger().logger, ratePerSecond: 0.1, concurrency: 1, leaseMs: 30_000, maxAttempts: 3, quietHours: QUIET,
+      db: on,
+      sender,
+      clock,
+      logger: memoryLogger().logger,
+      ratePerSecond: 0.1,
+      concurrency: 1,
+      leaseMs: 30_000,
+      maxAttempts: 3,
+      quietHours: QUIET,
       sleep: async (ms, wake) => {
         const until = clock.now().getTime() + ms
         while (clock.now().getTime() < until && !wake.aborted) await new Promise((resolve) => setImmediate(resolve))
@@ -60,51 +68,112 @@ async function setup(t: TapT, kind: DatabaseKind, phones: string[], start: strin
 }
 
 for (const kind of DATABASES) {
-  t.test(`${kind}: a fan-out started at 20:59 in New York sends to Los Angeles, holds New York until 08:00, then sends at the rate`, async (t) => {
-    // Rows go in phone order: the four in Los Angeles (+1310…) first, then the six in New York (+1617…).
-    const phones = [...[0, 1, 2, 3].map(LA), ...[0, 1, 2, 3, 4, 5].map(NY)]
-    const { db, clock, sent, dispatcher, tickUntil, publish, progress, instanceDb } = await setup(t, kind, phones, '2026-12-02T01:59:00.000Z')
-    const { id } = await publish()
-    const first = dispatcher()
-    first.start()
-    // Nothing left due or in flight: everything is sent, or held.
-    await tickUntil(async () => (await progress(id))?.queued === 0, 'the evening part of the fan-out')
-    await first.stop()
-    const nine = Date.parse('2026-12-02T02:00:00.000Z') // 21:00 in New York, 18:00 in Los Angeles
-    t.same(sent.map((s) => s.to), [LA(0), LA(1), LA(2), LA(3), NY(0), NY(1)], 'sent before 21:00')
-    t.ok(sent.every((s) => Date.parse(s.at) < nine), 'all of them before 21:00 in New York')
-    t.ok(Date.parse(sent[0]?.at as string) - Date.parse('2026-12-02T01:59:00.000Z') < 100, 'the first at once')
-    t.ok(gaps(sent).every((gap) => Math.abs(gap - 10_000) <= 20), `one every 10 s on the schedule (${gaps(sent).join(', ')} ms apart as seen by the sender)`)
-    t.match(await progress(id), { recipients: 10, queued: 0, scheduled: 0, held: 4, sent: 6, failed: 0, expired: 0, done: false })
-    const held = await db.selectFrom('outbox').select(['phone', 'status', 'attempts', 'next_attempt_at', 'held_at', 'lease_until']).where('held_at', 'is not', null).orderBy('id').execute()
-    t.same(held.map(({ held_at, ...row }) => row), [2, 3, 4, 5].map((i) => ({ phone: NY(i), status: 'queued', attempts: 0, next_attempt_at: '2026-12-02T13:00:00.000Z', lease_until: null })),
-      'held, not failed: due at 08:00 New York time, no attempt counted')
-    t.ok(held.every((r) => Date.parse(r.held_at as string) >= nine), 'held from 21:00 on (NY(2) when its slot came at 21:00)')
+  t.test(
+    `${kind}: a fan-out started at 20:59 in New York sends to Los Angeles, holds New York until 08:00, then sends at the rate`,
+    async (t) => {
+      // Rows go in phone order: the four in Los Angeles (+1310…) first, then the six in New York (+1617…).
+      const phones = [...[0, 1, 2, 3].map(LA), ...[0, 1, 2, 3, 4, 5].map(NY)]
+      const { db, clock, sent, dispatcher, tickUntil, publish, progress, instanceDb } = await setup(
+        t,
+        kind,
+        phones,
+        '2026-12-02T01:59:00.000Z',
+      )
+      const { id } = await publish()
+      const first = dispatcher()
+      first.start()
+      // Nothing left due or in flight: everything is sent, or held.
+      await tickUntil(async () => (await progress(id))?.queued === 0, 'the evening part of the fan-out')
+      await first.stop()
+      const nine = Date.parse('2026-12-02T02:00:00.000Z') // 21:00 in New York, 18:00 in Los Angeles
+      t.same(
+        sent.map((s) => s.to),
+        [LA(0), LA(1), LA(2), LA(3), NY(0), NY(1)],
+        'sent before 21:00',
+      )
+      t.ok(
+        sent.every((s) => Date.parse(s.at) < nine),
+        'all of them before 21:00 in New York',
+      )
+      t.ok(Date.parse(sent[0]?.at as string) - Date.parse('2026-12-02T01:59:00.000Z') < 100, 'the first at once')
+      t.ok(
+        gaps(sent).every((gap) => Math.abs(gap - 10_000) <= 20),
+        `one every 10 s on the schedule (${gaps(sent).join(', ')} ms apart as seen by the sender)`,
+      )
+      t.match(await progress(id), { recipients: 10, queued: 0, scheduled: 0, held: 4, sent: 6, failed: 0, expired: 0, done: false })
+      const held = await db
+        .selectFrom('outbox')
+        .select(['phone', 'status', 'attempts', 'next_attempt_at', 'held_at', 'lease_until'])
+        .where('held_at', 'is not', null)
+        .orderBy('id')
+        .execute()
+      t.same(
+        held.map(({ held_at, ...row }) => row),
+        [2, 3, 4, 5].map((i) => ({
+          phone: NY(i),
+          status: 'queued',
+          attempts: 0,
+          next_attempt_at: '2026-12-02T13:00:00.000Z',
+          lease_until: null,
+        })),
+        'held, not failed: due at 08:00 New York time, no attempt counted',
+      )
+      t.ok(
+        held.every((r) => Date.parse(r.held_at as string) >= nine),
+        'held from 21:00 on (NY(2) when its slot came at 21:00)',
+      )
 
-    // The night passes with the process stopped; two new instances (a restart, and one more) find the held rows.
-    clock.set('2026-12-02T12:59:59.000Z')
-    t.same(await claimDue(db, clock.now(), 30_000, 10), [], 'a second before 08:00 nothing is due')
-    const morningInstances = [dispatcher(instanceDb()), dispatcher(instanceDb())]
-    for (const instance of morningInstances) instance.start()
-    await tickUntil(async () => (await progress(id))?.done === true, 'the morning')
-    await Promise.all(morningInstances.map((instance) => instance.stop()))
-    const morning = sent.slice(6)
-    t.same(morning.map((s) => s.to).sort(), [2, 3, 4, 5].map(NY), 'the held rows, each once (the two instances may take them in either order)')
-    t.ok(Date.parse(morning[0]?.at as string) >= Date.parse('2026-12-02T13:00:00.000Z'), 'not before 08:00')
-    t.ok(Date.parse(morning[0]?.at as string) - Date.parse('2026-12-02T13:00:00.000Z') < 350, 'from 08:00 (within an idle poll of 250 ms)')
-    // A turn may go up to 25 ms late while the other instance keeps its slot (the dispatcher's waitForSlot), and
-    // virtual time moves 10 ms a tick while PostgreSQL answers: gaps within 35 ms under, 20 ms over the interval.
-    t.ok(gaps(morning).every((gap) => gap >= 10_000 - 35 && gap <= 10_000 + 20), `at SEND_RATE_PER_SECOND for both instances together (${gaps(morning).join(', ')} ms apart as seen by the sender)`)
-    t.match(await progress(id), { recipients: 10, queued: 0, held: 0, sent: 10, done: true })
-    t.same((await db.selectFrom('outbox').select('attempts').execute()).map((r) => r.attempts), Array(10).fill(1), 'one attempt each')
-  })
+      // The night passes with the process stopped; two new instances (a restart, and one more) find the held rows.
+      clock.set('2026-12-02T12:59:59.000Z')
+      t.same(await claimDue(db, clock.now(), 30_000, 10), [], 'a second before 08:00 nothing is due')
+      const morningInstances = [dispatcher(instanceDb()), dispatcher(instanceDb())]
+      for (const instance of morningInstances) instance.start()
+      await tickUntil(async () => (await progress(id))?.done === true, 'the morning')
+      await Promise.all(morningInstances.map((instance) => instance.stop()))
+      const morning = sent.slice(6)
+      t.same(
+        morning.map((s) => s.to).sort(),
+        [2, 3, 4, 5].map(NY),
+        'the held rows, each once (the two instances may take them in either order)',
+      )
+      t.ok(Date.parse(morning[0]?.at as string) >= Date.parse('2026-12-02T13:00:00.000Z'), 'not before 08:00')
+      t.ok(
+        Date.parse(morning[0]?.at as string) - Date.parse('2026-12-02T13:00:00.000Z') < 350,
+        'from 08:00 (within an idle poll of 250 ms)',
+      )
+      // A turn may go up to 25 ms late while the other instance keeps its slot (the dispatcher's waitForSlot), and
+      // virtual time moves 10 ms a tick while PostgreSQL answers: gaps within 35 ms under, 20 ms over the interval.
+      t.ok(
+        gaps(morning).every((gap) => gap >= 10_000 - 35 && gap <= 10_000 + 20),
+        `at SEND_RATE_PER_SECOND for both instances together (${gaps(morning).join(', ')} ms apart as seen by the sender)`,
+      )
+      t.match(await progress(id), { recipients: 10, queued: 0, held: 0, sent: 10, done: true })
+      t.same(
+        (await db.selectFrom('outbox').select('attempts').execute()).map((r) => r.attempts),
+        Array(10).fill(1),
+        'one attempt each',
+      )
+    },
+  )
 
   t.test(`${kind}: sendAt and expiresAt: nothing before sendAt, nothing at or after expiresAt, across a restart`, async (t) => {
-    const { db, clock, sent, dispatcher, tickUntil, publish, progress } = await setup(t, kind, [0, 1, 2, 3, 4, 5].map(LA), '2026-12-02T18:00:00.000Z')
+    const { db, clock, sent, dispatcher, tickUntil, publish, progress } = await setup(
+      t,
+      kind,
+      [0, 1, 2, 3, 4, 5].map(LA),
+      '2026-12-02T18:00:00.000Z',
+    )
     const sendAt = new Date('2026-12-02T19:00:00.000Z')
     const expiresAt = new Date('2026-12-02T19:00:30.000Z')
     const { id } = await publish({ sendAt, expiresAt })
-    t.match(await progress(id), { queued: 0, scheduled: 6, held: 0, done: false, sendAt: sendAt.toISOString(), expiresAt: expiresAt.toISOString() })
+    t.match(await progress(id), {
+      queued: 0,
+      scheduled: 6,
+      held: 0,
+      done: false,
+      sendAt: sendAt.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+    })
     const first = dispatcher()
     first.start()
     await tickUntil(async () => clock.now().getTime() >= Date.parse('2026-12-02T18:00:05.000Z'), 'a few idle seconds')
@@ -118,8 +187,14 @@ for (const kind of DATABASES) {
     await tickUntil(async () => (await progress(id))?.done === true, 'the scheduled send')
     await second.stop()
     t.equal(sent.length, 3, 'the sends within the 30 s before expiresAt')
-    t.ok(Date.parse(sent[0]?.at as string) >= sendAt.getTime() && sent.every((s) => Date.parse(s.at) < expiresAt.getTime()), 'from sendAt, before expiresAt')
-    t.ok(gaps(sent).every((gap) => Math.abs(gap - 10_000) <= 20), `one every 10 s on the schedule (${gaps(sent).join(', ')} ms apart as seen by the sender)`)
+    t.ok(
+      Date.parse(sent[0]?.at as string) >= sendAt.getTime() && sent.every((s) => Date.parse(s.at) < expiresAt.getTime()),
+      'from sendAt, before expiresAt',
+    )
+    t.ok(
+      gaps(sent).every((gap) => Math.abs(gap - 10_000) <= 20),
+      `one every 10 s on the schedule (${gaps(sent).join(', ')} ms apart as seen by the sender)`,
+    )
     t.match(await progress(id), { recipients: 6, queued: 0, scheduled: 0, sent: 3, expired: 3, failed: 0, done: true })
     const statuses = await db.selectFrom('outbox').select(['status', 'attempts', 'sid']).orderBy('id').execute()
     t.same(statuses.slice(3), Array(3).fill({ status: 'expired', attempts: 0, sid: null }), 'expired rows were never sent')
@@ -128,7 +203,12 @@ for (const kind of DATABASES) {
   t.test(`${kind}: a row whose quiet hours end after its expiry ends expired at once; per-phone zone and quiet hours`, async (t) => {
     const own = '+16175559001'
     const off = '+16175559002'
-    const { db, clock, sent, dispatcher, tickUntil, publish, progress } = await setup(t, kind, [NY(0), own, off], '2026-12-02T03:00:00.000Z')
+    const { db, clock, sent, dispatcher, tickUntil, publish, progress } = await setup(
+      t,
+      kind,
+      [NY(0), own, off],
+      '2026-12-02T03:00:00.000Z',
+    )
     await setTimeZone(db, own, 'America/Los_Angeles', clock.now()) // 19:00 there
     await setQuietHours(db, off, { kind: 'off' }, clock.now())
     const { id } = await publish({ expiresAt: new Date('2026-12-02T06:00:00.000Z') })
@@ -136,7 +216,15 @@ for (const kind of DATABASES) {
     run.start()
     await tickUntil(async () => (await progress(id))?.done === true, 'the fan-out at 22:00 in New York')
     await run.stop()
-    t.same(sent.map((s) => s.to), [own, off], 'the phone in Los Angeles by choice, and the one without quiet hours')
-    t.match(await progress(id), { recipients: 3, sent: 2, held: 0, expired: 1, done: true }, 'New York opens at 08:00, after the 01:00 expiry')
+    t.same(
+      sent.map((s) => s.to),
+      [own, off],
+      'the phone in Los Angeles by choice, and the one without quiet hours',
+    )
+    t.match(
+      await progress(id),
+      { recipients: 3, sent: 2, held: 0, expired: 1, done: true },
+      'New York opens at 08:00, after the 01:00 expiry',
+    )
   })
 }

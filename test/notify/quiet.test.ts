@@ -40,7 +40,7 @@ t.test('no window (QUIET_HOURS=off, or the phone turned them off): never quiet',
   t.same(state([NY], effectiveQuietWindow({ kind: 'off' }, window('21-8')), '2026-12-01T07:00:00Z'), { quiet: false })
 })
 
-t.test('per-phone windows: the phone\'s own 22-7 instead of the deployment\'s 21-8', async (t) => {
+t.test("per-phone windows: the phone's own 22-7 instead of the deployment's 21-8", async (t) => {
   const own = effectiveQuietWindow({ kind: 'window', window: window('22-7') }, window('21-8'))
   t.same(state([NY], own, '2026-12-01T02:30:00Z'), { quiet: false }, '21:30 is open for this phone')
   t.same(state([NY], own, '2026-12-01T03:00:00Z'), { quiet: true, opensAt: '2026-12-01T12:00:00.000Z' }, '22:00 until 07:00')
@@ -66,17 +66,28 @@ t.test('a number in several zones is sent only when it is outside quiet hours in
   t.same(state(alaska, w, '2026-12-02T17:30:00Z'), { quiet: true, opensAt: '2026-12-02T18:00:00.000Z' })
   t.same(state(alaska, w, '2026-12-02T18:00:00Z'), { quiet: false })
   const idaho = ['America/Boise', LA]
-  t.same(state(idaho, w, '2026-12-02T04:30:00Z'), { quiet: true, opensAt: '2026-12-02T16:00:00.000Z' }, '21:30 in Boise: until 08:00 in Los Angeles')
+  t.same(
+    state(idaho, w, '2026-12-02T04:30:00Z'),
+    { quiet: true, opensAt: '2026-12-02T16:00:00.000Z' },
+    '21:30 in Boise: until 08:00 in Los Angeles',
+  )
 })
 
 t.test('zones whose open hours never meet fall back to the fallback zone alone', async (t) => {
   // Open 10:00–18:00 in New York (UTC-5) and in Kolkata (UTC+5:30) never overlap.
   const w = window('18-10')
   const apart = [NY, 'Asia/Kolkata']
-  t.same(state(apart, w, '2026-12-02T12:00:00Z', NY), { quiet: true, opensAt: '2026-12-02T15:00:00.000Z' }, '07:00 in New York: until 10:00 there')
+  t.same(
+    state(apart, w, '2026-12-02T12:00:00Z', NY),
+    { quiet: true, opensAt: '2026-12-02T15:00:00.000Z' },
+    '07:00 in New York: until 10:00 there',
+  )
   t.same(state(apart, w, '2026-12-02T17:00:00Z', NY), { quiet: false }, 'noon in New York (22:30 in Kolkata)')
   // With 21-8 (open 13 hours a day), any two zones' open hours meet.
-  t.same(state(['Pacific/Kiritimati', 'Pacific/Pago_Pago'], window('21-8'), '2026-12-02T12:00:00Z'), { quiet: true, opensAt: '2026-12-02T19:00:00.000Z' })
+  t.same(state(['Pacific/Kiritimati', 'Pacific/Pago_Pago'], window('21-8'), '2026-12-02T12:00:00Z'), {
+    quiet: true,
+    opensAt: '2026-12-02T19:00:00.000Z',
+  })
 })
 
 t.test('summer time starts (8 March 2026, 02:00 → 03:00 in New York)', async (t) => {

@@ -23,10 +23,13 @@ function turns(gate: ReturnType<typeof createSendGate>, clock: Clock, start: num
  */
 function lateClock(lateness: number[], during: () => Promise<unknown> = async () => {}): TestClock {
   const clock = testClock()
-  return { ...clock, sleep: async (ms) => {
-    await during()
-    clock.advance(ms + (lateness.shift() ?? 0))
-  } }
+  return {
+    ...clock,
+    sleep: async (ms) => {
+      await during()
+      clock.advance(ms + (lateness.shift() ?? 0))
+    },
+  }
 }
 
 t.test('turns are taken one at a time, in order, one interval apart on the shared schedule', async (t) => {
@@ -70,7 +73,7 @@ t.test('another instance took the next slot while this one slept: a little late 
   const start = clock.now().getTime()
   const little = turns(createSendGate({ db, clock, ratePerSecond: 1, maxReserved: 10 }), clock, start, 2)
   await little.all
-  t.same(little.at, [0, 1020], 'its slot (1000) kept, 20 ms late: the other instance\'s (2000) is still 980 ms away')
+  t.same(little.at, [0, 1020], "its slot (1000) kept, 20 ms late: the other instance's (2000) is still 980 ms away")
 
   const stalled = await testDb(t)
   const slow: TestClock = lateClock([100], () => takeSendSlot(stalled, slow.now(), { intervalMs: 1000, latenessMs: 5 }))
@@ -80,7 +83,7 @@ t.test('another instance took the next slot while this one slept: a little late 
   // The first turn needs no sleep; the second's slot (1000) is passed by 100 ms, and the other instance holds 2000.
   t.same(fresh.at, [0, 3000], 'the stalled turn gave up its slot and waited for the next free one (3000)')
   // Taken in turn: 0 and 1000 (this one), 2000 (the other, during the first sleep), 3000 (this one), 4000 (the other, during the second).
-  t.equal(await nextSlot(stalled), from + 5000, 'the other instance\'s slots kept; none shared, none skipped but the stalled one')
+  t.equal(await nextSlot(stalled), from + 5000, "the other instance's slots kept; none shared, none skipped but the stalled one")
 })
 
 t.test('a turn waiting for its slot ends at once when stopping; the gate goes on serving the next turns', async (t) => {
@@ -112,7 +115,7 @@ t.test('above 1 000 a second, a millisecond of slots is taken in one statement; 
   t.equal(await nextSlot(db), start + 1, 'one statement took all five (1 ms of the schedule)')
   const sixth = turns(gate, clock, start, 1)
   await clock.runUntil(sixth.all, 1)
-  t.same(sixth.at, [1], 'the sixth took the next millisecond\'s five, and waited for the first of them')
+  t.same(sixth.at, [1], "the sixth took the next millisecond's five, and waited for the first of them")
   t.equal(await nextSlot(db), start + 2, 'a second statement')
 
   clock.advance(50)

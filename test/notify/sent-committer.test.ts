@@ -37,7 +37,7 @@ function setup(failing: () => boolean = () => false) {
   return { clock, lines, outage, writes, committer, settled, commit }
 }
 
-t.test('sids accepted in one event-loop turn are written together, in one write; a later turn\'s in the next', async (t) => {
+t.test("sids accepted in one event-loop turn are written together, in one write; a later turn's in the next", async (t) => {
   const { clock, writes, settled, commit } = setup()
   const first = [commit(1), commit(2), commit(3)]
   t.same(writes, [], 'nothing is written in the turn the sids arrive: the others of that turn may still come')
@@ -46,7 +46,11 @@ t.test('sids accepted in one event-loop turn are written together, in one write;
   t.same(settled, ['1 written', '2 written', '3 written'])
   await commit(4)
   for (let i = 0; i < 3; i++) await turn()
-  t.same(writes.map((w) => w.sent.map((s) => s.id)), [[1, 2, 3], [4]], 'one write per turn that had sids: no other, none empty')
+  t.same(
+    writes.map((w) => w.sent.map((s) => s.id)),
+    [[1, 2, 3], [4]],
+    'one write per turn that had sids: no other, none empty',
+  )
 })
 
 t.test('a commit settles only once its write has', async (t) => {
@@ -88,7 +92,11 @@ t.test('a failed write is tried again with backoff until it works; meanwhile cla
   await committed
   t.equal(writes.length, 3)
   t.same(settled, ['1 written'])
-  t.same(writes.map((w) => w.sent), [0, 1, 2].map(() => [{ ...claim(1), sid: sid(1) }]), 'the same sid each time')
+  t.same(
+    writes.map((w) => w.sent),
+    [0, 1, 2].map(() => [{ ...claim(1), sid: sid(1) }]),
+    'the same sid each time',
+  )
   t.equal(writes[2]?.at, new Date(Date.parse(start) + 2250).toISOString(), 'written with the time of the try that worked')
   await unwritten
   t.equal(committer.unwritten(), undefined, 'written: claims may go on')
@@ -107,11 +115,11 @@ t.test('stopping while a write fails: one last try at once, then the commit fail
   await committed
   t.equal(writes.length, 2, 'tried once more when stopping, without waiting for the backoff')
   t.equal(clock.sleepers(), 0)
-  t.same(settled, ['1 database is locked'], 'the commit failed with the write\'s error')
+  t.same(settled, ['1 database is locked'], "the commit failed with the write's error")
   t.equal(committer.unwritten(), undefined, 'nothing left being tried')
 })
 
-t.test('with the database\'s own write: the claimed rows end sent, with their sids', async (t) => {
+t.test("with the database's own write: the claimed rows end sent, with their sids", async (t) => {
   const db = await testDb(t)
   const clock = testClock()
   await saveTopic(db, 'T', 'Topic', clock.now())

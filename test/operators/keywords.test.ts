@@ -28,31 +28,58 @@ t.test('503 when ADMIN_TOKEN is unset; 401 without or with a wrong token; nothin
 })
 
 for (const database of DATABASES) {
-  t.test(`${database}: add, change, list, remove; the reply's segment count; matched in any case, with a retry's stored reply`, async (t) => {
-    const { api, app, db } = await setup(t, database)
-    const added = await api('PUT', '/api/keywords/hours', { reply: '  We are open 9 to 5, Monday to Friday.  ' })
-    t.equal(added.statusCode, 200)
-    t.same(added.json(), { word: 'HOURS', reply: 'We are open 9 to 5, Monday to Friday.', segments: 1 })
-    t.same((await api('PUT', '/api/keywords/Wifi-Pass', { reply: 'x'.repeat(1600) })).json(), { word: 'WIFI-PASS', reply: 'x'.repeat(1600), segments: 11 })
-    t.same((await api('PUT', '/api/keywords/AÑO', { reply: 'Feliz año 🎉' })).json(), { word: 'AÑO', reply: 'Feliz año 🎉', segments: 1 })
-    const listed = (await api('GET', '/api/keywords')).json() as { keywords: Array<{ word: string; segments: number; updatedAt: string }> }
-    t.same(listed.keywords.map((k) => [k.word, k.segments]), [['AÑO', 1], ['HOURS', 1], ['WIFI-PASS', 11]])
-    t.match(listed.keywords[0]?.updatedAt, /^\d{4}-\d\d-\d\dT/)
+  t.test(
+    `${database}: add, change, list, remove; the reply's segment count; matched in any case, with a retry's stored reply`,
+    async (t) => {
+      const { api, app, db } = await setup(t, database)
+      const added = await api('PUT', '/api/keywords/hours', { reply: '  We are open 9 to 5, Monday to Friday.  ' })
+      t.equal(added.statusCode, 200)
+      t.same(added.json(), { word: 'HOURS', reply: 'We are open 9 to 5, Monday to Friday.', segments: 1 })
+      t.same((await api('PUT', '/api/keywords/Wifi-Pass', { reply: 'x'.repeat(1600) })).json(), {
+        word: 'WIFI-PASS',
+        reply: 'x'.repeat(1600),
+        segments: 11,
+      })
+      t.same((await api('PUT', '/api/keywords/AÑO', { reply: 'Feliz año 🎉' })).json(), { word: 'AÑO', reply: 'Feliz año 🎉', segments: 1 })
+      const listed = (await api('GET', '/api/keywords')).json() as {
+        keywords: Array<{ word: string; segments: number; updatedAt: string }>
+      }
+      t.same(
+        listed.keywords.map((k) => [k.word, k.segments]),
+        [
+          ['AÑO', 1],
+          ['HOURS', 1],
+          ['WIFI-PASS', 11],
+        ],
+      )
+      t.match(listed.keywords[0]?.updatedAt, /^\d{4}-\d\d-\d\dT/)
 
-    t.equal(await text(app, 'hours'), 'We are open 9 to 5, Monday to Friday.')
-    t.equal(await text(app, 'Hours please'), 'We are open 9 to 5, Monday to Friday.', 'the first word selects it, as for commands')
-    t.equal(await text(app, 'año!'), 'Feliz año 🎉')
-    const params = inbound('HOURS')
-    const first = messagesOf((await postSigned(app, params)).body)[0]
-    t.same((await api('PUT', '/api/keywords/HOURS', { reply: 'Closed for the holidays.' })).json(), { word: 'HOURS', reply: 'Closed for the holidays.', segments: 1 }, 'changed')
-    t.equal(messagesOf((await postSigned(app, params)).body)[0], first, 'a retried MessageSid gets the reply it got, not the new one')
-    t.equal(await text(app, 'HOURS'), 'Closed for the holidays.')
-    t.same(await db.selectFrom('inbound_messages').select(['command', 'reply']).where('message_sid', '=', params.MessageSid as string).execute(), [{ command: 'keyword', reply: first }])
+      t.equal(await text(app, 'hours'), 'We are open 9 to 5, Monday to Friday.')
+      t.equal(await text(app, 'Hours please'), 'We are open 9 to 5, Monday to Friday.', 'the first word selects it, as for commands')
+      t.equal(await text(app, 'año!'), 'Feliz año 🎉')
+      const params = inbound('HOURS')
+      const first = messagesOf((await postSigned(app, params)).body)[0]
+      t.same(
+        (await api('PUT', '/api/keywords/HOURS', { reply: 'Closed for the holidays.' })).json(),
+        { word: 'HOURS', reply: 'Closed for the holidays.', segments: 1 },
+        'changed',
+      )
+      t.equal(messagesOf((await postSigned(app, params)).body)[0], first, 'a retried MessageSid gets the reply it got, not the new one')
+      t.equal(await text(app, 'HOURS'), 'Closed for the holidays.')
+      t.same(
+        await db
+          .selectFrom('inbound_messages')
+          .select(['command', 'reply'])
+          .where('message_sid', '=', params.MessageSid as string)
+          .execute(),
+        [{ command: 'keyword', reply: first }],
+      )
 
-    t.equal((await api('DELETE', '/api/keywords/hours')).statusCode, 204)
-    t.same((await api('DELETE', '/api/keywords/hours')).json(), { error: 'no_such_keyword', message: 'There is no keyword HOURS.' })
-    t.equal(await text(app, 'hours'), "Sorry, I didn't understand that. Text H for help.")
-  })
+      t.equal((await api('DELETE', '/api/keywords/hours')).statusCode, 204)
+      t.same((await api('DELETE', '/api/keywords/hours')).json(), { error: 'no_such_keyword', message: 'There is no keyword HOURS.' })
+      t.equal(await text(app, 'hours'), "Sorry, I didn't understand that. Text H for help.")
+    },
+  )
 }
 
 t.test('built-in commands and carrier keywords are refused with 409 and a reason', async (t) => {
@@ -78,7 +105,10 @@ t.test('validation: one word starting with a letter, a reply of 1 to 1 600 chara
     t.match((await api('PUT', `/api/keywords/${word}`, { reply: 'x' })).json(), { error: 'invalid_keyword' }, word)
   }
   t.same((await api('PUT', '/api/keywords/HOURS', { reply: '   ' })).json(), { error: 'empty_reply', message: 'The reply is empty.' })
-  t.same((await api('PUT', '/api/keywords/HOURS', { reply: 'x'.repeat(1601) })).json(), { error: 'reply_too_long', message: 'The reply is 1601 characters; the most is 1600.' })
+  t.same((await api('PUT', '/api/keywords/HOURS', { reply: 'x'.repeat(1601) })).json(), {
+    error: 'reply_too_long',
+    message: 'The reply is 1601 characters; the most is 1600.',
+  })
   t.equal((await api('PUT', '/api/keywords/HOURS', {})).statusCode, 400)
   t.equal((await api('PUT', `/api/keywords/${'x'.repeat(65)}`, { reply: 'x' })).statusCode, 400)
 })
@@ -86,7 +116,8 @@ t.test('validation: one word starting with a letter, a reply of 1 to 1 600 chara
 t.test('a keyword never hides a command, a carrier keyword or a menu answer', async (t) => {
   const { api, app, db } = await setup(t)
   // Written around the API (an older version, or by hand): the parser still decides first.
-  for (const word of ['STOP', 'LIST', 'HELP']) await db.insertInto('keywords').values({ word, reply: 'hidden', created_at: 'x', updated_at: 'x' }).execute()
+  for (const word of ['STOP', 'LIST', 'HELP'])
+    await db.insertInto('keywords').values({ word, reply: 'hidden', created_at: 'x', updated_at: 'x' }).execute()
   t.equal(await text(app, 'STOP'), '')
   t.match(await text(app, 'LIST'), /^You follow no topics/)
   t.match(await text(app, 'HELP'), /Reply STOP to cancel\.$/)

@@ -62,7 +62,15 @@ t.test('progress counts come from signed status callbacks, which never move a st
   await api('PUT', '/api/topics/CS2500-01', { title: 'Fundies 1' })
   for (const from of ['+16175550001', '+16175550002', '+16175550003']) await text(app, 'SUB CS2500-01', { From: from })
   const { id } = (await api('POST', '/api/topics/CS2500-01/notifications', { body: 'hello' })).json() as { id: number }
-  t.match((await api('GET', `/api/notifications/${id}`)).json(), { id, recipients: 3, queued: 3, sent: 0, delivered: 0, failed: 0, done: false })
+  t.match((await api('GET', `/api/notifications/${id}`)).json(), {
+    id,
+    recipients: 3,
+    queued: 3,
+    sent: 0,
+    delivered: 0,
+    failed: 0,
+    done: false,
+  })
   const rows = await claimDue(db, clock.now(), 30_000, 10)
   for (const [i, row] of rows.entries()) await recordSent(db, row, `SM${String(i).padStart(32, '0')}`, clock.now())
   t.match((await api('GET', `/api/notifications/${id}`)).json(), { queued: 0, sent: 3, done: true })
@@ -79,9 +87,19 @@ t.test('progress counts come from signed status callbacks, which never move a st
   const failed = await db.selectFrom('outbox').select(['status', 'error_code']).where('sid', '=', sid(1)).executeTakeFirstOrThrow()
   t.same(failed, { status: 'failed', error_code: 30003 })
 
-  const unsigned = await app.inject({ method: 'POST', url: '/sms/status', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `MessageSid=${sid(2)}&MessageStatus=delivered` })
+  const unsigned = await app.inject({
+    method: 'POST',
+    url: '/sms/status',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `MessageSid=${sid(2)}&MessageStatus=delivered`,
+  })
   t.equal(unsigned.statusCode, 400)
-  const forged = await app.inject({ method: 'POST', url: '/sms/status', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'AAAA' }, payload: `MessageSid=${sid(2)}&MessageStatus=delivered` })
+  const forged = await app.inject({
+    method: 'POST',
+    url: '/sms/status',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'AAAA' },
+    payload: `MessageSid=${sid(2)}&MessageStatus=delivered`,
+  })
   t.equal(forged.statusCode, 403)
   t.match((await api('GET', `/api/notifications/${id}`)).json(), { sent: 1, delivered: 1 }, 'unsigned callbacks changed nothing')
 })
@@ -98,7 +116,11 @@ for (const database of DATABASES) {
       [{ expiresAt: '2026-13-45T09:00:00Z' }, 'invalid_time', /^expiresAt must be/],
       [{ expiresAt: '2026-11-23T11:59:59Z' }, 'expires_in_past', /^expiresAt \(2026-11-23T11:59:59.000Z\) has already passed/],
       [{ expiresAt: clock.now().toISOString() }, 'expires_in_past', /has already passed/],
-      [{ sendAt: '2026-12-01T09:00:00-05:00', expiresAt: '2026-12-01T13:00:00Z' }, 'expires_before_send', /^expiresAt \(2026-12-01T13:00:00.000Z\) must be after sendAt \(2026-12-01T14:00:00.000Z\)\.$/],
+      [
+        { sendAt: '2026-12-01T09:00:00-05:00', expiresAt: '2026-12-01T13:00:00Z' },
+        'expires_before_send',
+        /^expiresAt \(2026-12-01T13:00:00.000Z\) must be after sendAt \(2026-12-01T14:00:00.000Z\)\.$/,
+      ],
       [{ sendAt: '2026-12-01T14:00:00Z', expiresAt: '2026-12-01T14:00:00Z' }, 'expires_before_send', /must be after sendAt/],
     ]
     for (const [schedule, error, message] of refusals) {
@@ -110,11 +132,27 @@ for (const database of DATABASES) {
     t.equal(scheduled.statusCode, 202)
     const { id } = scheduled.json() as { id: number }
     t.same((await api('GET', `/api/notifications/${id}`)).json(), {
-      id, topic: 'CS2500-01', recipients: 1, segments: 1, queued: 0, scheduled: 1, held: 0, sent: 0, delivered: 0, failed: 0, expired: 0, done: false,
-      sendAt: '2026-12-01T14:00:00.000Z', expiresAt: '2026-12-01T16:00:00.000Z',
+      id,
+      topic: 'CS2500-01',
+      recipients: 1,
+      segments: 1,
+      queued: 0,
+      scheduled: 1,
+      held: 0,
+      sent: 0,
+      delivered: 0,
+      failed: 0,
+      expired: 0,
+      done: false,
+      sendAt: '2026-12-01T14:00:00.000Z',
+      expiresAt: '2026-12-01T16:00:00.000Z',
     })
     const past = await publish({ sendAt: '2026-11-01T09:00:00Z' })
-    t.match((await api('GET', `/api/notifications/${(past.json() as { id: number }).id}`)).json(), { queued: 1, scheduled: 0 }, 'a sendAt in the past means now')
+    t.match(
+      (await api('GET', `/api/notifications/${(past.json() as { id: number }).id}`)).json(),
+      { queued: 1, scheduled: 0 },
+      'a sendAt in the past means now',
+    )
   })
 
   t.test(`${database}: GET /api/phones/:phone/consent: every SMS change once, as JSON or CSV`, async (t) => {
@@ -134,17 +172,21 @@ for (const database of DATABASES) {
     const json = await api('GET', '/api/phones/+16175550001/consent')
     t.equal(json.statusCode, 200)
     const at = ['2026-11-23T12:00:00.000Z', '2026-11-23T12:01:00.000Z']
-    t.same(json.json(), {
-      phone: '+16175550001',
-      records: [
-        { at: at[0], action: 'subscribe', source: 'sms', topic: 'CS2500-01', detail: null },
-        { at: at[1], action: 'subscribe', source: 'sms', topic: 'MATH1341', detail: null },
-        { at: at[1], action: 'opt_out', source: 'sms', topic: null, detail: 'STOP' },
-        { at: at[1], action: 'opt_in', source: 'sms', topic: null, detail: 'START' },
-        { at: at[1], action: 'unsubscribe', source: 'sms', topic: 'CS2500-01', detail: null },
-        { at: at[1], action: 'unsubscribe', source: 'sms', topic: 'MATH1341', detail: null },
-      ],
-    }, 'one record per change; a repeated SUB or UNSUB ALL changes nothing and records nothing')
+    t.same(
+      json.json(),
+      {
+        phone: '+16175550001',
+        records: [
+          { at: at[0], action: 'subscribe', source: 'sms', topic: 'CS2500-01', detail: null },
+          { at: at[1], action: 'subscribe', source: 'sms', topic: 'MATH1341', detail: null },
+          { at: at[1], action: 'opt_out', source: 'sms', topic: null, detail: 'STOP' },
+          { at: at[1], action: 'opt_in', source: 'sms', topic: null, detail: 'START' },
+          { at: at[1], action: 'unsubscribe', source: 'sms', topic: 'CS2500-01', detail: null },
+          { at: at[1], action: 'unsubscribe', source: 'sms', topic: 'MATH1341', detail: null },
+        ],
+      },
+      'one record per change; a repeated SUB or UNSUB ALL changes nothing and records nothing',
+    )
     const csv = await api('GET', '/api/phones/%2B16175550001/consent', undefined, { ...auth, accept: 'text/csv' })
     t.equal(csv.statusCode, 200)
     t.match(csv.headers['content-type'], /^text\/csv; charset=utf-8/)
@@ -156,7 +198,13 @@ for (const database of DATABASES) {
     t.same((await api('GET', '/api/phones/+16175550999/consent')).json(), { phone: '+16175550999', records: [] })
     t.match((await api('GET', '/api/phones/12/consent')).json(), { error: 'invalid_phone' })
     t.equal((await api('GET', '/api/phones/+16175550001/consent', undefined, {})).statusCode, 401, 'admin only')
-    t.notOk(lines.some((line) => /16175550001|6175550001/.test(line)), 'the log shows the phone masked, in the path too')
-    t.ok(lines.some((line) => line.includes('/api/phones/+1******0001/consent')), 'as +1******0001')
+    t.notOk(
+      lines.some((line) => /16175550001|6175550001/.test(line)),
+      'the log shows the phone masked, in the path too',
+    )
+    t.ok(
+      lines.some((line) => line.includes('/api/phones/+1******0001/consent')),
+      'as +1******0001',
+    )
   })
 }

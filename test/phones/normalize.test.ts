@@ -27,7 +27,17 @@ t.test('numbers known not to receive a text are refused with their type', async 
   t.same(uk('07623 123456'), { ok: false, reason: 'notMobile', type: 'PAGER' })
   t.same(normalizePhone('+61 1300 975 707', 'US', ['AU']), { ok: false, reason: 'notMobile', type: 'SHARED_COST' })
   t.same(uk('07400 123456'), { ok: true, phone: '+447400123456', country: 'GB' }, 'a mobile')
-  t.same([...NOT_MOBILE_TYPES].sort(), ['FIXED_LINE', 'PAGER', 'PERSONAL_NUMBER', 'PREMIUM_RATE', 'SHARED_COST', 'TOLL_FREE', 'UAN', 'VOICEMAIL', 'VOIP'])
+  t.same([...NOT_MOBILE_TYPES].sort(), [
+    'FIXED_LINE',
+    'PAGER',
+    'PERSONAL_NUMBER',
+    'PREMIUM_RATE',
+    'SHARED_COST',
+    'TOLL_FREE',
+    'UAN',
+    'VOICEMAIL',
+    'VOIP',
+  ])
 })
 
 t.test('personal-communication and VoIP-only numbers are refused by the metadata, as premium rate is (issue 18, item 11)', async (t) => {

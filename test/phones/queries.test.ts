@@ -1,7 +1,13 @@
 // The phones table on SQLite and PostgreSQL: settings kept (defaults for unknown phones), and the first subscription's confirmation.
 import t from 'tap'
 import {
-  confirmFirstSubscription, phoneSettings, rememberPhone, setOptedOut, setQuietHours, setTimeZone, type FirstConfirmation,
+  confirmFirstSubscription,
+  phoneSettings,
+  rememberPhone,
+  setOptedOut,
+  setQuietHours,
+  setTimeZone,
+  type FirstConfirmation,
 } from '../../src/phones/queries.js'
 import { DATABASES, testClock, testDbOf } from '../helpers.js'
 
@@ -11,10 +17,18 @@ for (const kind of DATABASES) {
     t.teardown(() => db.destroy())
     const clock = testClock()
     const phone = '+16175550123'
-    t.same(await phoneSettings(db, phone), { quietHours: { kind: 'default' }, timeZone: null, optedOut: false }, 'a phone never seen has the defaults')
+    t.same(
+      await phoneSettings(db, phone),
+      { quietHours: { kind: 'default' }, timeZone: null, optedOut: false },
+      'a phone never seen has the defaults',
+    )
 
     await setQuietHours(db, phone, { kind: 'window', window: { start: 1320, end: 420 } }, clock.now())
-    t.same((await phoneSettings(db, phone)).quietHours, { kind: 'window', window: { start: 1320, end: 420 } }, 'the phone is remembered and its window kept')
+    t.same(
+      (await phoneSettings(db, phone)).quietHours,
+      { kind: 'window', window: { start: 1320, end: 420 } },
+      'the phone is remembered and its window kept',
+    )
     await setQuietHours(db, phone, { kind: 'off' }, clock.now())
     t.same((await phoneSettings(db, phone)).quietHours, { kind: 'off' })
     await setQuietHours(db, phone, { kind: 'default' }, clock.now())

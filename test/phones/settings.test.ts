@@ -49,13 +49,17 @@ t.test('the stored form reads back as the same setting', async (t) => {
   t.same(readStoredQuietHours('garbage'), { kind: 'default' }, 'an unreadable value counts as the default')
 })
 
-t.test('the window that applies: the phone\'s own, none, or the deployment\'s', async (t) => {
+t.test("the window that applies: the phone's own, none, or the deployment's", async (t) => {
   const deployment = { start: 1260, end: 480 }
   const own = { start: 1320, end: 420 }
   t.same(effectiveQuietWindow({ kind: 'default' }, deployment), deployment)
   t.equal(effectiveQuietWindow({ kind: 'default' }, undefined), undefined, 'QUIET_HOURS=off')
   t.equal(effectiveQuietWindow({ kind: 'off' }, deployment), undefined)
-  t.same(effectiveQuietWindow({ kind: 'window', window: own }, undefined), own, 'a phone\'s own window holds even when the deployment\'s is off')
+  t.same(
+    effectiveQuietWindow({ kind: 'window', window: own }, undefined),
+    own,
+    "a phone's own window holds even when the deployment's is off",
+  )
 })
 
 t.test('time zones: the US names, abbreviations meaning the zone with summer time, and IANA names in any case', async (t) => {
@@ -66,12 +70,13 @@ t.test('time zones: the US names, abbreviations meaning the zone with summer tim
   t.equal(parseTimeZone('ALASKA'), 'America/Anchorage')
   t.equal(parseTimeZone('HAWAII'), 'Pacific/Honolulu')
   t.equal(parseTimeZone('pacific time'), 'America/Los_Angeles')
-  t.equal(parseTimeZone('EST'), 'America/New_York', 'not IANA\'s fixed EST')
+  t.equal(parseTimeZone('EST'), 'America/New_York', "not IANA's fixed EST")
   t.equal(parseTimeZone('america/chicago'), 'America/Chicago')
   t.equal(parseTimeZone('Europe/Paris.'), 'Europe/Paris')
   t.equal(parseTimeZone('US/Pacific'), 'America/Los_Angeles', 'a link is read as its zone')
   t.equal(parseTimeZone('UTC'), 'UTC')
-  for (const bad of ['', 'Mars/Olympus', '+01:00', 'GMT+5 hours', 'New York', '../etc']) t.equal(parseTimeZone(bad), undefined, `"${bad}" is refused`)
+  for (const bad of ['', 'Mars/Olympus', '+01:00', 'GMT+5 hours', 'New York', '../etc'])
+    t.equal(parseTimeZone(bad), undefined, `"${bad}" is refused`)
   for (const zone of Object.values(ZONE_NAMES)) t.ok(isTimeZone(zone), zone)
   t.notOk(isTimeZone('Nowhere/Special'))
 })

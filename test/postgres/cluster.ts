@@ -46,11 +46,14 @@ export interface Cluster {
 
 function binaries(): string {
   const root = '/usr/lib/postgresql'
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a)) : []
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : []
   if (versions[0] === undefined) throw new Error("PostgreSQL is not installed: apt-get install postgresql (Debian's PostgreSQL 15)")
   return join(root, versions[0], 'bin')
 }
-
 
 /** initdb refuses to run as root: as root, the cluster belongs to the postgres user. */
 function run(bin: string, args: string[]): void {
@@ -80,7 +83,8 @@ export async function startCluster(): Promise<Cluster> {
 export function stopCluster(cluster: Cluster): void {
   try {
     // Already gone (stopped by a run's `after` that ran twice, or removed by hand): nothing to stop.
-    if (existsSync(join(cluster.dir, 'data', 'postmaster.pid'))) run(join(binaries(), 'pg_ctl'), ['-D', join(cluster.dir, 'data'), '-m', 'immediate', '-w', 'stop'])
+    if (existsSync(join(cluster.dir, 'data', 'postmaster.pid')))
+      run(join(binaries(), 'pg_ctl'), ['-D', join(cluster.dir, 'data'), '-m', 'immediate', '-w', 'stop'])
   } finally {
     rmSync(cluster.dir, { recursive: true, force: true })
   }

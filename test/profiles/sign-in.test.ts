@@ -15,17 +15,31 @@ t.test('new profile, replacement of the old phone, moving a phone between profil
 
   const ada = await signInWithPhone(db, { ...base, phone: PHONE, profileId: undefined, displayName: 'Ada' })
   t.match(ada.profileId, /^[\w-]{21}$/)
-  t.same(await db.selectFrom('profiles').select(['id', 'display_name']).execute(), [{ id: ada.profileId, display_name: 'Ada' }], 'exactly one profile, the one returned')
+  t.same(
+    await db.selectFrom('profiles').select(['id', 'display_name']).execute(),
+    [{ id: ada.profileId, display_name: 'Ada' }],
+    'exactly one profile, the one returned',
+  )
   t.equal(await sessionProfile(db, ada.sessionId, now), ada.profileId, 'the new session belongs to it')
 
-  const again = await signInWithPhone(db, { ...base, phone: OTHER, profileId: ada.profileId, sessionId: ada.sessionId, displayName: undefined })
+  const again = await signInWithPhone(db, {
+    ...base,
+    phone: OTHER,
+    profileId: ada.profileId,
+    sessionId: ada.sessionId,
+    displayName: undefined,
+  })
   t.equal(again.profileId, ada.profileId, 'the signed-in profile is kept')
   t.not(again.sessionId, ada.sessionId, 'with a new session id')
   t.equal(await sessionProfile(db, ada.sessionId, now), undefined, 'the old session id is revoked')
-  t.same(await phonesNow(), [
-    { phone: PHONE, profile_id: null, verified_at: null },
-    { phone: OTHER, profile_id: ada.profileId, verified_at: now.toISOString() },
-  ], 'one verified phone per profile: the new one replaced the old')
+  t.same(
+    await phonesNow(),
+    [
+      { phone: PHONE, profile_id: null, verified_at: null },
+      { phone: OTHER, profile_id: ada.profileId, verified_at: now.toISOString() },
+    ],
+    'one verified phone per profile: the new one replaced the old',
+  )
 
   const grace = await signInWithPhone(db, { ...base, phone: OTHER, profileId: undefined, displayName: 'Grace' })
   t.not(grace.profileId, ada.profileId)
@@ -35,15 +49,38 @@ t.test('new profile, replacement of the old phone, moving a phone between profil
 
   const unknown = await signInWithPhone(db, { ...base, phone: PHONE, profileId: 'gone-profile-id', displayName: undefined })
   t.not(unknown.profileId, 'gone-profile-id', 'an unknown profile id gets a new profile')
-  t.equal(await db.selectFrom('profiles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)), 3)
+  t.equal(
+    await db
+      .selectFrom('profiles')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+      .then((r) => Number(r.n)),
+    3,
+  )
 })
 
 t.test('each verification is one consent record, with how the phone proved itself', async (t) => {
   const db = await testDb(t)
   const now = testClock().now()
   const { consentRecords } = await import('../../src/consent/queries.js')
-  await signInWithPhone(db, { now, sessionDays: 30, sessionId: undefined, phone: PHONE, profileId: undefined, displayName: undefined, method: 'code' })
-  await signInWithPhone(db, { now, sessionDays: 30, sessionId: undefined, phone: PHONE, profileId: undefined, displayName: undefined, method: 'link' })
+  await signInWithPhone(db, {
+    now,
+    sessionDays: 30,
+    sessionId: undefined,
+    phone: PHONE,
+    profileId: undefined,
+    displayName: undefined,
+    method: 'code',
+  })
+  await signInWithPhone(db, {
+    now,
+    sessionDays: 30,
+    sessionId: undefined,
+    phone: PHONE,
+    profileId: undefined,
+    displayName: undefined,
+    method: 'link',
+  })
   t.same(await consentRecords(db, PHONE), [
     { at: now.toISOString(), action: 'verify', source: 'web', topic: null, detail: 'code' },
     { at: now.toISOString(), action: 'verify', source: 'web', topic: null, detail: 'link' },

@@ -34,41 +34,62 @@ async function setup(t: TapT, database: DatabaseKind) {
 }
 
 for (const database of DATABASES) {
-  t.test(`${database}: the API stores titles, bodies and keyword replies without control characters, and refuses one left empty`, async (t) => {
-    const { api, app, db } = await setup(t, database)
-    const topic = await api('PUT', '/api/topics/CS1', { title: `${NASTY}\r\nsection 2` })
-    t.equal(topic.statusCode, 200)
-    t.same(topic.json(), { key: 'CS1', title: 'Fundies 1 section 2' }, 'a title is one line: its line break is a space')
-    t.same(await db.selectFrom('topics').select('title').execute(), [{ title: 'Fundies 1 section 2' }])
-    const emptyTitle = await api('PUT', '/api/topics/CS2', { title: `${ESC}[2J${ESC}]0;x\x07` })
-    t.equal(emptyTitle.statusCode, 400)
-    t.same(emptyTitle.json(), { error: 'invalid_title', message: 'The title holds nothing but control characters (escape sequences and the like), which are removed: give it some text.' })
-    t.equal(await db.selectFrom('topics').select('key').where('key', '=', 'CS2').executeTakeFirst(), undefined, 'nothing stored')
+  t.test(
+    `${database}: the API stores titles, bodies and keyword replies without control characters, and refuses one left empty`,
+    async (t) => {
+      const { api, app, db } = await setup(t, database)
+      const topic = await api('PUT', '/api/topics/CS1', { title: `${NASTY}\r\nsection 2` })
+      t.equal(topic.statusCode, 200)
+      t.same(topic.json(), { key: 'CS1', title: 'Fundies 1 section 2' }, 'a title is one line: its line break is a space')
+      t.same(await db.selectFrom('topics').select('title').execute(), [{ title: 'Fundies 1 section 2' }])
+      const emptyTitle = await api('PUT', '/api/topics/CS2', { title: `${ESC}[2J${ESC}]0;x\x07` })
+      t.equal(emptyTitle.statusCode, 400)
+      t.same(emptyTitle.json(), {
+        error: 'invalid_title',
+        message: 'The title holds nothing but control characters (escape sequences and the like), which are removed: give it some text.',
+      })
+      t.equal(await db.selectFrom('topics').select('key').where('key', '=', 'CS2').executeTakeFirst(), undefined, 'nothing stored')
 
-    await text(app, 'SUB CS1', { From: '+16175550100' })
-    const published = await api('POST', '/api/topics/CS1/notifications', { body: `Room change:\n${ESC}[1mB-201${ESC}[0m\tfrom today\x00` })
-    t.equal(published.statusCode, 202)
-    t.same(await db.selectFrom('notifications').select('body').execute(), [{ body: 'Room change:\nB-201\tfrom today' }], 'line breaks and tabs kept')
-    const emptyBody = await api('POST', '/api/topics/CS1/notifications', { body: '\x07\x07 \x1b[0m' })
-    t.equal(emptyBody.statusCode, 400)
-    t.match(emptyBody.json(), { error: 'empty_body', message: /nothing but control characters/ })
+      await text(app, 'SUB CS1', { From: '+16175550100' })
+      const published = await api('POST', '/api/topics/CS1/notifications', {
+        body: `Room change:\n${ESC}[1mB-201${ESC}[0m\tfrom today\x00`,
+      })
+      t.equal(published.statusCode, 202)
+      t.same(
+        await db.selectFrom('notifications').select('body').execute(),
+        [{ body: 'Room change:\nB-201\tfrom today' }],
+        'line breaks and tabs kept',
+      )
+      const emptyBody = await api('POST', '/api/topics/CS1/notifications', { body: '\x07\x07 \x1b[0m' })
+      t.equal(emptyBody.statusCode, 400)
+      t.match(emptyBody.json(), { error: 'empty_body', message: /nothing but control characters/ })
 
-    const keyword = await api('PUT', '/api/keywords/HOURS', { reply: `${ESC}]0;owned\x07Open 9${ESC}[K to 5.\x7f` })
-    t.same(keyword.json(), { word: 'HOURS', reply: 'Open 9 to 5.', segments: 1 })
-    t.equal(await text(app, 'HOURS'), 'Open 9 to 5.', 'what the texter gets')
-    const emptyReply = await api('PUT', '/api/keywords/WIFI', { reply: '\x1b[2J\x1b[H' })
-    t.equal(emptyReply.statusCode, 400)
-    t.same(emptyReply.json(), { error: 'empty_reply', message: 'The reply holds nothing but control characters (escape sequences and the like), which are removed: give it some text.' })
-    t.equal((await api('PUT', '/api/keywords/WIFI', { reply: '   ' })).json().error, 'empty_reply')
-    t.same(await db.selectFrom('keywords').select(['word', 'reply']).execute(), [{ word: 'HOURS', reply: 'Open 9 to 5.' }])
-  })
+      const keyword = await api('PUT', '/api/keywords/HOURS', { reply: `${ESC}]0;owned\x07Open 9${ESC}[K to 5.\x7f` })
+      t.same(keyword.json(), { word: 'HOURS', reply: 'Open 9 to 5.', segments: 1 })
+      t.equal(await text(app, 'HOURS'), 'Open 9 to 5.', 'what the texter gets')
+      const emptyReply = await api('PUT', '/api/keywords/WIFI', { reply: '\x1b[2J\x1b[H' })
+      t.equal(emptyReply.statusCode, 400)
+      t.same(emptyReply.json(), {
+        error: 'empty_reply',
+        message: 'The reply holds nothing but control characters (escape sequences and the like), which are removed: give it some text.',
+      })
+      t.equal((await api('PUT', '/api/keywords/WIFI', { reply: '   ' })).json().error, 'empty_reply')
+      t.same(await db.selectFrom('keywords').select(['word', 'reply']).execute(), [{ word: 'HOURS', reply: 'Open 9 to 5.' }])
+    },
+  )
 }
 
 function io(env: Record<string, string>) {
   const out: string[] = []
   const err: string[] = []
   const status: string[] = []
-  const cli: CliIo = { env, out: (l) => void out.push(l), err: (l) => void err.push(l), status: (l) => void status.push(l), sleep: async () => {} }
+  const cli: CliIo = {
+    env,
+    out: (l) => void out.push(l),
+    err: (l) => void err.push(l),
+    status: (l) => void status.push(l),
+    sleep: async () => {},
+  }
   return { cli, out, err, status }
 }
 
@@ -82,16 +103,48 @@ t.test('the CLI strips what it stores, and prints text already stored with contr
     return { code: await runCli(args, cli), out, err, status }
   }
   t.same(await run('topics', 'add', 'CS1', NASTY), { code: 0, out: ['Topic CS1 is open: Fundies 1'], err: [], status: [] })
-  t.same(await run('topics', 'add', 'CS2', `${ESC}[2J`), { code: 1, out: [], err: ['The title holds nothing but control characters (escape sequences and the like), which are removed: give it some text.'], status: [] })
-  t.same(await run('keywords', 'add', 'HOURS', `${ESC}[31mOpen${ESC}[0m`, '9-5'), { code: 0, out: ['Keyword HOURS answers: Open 9-5 (1 segment)'], err: [], status: [] })
-  t.same(await run('keywords', 'add', 'WIFI', '\x07\x07'), { code: 1, out: [], err: ['The reply holds nothing but control characters (escape sequences and the like), which are removed: give it some text.'], status: [] })
-  t.match(await run('--no-wait', 'notify', 'CS1', `${ESC}]0;x\x07Seats`, 'open'), { code: 0, out: ['Notification 1 to CS1: 0 recipients, 1 segment each.'] })
+  t.same(await run('topics', 'add', 'CS2', `${ESC}[2J`), {
+    code: 1,
+    out: [],
+    err: ['The title holds nothing but control characters (escape sequences and the like), which are removed: give it some text.'],
+    status: [],
+  })
+  t.same(await run('keywords', 'add', 'HOURS', `${ESC}[31mOpen${ESC}[0m`, '9-5'), {
+    code: 0,
+    out: ['Keyword HOURS answers: Open 9-5 (1 segment)'],
+    err: [],
+    status: [],
+  })
+  t.same(await run('keywords', 'add', 'WIFI', '\x07\x07'), {
+    code: 1,
+    out: [],
+    err: ['The reply holds nothing but control characters (escape sequences and the like), which are removed: give it some text.'],
+    status: [],
+  })
+  t.match(await run('--no-wait', 'notify', 'CS1', `${ESC}]0;x\x07Seats`, 'open'), {
+    code: 0,
+    out: ['Notification 1 to CS1: 0 recipients, 1 segment each.'],
+  })
   t.same(await db.selectFrom('notifications').select('body').execute(), [{ body: 'Seats open' }])
-  t.same(await run('notify', 'CS1', `${ESC}[2J`), { code: 1, out: [], err: ['The notification text holds nothing but control characters (escape sequences and the like), which are removed: give it some text.'], status: [] })
+  t.same(await run('notify', 'CS1', `${ESC}[2J`), {
+    code: 1,
+    out: [],
+    err: [
+      'The notification text holds nothing but control characters (escape sequences and the like), which are removed: give it some text.',
+    ],
+    status: [],
+  })
 
   // Rows written before this release (or by hand) may hold anything.
-  await db.updateTable('topics').set({ title: `Evil${ESC}]0;title\x07${ESC}[2J\r` }).where('key', '=', 'CS1').execute()
-  await db.updateTable('keywords').set({ reply: `${ESC}]8;;https://evil.example/${ESC}\\click${ESC}]8;;${ESC}\\` }).execute()
+  await db
+    .updateTable('topics')
+    .set({ title: `Evil${ESC}]0;title\x07${ESC}[2J\r` })
+    .where('key', '=', 'CS1')
+    .execute()
+  await db
+    .updateTable('keywords')
+    .set({ reply: `${ESC}]8;;https://evil.example/${ESC}\\click${ESC}]8;;${ESC}\\` })
+    .execute()
   const topics = await run('topics', 'list')
   t.same(topics.out, ['CS1\t0 subscribers\tEvil\\x1B]0;title\\x07\\x1B[2J\\x0D'])
   const keywords = await run('keywords', 'list')
@@ -109,13 +162,24 @@ t.test('the CLI strips what it stores, and prints text already stored with contr
 t.test('through the API, the CLI prints what the server returns escaped too', async (t) => {
   const test = await buildTestApp(t, { env: { ADMIN_TOKEN: ADMIN } })
   const url = await test.app.listen({ port: 0, host: '127.0.0.1' })
-  await test.db.insertInto('topics').values({ key: 'OLD', title: `Old${ESC}[2J`, created_at: test.clock.now().toISOString(), closed_at: null }).execute()
+  await test.db
+    .insertInto('topics')
+    .values({ key: 'OLD', title: `Old${ESC}[2J`, created_at: test.clock.now().toISOString(), closed_at: null })
+    .execute()
   const { cli, out, err, status } = io({ ADMIN_TOKEN: ADMIN, TWILIO_AUTH_TOKEN: AUTH_TOKEN, SESSION_SECRET })
   t.equal(await runCli(['--url', url, 'topics', 'list'], cli), 0)
   t.same(out, ['OLD\t0 subscribers\tOld\\x1B[2J'])
   t.same([err, status], [[], []])
   const text = io({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, SESSION_SECRET })
-  await test.db.insertInto('keywords').values({ word: 'BELL', reply: `Ding\x07${ESC}[5m`, created_at: test.clock.now().toISOString(), updated_at: test.clock.now().toISOString() }).execute()
+  await test.db
+    .insertInto('keywords')
+    .values({
+      word: 'BELL',
+      reply: `Ding\x07${ESC}[5m`,
+      created_at: test.clock.now().toISOString(),
+      updated_at: test.clock.now().toISOString(),
+    })
+    .execute()
   t.equal(await runCli(['text', '--url', url, '+16175550100', 'BELL'], text.cli), 0)
   t.equal(text.out.length, 1)
   t.notMatch(text.out[0], CONTROL, 'a reply printed by smsbot text holds none raw either (TwiML cannot carry most of them)')

@@ -26,9 +26,20 @@ function browser(app: FastifyInstance, headers: Record<string, string> = {}, rem
   const cookie = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')
   return {
     cookies,
-    get: async (url: string) => keep(await app.inject({ method: 'GET', url, headers: { ...headers, cookie: cookie() }, ...(remoteAddress ? { remoteAddress } : {}) })),
+    get: async (url: string) =>
+      keep(
+        await app.inject({ method: 'GET', url, headers: { ...headers, cookie: cookie() }, ...(remoteAddress ? { remoteAddress } : {}) }),
+      ),
     post: async (url: string, form: Record<string, string>) =>
-      keep(await app.inject({ method: 'POST', url, headers: { ...headers, ...FORM, cookie: cookie() }, payload: new URLSearchParams({ _csrf: csrf, ...form }).toString(), ...(remoteAddress ? { remoteAddress } : {}) })),
+      keep(
+        await app.inject({
+          method: 'POST',
+          url,
+          headers: { ...headers, ...FORM, cookie: cookie() },
+          payload: new URLSearchParams({ _csrf: csrf, ...form }).toString(),
+          ...(remoteAddress ? { remoteAddress } : {}),
+        }),
+      ),
   }
 }
 
@@ -46,9 +57,14 @@ t.test('finding 1: a client cannot choose its own address through X-Forwarded-Fo
     const statuses: number[] = []
     for (let i = 0; i < 12; i++) {
       const response = await test.app.inject({
-        method: 'POST', url: '/verify', remoteAddress,
+        method: 'POST',
+        url: '/verify',
+        remoteAddress,
         headers: { ...FORM, cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-forwarded-for': `10.9.0.${i}, 203.0.113.7` },
-        payload: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec((await b.get('/verify')).body)?.[1] ?? '', phone: `617555${String(1000 + i)}` }).toString(),
+        payload: new URLSearchParams({
+          _csrf: /name="_csrf" value="([^"]+)"/.exec((await b.get('/verify')).body)?.[1] ?? '',
+          phone: `617555${String(1000 + i)}`,
+        }).toString(),
       })
       statuses.push(response.statusCode)
     }
@@ -77,17 +93,37 @@ t.test('finding 2: webhook refusals cost little; a signed request is unaffected'
   const manyKeys = Array.from({ length: 250_000 }, (_, i) => `k${i}=v`).join('&')
   const unsigned = await app.inject({ method: 'POST', url: '/sms', headers: FORM, payload: manyKeys })
   t.equal(unsigned.statusCode, 400, 'no signature: refused before the body is read')
-  const malformed = await app.inject({ method: 'POST', url: '/sms', headers: { ...FORM, 'x-twilio-signature': 'not-a-signature' }, payload: manyKeys })
+  const malformed = await app.inject({
+    method: 'POST',
+    url: '/sms',
+    headers: { ...FORM, 'x-twilio-signature': 'not-a-signature' },
+    payload: manyKeys,
+  })
   t.equal(malformed.statusCode, 403, 'a signature of the wrong shape: refused before the body is read')
-  const shaped = await app.inject({ method: 'POST', url: '/sms', headers: { ...FORM, 'x-twilio-signature': `${'A'.repeat(27)}=` }, payload: manyKeys })
+  const shaped = await app.inject({
+    method: 'POST',
+    url: '/sms',
+    headers: { ...FORM, 'x-twilio-signature': `${'A'.repeat(27)}=` },
+    payload: manyKeys,
+  })
   t.equal(shaped.statusCode, 413, 'a 1 MB body is over the webhook limit')
   const tooMany = Array.from({ length: 101 }, (_, i) => `k${i}=v`).join('&')
-  const params = await app.inject({ method: 'POST', url: '/sms', headers: { ...FORM, 'x-twilio-signature': `${'A'.repeat(27)}=` }, payload: tooMany })
+  const params = await app.inject({
+    method: 'POST',
+    url: '/sms',
+    headers: { ...FORM, 'x-twilio-signature': `${'A'.repeat(27)}=` },
+    payload: tooMany,
+  })
   t.equal(params.statusCode, 413)
   t.match(params.json(), { error: 'too_many_parameters' })
-  const repeated = await app.inject({ method: 'POST', url: '/sms', headers: { ...FORM, 'x-twilio-signature': `${'A'.repeat(27)}=` }, payload: 'From=a&From=b' })
+  const repeated = await app.inject({
+    method: 'POST',
+    url: '/sms',
+    headers: { ...FORM, 'x-twilio-signature': `${'A'.repeat(27)}=` },
+    payload: 'From=a&From=b',
+  })
   t.equal(repeated.statusCode, 400)
-  t.equal(await text(app, 'H'), (await text(app, 'H')), 'a signed request still answers')
+  t.equal(await text(app, 'H'), await text(app, 'H'), 'a signed request still answers')
   t.equal((await postSigned(app, inbound('H'))).statusCode, 200)
 })
 
@@ -107,7 +143,11 @@ t.test('finding 3: the owner cannot be locked out — guesses at dead codes do n
   for (let i = 0; i < 5; i++) await attacker.post('/verify/code', { phone: VICTIM, code: codeOf(sender) === '0000' ? '1111' : '0000' })
   const owner = browser(test.app)
   await owner.get('/verify')
-  t.match((await owner.post('/verify', { phone: VICTIM })).body, /Too many wrong codes for this number/, 'code checks are locked for the phone')
+  t.match(
+    (await owner.post('/verify', { phone: VICTIM })).body,
+    /Too many wrong codes for this number/,
+    'code checks are locked for the phone',
+  )
 
   const reply = await text(test.app, 'S', { From: VICTIM })
   const url = /(\/verify\/link\?t=\S+)$/.exec(reply)?.[1] as string
@@ -115,7 +155,12 @@ t.test('finding 3: the owner cannot be locked out — guesses at dead codes do n
   const confirm = await owner.get(url)
   t.equal(confirm.statusCode, 200)
   t.match(confirm.body, /You texted S from \+1\*{6}0123/)
-  const bare = await test.app.inject({ method: 'POST', url: '/verify/link', headers: FORM, payload: new URLSearchParams({ t: new URL(url, 'http://x').searchParams.get('t') as string }).toString() })
+  const bare = await test.app.inject({
+    method: 'POST',
+    url: '/verify/link',
+    headers: FORM,
+    payload: new URLSearchParams({ t: new URL(url, 'http://x').searchParams.get('t') as string }).toString(),
+  })
   t.equal(bare.statusCode, 403, 'the confirming form needs its CSRF token')
   const done = await owner.post('/verify/link', { t: new URL(url, 'http://x').searchParams.get('t') as string })
   t.equal(done.statusCode, 200)
@@ -127,12 +172,19 @@ t.test('finding 3: the owner cannot be locked out — guesses at dead codes do n
   t.equal(again.statusCode, 200, 'opening shows the form, but…')
   const reuse = browser(test.app)
   await reuse.get(url)
-  t.match((await reuse.post('/verify/link', { t: new URL(url, 'http://x').searchParams.get('t') as string })).body, /This link was already used/, 'a link works once')
+  t.match(
+    (await reuse.post('/verify/link', { t: new URL(url, 'http://x').searchParams.get('t') as string })).body,
+    /This link was already used/,
+    'a link works once',
+  )
   test.clock.advance(15 * 60_000)
   const late = await text(test.app, 'S', { From: VICTIM })
   test.clock.advance(15 * 60_000)
   t.match((await browser(test.app).get(/(\/verify\/link\?t=\S+)$/.exec(late)?.[1] as string)).body, /This link has expired/)
-  t.match((await browser(test.app).get('/verify/link?t=16175550123.zzzz.AAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA')).body, /This link is not valid/)
+  t.match(
+    (await browser(test.app).get('/verify/link?t=16175550123.zzzz.AAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA')).body,
+    /This link is not valid/,
+  )
 })
 
 t.test('finding 3: wrong guesses are bounded per client address', async (t) => {
@@ -154,13 +206,35 @@ t.test('finding 4: malformed unsigned input gets a 4xx, never a 5xx', async (t) 
   const { app } = await buildTestApp(t, { env: { TRUST_PROXY: 'true' } })
   const sig = { 'x-twilio-signature': `${'A'.repeat(27)}=` }
   const cases: Array<[string, { method: 'POST'; url: string; headers: Record<string, string>; payload: string }]> = [
-    ['JSON with objects for strings', { method: 'POST', url: '/sms', headers: { ...sig, 'content-type': 'application/json' }, payload: JSON.stringify({ From: { a: 1 }, MessageSid: ['x'] }) }],
-    ['100 000 nested brackets', { method: 'POST', url: '/sms', headers: { ...sig, 'content-type': 'application/json' }, payload: '['.repeat(100_000) }],
+    [
+      'JSON with objects for strings',
+      {
+        method: 'POST',
+        url: '/sms',
+        headers: { ...sig, 'content-type': 'application/json' },
+        payload: JSON.stringify({ From: { a: 1 }, MessageSid: ['x'] }),
+      },
+    ],
+    [
+      '100 000 nested brackets',
+      { method: 'POST', url: '/sms', headers: { ...sig, 'content-type': 'application/json' }, payload: '['.repeat(100_000) },
+    ],
     ['nested brackets in a form', { method: 'POST', url: '/sms', headers: { ...sig, ...FORM }, payload: `a${'['.repeat(50_000)}=1` }],
     ['an odd Host', { method: 'POST', url: '/sms', headers: { ...sig, ...FORM, host: 'bad host:99999' }, payload: 'From=x' }],
-    ['an odd X-Forwarded-Host', { method: 'POST', url: '/sms', headers: { ...sig, ...FORM, 'x-forwarded-host': '[::1', 'x-forwarded-proto': 'ht tp' }, payload: 'From=x' }],
+    [
+      'an odd X-Forwarded-Host',
+      {
+        method: 'POST',
+        url: '/sms',
+        headers: { ...sig, ...FORM, 'x-forwarded-host': '[::1', 'x-forwarded-proto': 'ht tp' },
+        payload: 'From=x',
+      },
+    ],
     ['an absolute-form target', { method: 'POST', url: 'http://evil.example/sms', headers: { ...sig, ...FORM }, payload: 'From=x' }],
-    ['a status callback with JSON', { method: 'POST', url: '/sms/status', headers: { ...sig, 'content-type': 'application/json' }, payload: '{"MessageSid":{}}' }],
+    [
+      'a status callback with JSON',
+      { method: 'POST', url: '/sms/status', headers: { ...sig, 'content-type': 'application/json' }, payload: '{"MessageSid":{}}' },
+    ],
   ]
   for (const [name, request] of cases) {
     const response = await app.inject(request)
@@ -177,7 +251,9 @@ t.test('finding 5: stalled sockets are closed: within the request timeout, or at
     const socket = connect(port, '127.0.0.1')
     socket.on('error', () => {})
     let answer = ''
-    socket.on('data', (chunk) => { answer += String(chunk) })
+    socket.on('data', (chunk) => {
+      answer += String(chunk)
+    })
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
     socket.write(head)
     const outcome = await Promise.race([
@@ -187,9 +263,18 @@ t.test('finding 5: stalled sockets are closed: within the request timeout, or at
     socket.destroy()
     return { outcome, status: /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] }
   }
-  t.equal((await stall('POST /verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nA')).outcome, 'closed', 'a body that never ends is closed (1 s timeout; the test allows 10 s)')
+  t.equal(
+    (await stall('POST /verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nA'))
+      .outcome,
+    'closed',
+    'a body that never ends is closed (1 s timeout; the test allows 10 s)',
+  )
   t.equal((await stall('GET /verify HTTP/1.1\r\nHost: x\r\n')).outcome, 'closed', 'headers that never end are closed')
-  t.same(await stall('POST /sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nA'), { outcome: 'closed', status: '400' }, 'an unsigned webhook: refused and closed without waiting for its body')
+  t.same(
+    await stall('POST /sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nA'),
+    { outcome: 'closed', status: '400' },
+    'an unsigned webhook: refused and closed without waiting for its body',
+  )
 })
 
 t.test('finding 6: a session cookie planted before verification gives nobody the new phone', async (t) => {
@@ -209,7 +294,11 @@ t.test('finding 6: a session cookie planted before verification gives nobody the
   const right = await victim.post('/verify/code', { phone: VICTIM, code: codeOf(sender) })
   t.equal(right.statusCode, 200)
   t.not(victim.cookies.get('smsbot_session'), planted, 'a fresh session id at verification')
-  t.not(right.cookies.find((c) => c.name === '_csrf'), undefined, 'the CSRF secret is replaced too')
+  t.not(
+    right.cookies.find((c) => c.name === '_csrf'),
+    undefined,
+    'the CSRF secret is replaced too',
+  )
   const seen = await attacker.get('/me')
   t.equal(seen.statusCode, 303, "the attacker's session no longer opens the profile that now holds the victim's phone")
 })
@@ -242,7 +331,12 @@ t.test('webhook signatures: both URL forms Twilio may sign, and nothing else', a
     ['https://abc123.ngrok-free.app:8443/sms', 403],
     ['https://other.example/sms', 403],
   ] as const) {
-    const response = await app.inject({ method: 'POST', url: '/sms', headers: { ...FORM, 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, signedUrl, params) }, payload: new URLSearchParams(params).toString() })
+    const response = await app.inject({
+      method: 'POST',
+      url: '/sms',
+      headers: { ...FORM, 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, signedUrl, params) },
+      payload: new URLSearchParams(params).toString(),
+    })
     t.equal(response.statusCode, expected, signedUrl)
     if (expected === 200) t.match(messagesOf(response.body)[0], /^SUB <topic> to follow/)
   }

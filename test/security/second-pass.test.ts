@@ -15,7 +15,9 @@ function browserBehindProxy(app: FastifyInstance) {
   let csrf = ''
   const request = async (method: 'GET' | 'POST', url: string, address: string, form?: Record<string, string>) => {
     const response = await app.inject({
-      method, url, remoteAddress: '127.0.0.1',
+      method,
+      url,
+      remoteAddress: '127.0.0.1',
       headers: { 'x-forwarded-for': address, cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(form ? FORM : {}) },
       ...(form ? { payload: new URLSearchParams({ _csrf: csrf, ...form }).toString() } : {}),
     })
@@ -62,7 +64,8 @@ for (const database of DATABASES) {
       await b.post('/verify', `2001:db8:1:2::${(n += 1).toString(16)}`, { phone })
       const code = /code is (\d+)/.exec(sender.sent.at(-1)?.body ?? '')?.[1]
       const wrong = code === '0000' ? '1111' : '0000'
-      for (let i = 0; i < 5; i++) results.push((await b.post('/verify/code', `2001:db8:1:2::${(n += 1).toString(16)}`, { phone, code: wrong })).body)
+      for (let i = 0; i < 5; i++)
+        results.push((await b.post('/verify/code', `2001:db8:1:2::${(n += 1).toString(16)}`, { phone, code: wrong })).body)
     }
     t.equal(results.filter((r) => /That code is not right/.test(r)).length, 7)
     t.equal(results.filter((r) => /Too many wrong codes were tried from your network/.test(r)).length, 3, 'ten addresses, one client')
@@ -75,7 +78,11 @@ t.test('item 6: an IPv4-mapped IPv6 address is counted with its IPv4 address', a
   await b.get('/verify', '203.0.113.7')
   t.equal((await b.post('/verify', '203.0.113.7', { phone: '6175550101' })).statusCode, 200)
   t.equal((await b.post('/verify', '::ffff:203.0.113.7', { phone: '6175550102' })).statusCode, 200)
-  t.equal((await b.post('/verify', '::ffff:cb00:7107', { phone: '6175550103' })).statusCode, 429, 'the third code from one IPv4 client, however written')
+  t.equal(
+    (await b.post('/verify', '::ffff:cb00:7107', { phone: '6175550103' })).statusCode,
+    429,
+    'the third code from one IPv4 client, however written',
+  )
   t.same(new Set((await test.db.selectFrom('otp_events').select('ip').execute()).map((r) => r.ip)), new Set(['203.0.113.7']))
 })
 
@@ -106,25 +113,43 @@ t.test('item 8b: GET /api/phones/<phone>/consent is logged with the phone masked
   const { app, lines } = await buildTestApp(t, { env: { ADMIN_TOKEN: admin } })
   for (const [name, spelling] of SPELLINGS) {
     const before = lines.length
-    const response = await app.inject({ method: 'GET', url: `/api/phones/${spelling}/consent`, headers: { authorization: `Bearer ${admin}` } })
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/phones/${spelling}/consent`,
+      headers: { authorization: `Bearer ${admin}` },
+    })
     t.ok(response.statusCode < 500, `${name}: ${response.statusCode}`)
     const logged = lines.slice(before)
-    const request = logged.map((line) => JSON.parse(line) as { msg: string; req?: { url: string } }).find((line) => line.msg === 'request completed')
+    const request = logged
+      .map((line) => JSON.parse(line) as { msg: string; req?: { url: string } })
+      .find((line) => line.msg === 'request completed')
     t.match(request?.req?.url, /^\/api\/phones\/(tel:)?\+\d\*+0304\/consent$/, `${name}: ${request?.req?.url}`)
     t.notOk(logged.some(holdsThePhone), `${name}: no log line holds the number`)
   }
-  const found = await app.inject({ method: 'GET', url: `/api/phones/${SPELLINGS[0]?.[1]}/consent`, headers: { authorization: `Bearer ${admin}` } })
+  const found = await app.inject({
+    method: 'GET',
+    url: `/api/phones/${SPELLINGS[0]?.[1]}/consent`,
+    headers: { authorization: `Bearer ${admin}` },
+  })
   t.equal(found.statusCode, 200, 'the no-break-space spelling is read as the number by the route')
   t.equal(found.json<{ phone: string }>().phone, '+16175550304')
 })
 
-t.test('item 8a: a failed /me confirmation logs Twilio\'s error without the number it echoes', async (t) => {
+t.test("item 8a: a failed /me confirmation logs Twilio's error without the number it echoes", async (t) => {
   const phone = '+16175550304'
   const twilio = await startMockTwilio({
-    respond: (m) => (/code is/.test(m.body) ? undefined : {
-      status: 400,
-      body: { code: 21211, message: `The 'To' number ${m.to} is not a valid phone number.`, more_info: `https://www.twilio.com/docs/errors/21211?To=${encodeURIComponent(m.to)}`, status: 400 },
-    }),
+    respond: (m) =>
+      /code is/.test(m.body)
+        ? undefined
+        : {
+            status: 400,
+            body: {
+              code: 21211,
+              message: `The 'To' number ${m.to} is not a valid phone number.`,
+              more_info: `https://www.twilio.com/docs/errors/21211?To=${encodeURIComponent(m.to)}`,
+              status: 400,
+            },
+          },
   })
   t.teardown(() => twilio.close())
   const sender = createTwilioSender({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiUrl: twilio.url, phoneNumber: '+16175550100' })
@@ -137,8 +162,10 @@ t.test('item 8a: a failed /me confirmation logs Twilio\'s error without the numb
   t.match((await b.post('/verify/code', '203.0.113.7', { phone, code })).body, /You are now subscribed!/)
   await b.get('/me', '203.0.113.7')
   t.equal((await b.post('/me/subscriptions', '203.0.113.7', { topic: 'CS2500-01', action: 'subscribe' })).statusCode, 303)
-  const warning = lines.map((line) => JSON.parse(line) as { msg: string; err?: { message: string; stack: string; code: number } }).find((line) => /confirmation not sent/.test(line.msg))
-  t.equal(warning?.err?.message, "The 'To' number +1******0304 is not a valid phone number.", 'Twilio\'s message, the number masked')
+  const warning = lines
+    .map((line) => JSON.parse(line) as { msg: string; err?: { message: string; stack: string; code: number } })
+    .find((line) => /confirmation not sent/.test(line.msg))
+  t.equal(warning?.err?.message, "The 'To' number +1******0304 is not a valid phone number.", "Twilio's message, the number masked")
   t.match(warning?.err?.stack, /^SendError: The 'To' number \+1\*{6}0304 is not a valid phone number\./)
   t.equal(warning?.err?.code, 21211)
   t.notOk(lines.some(holdsThePhone), 'no log line holds the number')

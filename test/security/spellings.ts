@@ -4,7 +4,10 @@
 export function digitsOf(line: string): string {
   let text = line
   for (let i = 0; i < 8; i++) text = text.replace(/(?:%[0-9a-fA-F]{2})+/g, (e) => Buffer.from(e.replace(/%/g, ''), 'hex').toString('utf8'))
-  return text.normalize('NFKC').replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x660)).replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x6f0))
+  return text
+    .normalize('NFKC')
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x660))
+    .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x6f0))
 }
 
 /** Spellings of +1 617 555 0304 that libphonenumber reads as that number, as they would arrive in a request path. */
@@ -13,7 +16,10 @@ export const SPELLINGS: Array<[string, string]> = [
   ['encoded slashes', '+1%2F617%2F555%2F0304'],
   ['en dashes', '+1%E2%80%93617%E2%80%93555%E2%80%930304'],
   ['ideographic spaces', '%2B1%E3%80%80617%E3%80%80555%E3%80%800304'],
-  ['fullwidth digits and plus', '%EF%BC%8B%EF%BC%91%EF%BC%96%EF%BC%91%EF%BC%97%EF%BC%95%EF%BC%95%EF%BC%95%EF%BC%90%EF%BC%93%EF%BC%90%EF%BC%94'],
+  [
+    'fullwidth digits and plus',
+    '%EF%BC%8B%EF%BC%91%EF%BC%96%EF%BC%91%EF%BC%97%EF%BC%95%EF%BC%95%EF%BC%95%EF%BC%90%EF%BC%93%EF%BC%90%EF%BC%94',
+  ],
   ['Arabic-Indic digits', '%2B%D9%A1%D9%A6%D9%A1%D9%A7%D9%A5%D9%A5%D9%A5%D9%A0%D9%A3%D9%A0%D9%A4'],
   ['double encoding', '%252B1%2520617%2520555%25200304'],
   ['triple encoding of no-break spaces', '%2B1%252525C2%252525A0617%252525C2%252525A0555%252525C2%252525A00304'],
@@ -25,4 +31,3 @@ export const SPELLINGS: Array<[string, string]> = [
   ['plus-spaced', '617+555+0304'],
   ['tel: URI', 'tel:+1-617-555-0304'],
 ]
-

@@ -8,7 +8,10 @@ t.test('keeps the latest messages, newest first, and hides sensitive bodies from
   const sender = createConsoleSender(logger, testClock(), 3)
   for (let i = 1; i <= 4; i++) await sender.send({ to: '+16175550123', body: `message ${i}` })
   await sender.send({ to: '+16175550123', body: 'Your smsbot code is 4821', sensitive: true })
-  t.same(sender.outbox().map((m) => m.body), ['Your smsbot code is 4821', 'message 4', 'message 3'])
+  t.same(
+    sender.outbox().map((m) => m.body),
+    ['Your smsbot code is 4821', 'message 4', 'message 3'],
+  )
   t.equal(sender.outbox()[0]?.to, '+16175550123', 'the outbox is for the developer: full number')
   const log = lines.join('\n')
   t.match(log, /message 4/)

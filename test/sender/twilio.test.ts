@@ -12,7 +12,11 @@ t.test('sends To, Body, From and StatusCallback with basic auth, and returns the
   t.teardown(() => mock.close())
   const sender = createTwilioSender({ accountSid: ACCOUNT_SID, authToken: TOKEN, apiUrl: mock.url, phoneNumber: '+16175550100' })
   t.equal(sender.kind, 'twilio')
-  const sent = await sender.send({ to: '+16175550123', body: 'A seat opened in CS2500-01', statusCallback: 'https://abc.example/sms/status' })
+  const sent = await sender.send({
+    to: '+16175550123',
+    body: 'A seat opened in CS2500-01',
+    statusCallback: 'https://abc.example/sms/status',
+  })
   t.match(sent.sid, /^SM[0-9a-f]{32}$/)
   t.equal(mock.messages.length, 1)
   const message = mock.messages[0]!
@@ -28,7 +32,12 @@ t.test('sends To, Body, From and StatusCallback with basic auth, and returns the
 t.test('a Messaging Service sends instead of a number', async (t) => {
   const mock = await startMockTwilio()
   t.teardown(() => mock.close())
-  const sender = createTwilioSender({ accountSid: ACCOUNT_SID, authToken: TOKEN, apiUrl: mock.url, messagingServiceSid: 'MG0123456789abcdef0123456789abcdef' })
+  const sender = createTwilioSender({
+    accountSid: ACCOUNT_SID,
+    authToken: TOKEN,
+    apiUrl: mock.url,
+    messagingServiceSid: 'MG0123456789abcdef0123456789abcdef',
+  })
   await sender.send({ to: '+16175550123', body: 'hi' })
   t.equal(mock.messages[0]?.messagingServiceSid, 'MG0123456789abcdef0123456789abcdef')
   t.equal(mock.messages[0]?.from, undefined)

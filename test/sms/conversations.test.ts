@@ -15,20 +15,34 @@ async function withTopics(t: TapT, database: DatabaseKind, count = 3, env: Recor
 }
 
 const subscriptions = async (db: Awaited<ReturnType<typeof buildTestApp>>['db'], phone = PHONE) =>
-  (await db.selectFrom('subscriptions').select('topic_key').where('phone', '=', phone).orderBy('topic_key').execute()).map((r) => r.topic_key)
+  (await db.selectFrom('subscriptions').select('topic_key').where('phone', '=', phone).orderBy('topic_key').execute()).map(
+    (r) => r.topic_key,
+  )
 
 for (const database of DATABASES) {
   t.test(`${database}: TOPICS, then a number, subscribes; the conversation goes on until it expires`, async (t) => {
     const { app, db, clock } = await withTopics(t, database)
     t.equal(await text(app, 'TOPICS'), 'Topics: 1 CS1001 (Course 1), 2 CS1002 (Course 2), 3 CS1003 (Course 3). Reply 1-3 to follow.')
-    t.match(await text(app, '2'), /^Subscribed to CS1002 \(Course 2\)\. smsbot: /, 'the number subscribes (the first subscription carries the program identity)')
+    t.match(
+      await text(app, '2'),
+      /^Subscribed to CS1002 \(Course 2\)\. smsbot: /,
+      'the number subscribes (the first subscription carries the program identity)',
+    )
     clock.advance(9 * MINUTE)
     t.equal(await text(app, '3.'), 'Subscribed to CS1003 (Course 3). Text UNSUB CS1003 to stop.', 'a second number, 9 minutes on')
     t.equal(await text(app, '3'), 'You already follow CS1003. Text LIST to see your topics.')
-    t.equal(await text(app, '7'), 'Reply 1-3 to follow one of the topics listed, or TOPICS to start again.', 'a number the menu does not list')
+    t.equal(
+      await text(app, '7'),
+      'Reply 1-3 to follow one of the topics listed, or TOPICS to start again.',
+      'a number the menu does not list',
+    )
     t.same(await subscriptions(db), ['CS1002', 'CS1003'])
     clock.advance(10 * MINUTE)
-    t.equal(await text(app, '1'), "Sorry, I didn't understand that. Text H for help.", 'each answer kept it open for CONVERSATION_MINUTES; 10 minutes after the last, it is over')
+    t.equal(
+      await text(app, '1'),
+      "Sorry, I didn't understand that. Text H for help.",
+      'each answer kept it open for CONVERSATION_MINUTES; 10 minutes after the last, it is over',
+    )
     t.same(await subscriptions(db), ['CS1002', 'CS1003'])
     t.equal(await openMenu(db, PHONE, clock.now()), undefined)
   })
@@ -50,7 +64,11 @@ for (const database of DATABASES) {
     t.ok(shown >= 3, first)
     t.match(first, new RegExp(`MORE for ${12 - shown} more\\.$`))
     const second = await text(app, 'more')
-    t.match(second, new RegExp(`^Topics: ${shown + 1} CS${1000 + shown + 1} \\(Course ${shown + 1}\\)`), 'numbers go on after the first page')
+    t.match(
+      second,
+      new RegExp(`^Topics: ${shown + 1} CS${1000 + shown + 1} \\(Course ${shown + 1}\\)`),
+      'numbers go on after the first page',
+    )
     let last = Number(/Reply \d+-(\d+) to follow/.exec(second)?.[1])
     t.match(await text(app, String(shown + 1)), new RegExp(`^Subscribed to CS${1000 + shown + 1} `))
     t.match(await text(app, '1'), /^Subscribed to CS1001 /, 'numbers of the first page still work')
@@ -88,18 +106,21 @@ for (const database of DATABASES) {
     t.same(await db.selectFrom('conversations').selectAll().execute(), [])
   })
 
-  t.test(`${database}: a topic closed after the menu was shown; another phone's menu is its own; a retried number has one effect`, async (t) => {
-    const { app, db, clock } = await withTopics(t, database)
-    await text(app, 'TOPICS')
-    await db.updateTable('topics').set({ closed_at: clock.now().toISOString() }).where('key', '=', 'CS1002').execute()
-    t.equal(await text(app, '2'), 'There is no open topic "CS1002". Text TOPICS to see the open ones.')
-    t.match(await text(app, '1', { From: '+16175550199' }), /didn't understand/, 'the other phone has no menu')
-    const params = inbound('3', { From: PHONE })
-    const first = messagesOf((await postSigned(app, params)).body)[0]
-    await text(app, 'UNSUB ALL')
-    t.equal(messagesOf((await postSigned(app, params)).body)[0], first, 'the retry gets the stored reply')
-    t.same(await subscriptions(db), [], 'and subscribes nothing again')
-  })
+  t.test(
+    `${database}: a topic closed after the menu was shown; another phone's menu is its own; a retried number has one effect`,
+    async (t) => {
+      const { app, db, clock } = await withTopics(t, database)
+      await text(app, 'TOPICS')
+      await db.updateTable('topics').set({ closed_at: clock.now().toISOString() }).where('key', '=', 'CS1002').execute()
+      t.equal(await text(app, '2'), 'There is no open topic "CS1002". Text TOPICS to see the open ones.')
+      t.match(await text(app, '1', { From: '+16175550199' }), /didn't understand/, 'the other phone has no menu')
+      const params = inbound('3', { From: PHONE })
+      const first = messagesOf((await postSigned(app, params)).body)[0]
+      await text(app, 'UNSUB ALL')
+      t.equal(messagesOf((await postSigned(app, params)).body)[0], first, 'the retry gets the stored reply')
+      t.same(await subscriptions(db), [], 'and subscribes nothing again')
+    },
+  )
 }
 
 t.test('MORE past the most numbers a conversation keeps: the oldest stop working, the numbers go on', async (t) => {
@@ -118,7 +139,11 @@ t.test('a conversation row that is not a menu is no conversation', async (t) => 
   const { app, db, clock } = await withTopics(t, 'sqlite')
   const expires = new Date(clock.now().getTime() + MINUTE).toISOString()
   for (const menu of ['not json', '{"first":"1","keys":[]}', '{"first":1,"keys":[1]}', 'null']) {
-    await db.insertInto('conversations').values({ phone: PHONE, menu, expires_at: expires }).onConflict((oc) => oc.column('phone').doUpdateSet({ menu })).execute()
+    await db
+      .insertInto('conversations')
+      .values({ phone: PHONE, menu, expires_at: expires })
+      .onConflict((oc) => oc.column('phone').doUpdateSet({ menu }))
+      .execute()
     t.match(await text(app, '1'), /didn't understand/, menu)
   }
 })

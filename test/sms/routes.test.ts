@@ -23,9 +23,13 @@ t.test('H and ? answer the command list as TwiML; HELP and INFO the program iden
   const response = await postSigned(app, inbound('H'))
   t.equal(response.statusCode, 200)
   t.match(response.headers['content-type'], /^text\/xml/)
-  t.equal(response.body, '<?xml version="1.0" encoding="UTF-8"?><Response><Message>SUB &lt;topic&gt; to follow, UNSUB &lt;topic&gt; or ALL to stop, LIST yours, TOPICS to browse, S for the web, QUIET 22-7 or OFF, LANG ES: español. STOP to opt out.</Message></Response>')
+  t.equal(
+    response.body,
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>SUB &lt;topic&gt; to follow, UNSUB &lt;topic&gt; or ALL to stop, LIST yours, TOPICS to browse, S for the web, QUIET 22-7 or OFF, LANG ES: español. STOP to opt out.</Message></Response>',
+  )
   for (const alias of ['?', '  h  ', 'h.']) t.match(await text(app, alias), /^SUB <topic> to follow/, alias)
-  for (const word of ['HELP', 'help', 'Info.']) t.equal(await text(app, word), 'smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.', word)
+  for (const word of ['HELP', 'help', 'Info.'])
+    t.equal(await text(app, word), 'smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.', word)
 })
 
 t.test('S and SIGNUP answer a one-time sign-in link for the phone that texted; a retry gets the same link', async (t) => {
@@ -35,22 +39,38 @@ t.test('S and SIGNUP answer a one-time sign-in link for the phone that texted; a
   const match = /^Tap to verify this phone \(works once, for 15 min\): http:\/\/smsbot\.test\/verify\/link\?t=(\S+)$/.exec(reply)
   t.ok(match, reply)
   const read = readLinkToken(config.sessionSecret, match?.[1] ?? '', clock.now())
-  t.match(read, { ok: true, link: { phone: '+16175550123', expiresAt: new Date(clock.now().getTime() + 900_000) } }, 'signed for this phone, 15 minutes')
+  t.match(
+    read,
+    { ok: true, link: { phone: '+16175550123', expiresAt: new Date(clock.now().getTime() + 900_000) } },
+    'signed for this phone, 15 minutes',
+  )
   t.equal(messagesOf((await postSigned(app, params)).body)[0], reply, 'a retried S gets the stored reply')
   t.not(await text(app, 'S'), reply, 'a new S gets a new link')
   const withPublicUrl = await buildTestApp(t, { env: { PUBLIC_URL: 'https://abc123.ngrok-free.app' } })
   const response = await postSigned(withPublicUrl.app, inbound('signup'), { signedUrl: 'https://abc123.ngrok-free.app/sms' })
   t.match(response.body, /https:\/\/abc123\.ngrok-free\.app\/verify\/link\?t=16175550123\./)
-  t.equal(await text(app, 'S', { From: 'whatsapp:+16175550123' }), 'Tap to verify this phone (works once, for 15 min): http://smsbot.test/verify', 'a From that is not a number gets the plain form')
+  t.equal(
+    await text(app, 'S', { From: 'whatsapp:+16175550123' }),
+    'Tap to verify this phone (works once, for 15 min): http://smsbot.test/verify',
+    'a From that is not a number gets the plain form',
+  )
 })
 
 t.test('SUB, LIST, UNSUB and UNSUB ALL work against the database', async (t) => {
   const { app, db } = await withTopics(t)
-  t.equal(await text(app, 'sub cs2500-01'), 'Subscribed to CS2500-01 (Fundamentals of Computer Science 1). smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.', 'the first subscription ever: the program identity and how to stop')
+  t.equal(
+    await text(app, 'sub cs2500-01'),
+    'Subscribed to CS2500-01 (Fundamentals of Computer Science 1). smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.',
+    'the first subscription ever: the program identity and how to stop',
+  )
   t.equal(await text(app, 'SUBSCRIBE CS2500-01'), 'You already follow CS2500-01. Text LIST to see your topics.')
   t.equal(await text(app, 'SUB math1341!'), 'Subscribed to MATH1341 (Calculus 1). Text UNSUB MATH1341 to stop.')
   t.equal(await text(app, 'L'), 'You follow: CS2500-01, MATH1341. Text UNSUB <topic> to stop one.')
-  t.equal(await text(app, 'LIST', { From: '+16175550199' }), 'You follow no topics yet. Text TOPICS to see them, then SUB <topic>.', 'another phone has none')
+  t.equal(
+    await text(app, 'LIST', { From: '+16175550199' }),
+    'You follow no topics yet. Text TOPICS to see them, then SUB <topic>.',
+    'another phone has none',
+  )
   t.equal(await text(app, 'UNSUB MATH1341'), 'Unsubscribed from MATH1341. Text LIST to see your other topics.')
   t.equal(await text(app, 'UNSUB MATH1341'), 'You were not subscribed to MATH1341. Text LIST to see your topics.')
   t.equal(await text(app, 'unsub ALL'), 'Unsubscribed from your only topic.')
@@ -79,7 +99,10 @@ t.test('MAX_SUBSCRIPTIONS is enforced with a clear reply', async (t) => {
 
 t.test('TOPICS and T list the open topics, first few, with a hint when there are more', async (t) => {
   const { app, db, clock } = await withTopics(t)
-  t.equal(await text(app, 'T'), 'Topics: 1 CS2500-01 (Fundamentals of C...), 2 CS2510-02 (Fundamentals of C...), 3 MATH1341 (Calculus 1). Reply 1-3 to follow.')
+  t.equal(
+    await text(app, 'T'),
+    'Topics: 1 CS2500-01 (Fundamentals of C...), 2 CS2510-02 (Fundamentals of C...), 3 MATH1341 (Calculus 1). Reply 1-3 to follow.',
+  )
   for (let i = 0; i < 5; i++) await saveTopic(db, `PHYS${1150 + i}`, 'Physics', clock.now())
   t.match(await text(app, 'topics'), /Reply 1-\d to follow, MORE for \d more\.$/)
   const empty = await buildTestApp(t)
@@ -117,15 +140,22 @@ t.test('opt-out keywords answer empty TwiML, keep subscriptions, and opt-in clea
 
 t.test('unknown, empty, emoji-only and media messages get a helpful reply', async (t) => {
   const { app } = await withTopics(t)
-  t.equal(await text(app, 'lsit'), 'Sorry, I didn\'t understand that. Did you mean LIST? Text H for help.')
-  t.equal(await text(app, 'what is the weather'), 'Sorry, I didn\'t understand that. Text H for help.')
+  t.equal(await text(app, 'lsit'), "Sorry, I didn't understand that. Did you mean LIST? Text H for help.")
+  t.equal(await text(app, 'what is the weather'), "Sorry, I didn't understand that. Text H for help.")
   t.equal(await text(app, ''), 'Your message was empty. Text H for help.')
   t.equal(await text(app, '🎉🙏'), 'I only understand text commands, like SUB CS2500-01. Text H for help.')
   const mms = fixture('inbound-mms.json')
   const response = await postSigned(app, mms)
   // The apostrophe stays as it is: TwiML escapes only &, < and > (as Twilio's own builder does).
-  t.equal(response.body, '<?xml version="1.0" encoding="UTF-8"?><Response><Message>I can\'t open pictures or attachments, only text commands. Text H for help.</Message></Response>')
-  t.match(await text(app, 'H', { NumMedia: '1', MediaUrl0: mms.MediaUrl0 as string }), /^SUB <topic> to follow/, 'a command with a picture is answered')
+  t.equal(
+    response.body,
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>I can\'t open pictures or attachments, only text commands. Text H for help.</Message></Response>',
+  )
+  t.match(
+    await text(app, 'H', { NumMedia: '1', MediaUrl0: mms.MediaUrl0 as string }),
+    /^SUB <topic> to follow/,
+    'a command with a picture is answered',
+  )
 })
 
 t.test('a repeated MessageSid gets the same reply and changes nothing', async (t) => {
@@ -137,7 +167,11 @@ t.test('a repeated MessageSid gets the same reply and changes nothing', async (t
   t.equal(retry.statusCode, 200)
   t.equal(retry.body, first.body, 'the stored reply')
   t.same(await db.selectFrom('subscriptions').selectAll().execute(), [], 'the retry did not subscribe again')
-  const rows = await db.selectFrom('inbound_messages').selectAll().where('message_sid', '=', params.MessageSid as string).execute()
+  const rows = await db
+    .selectFrom('inbound_messages')
+    .selectAll()
+    .where('message_sid', '=', params.MessageSid as string)
+    .execute()
   t.equal(rows.length, 1)
 })
 
@@ -151,7 +185,12 @@ t.test('signatures: unsigned 400, forged or tampered or wrong URL 403, nothing s
   t.equal(unsigned.statusCode, 400)
   t.match(unsigned.json(), { error: 'missing_signature' })
 
-  const forged = await app.inject({ method: 'POST', url: '/sms', headers: { ...headers, 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' }, payload: body })
+  const forged = await app.inject({
+    method: 'POST',
+    url: '/sms',
+    headers: { ...headers, 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' },
+    payload: body,
+  })
   t.equal(forged.statusCode, 403)
   t.match(forged.json(), { error: 'invalid_signature' })
 
@@ -192,7 +231,12 @@ t.test('behind ngrok: accepted with TRUST_PROXY or PUBLIC_URL, refused without',
 
   const forwardedHost = await postSigned(trusting.app, inbound('H'), {
     signedUrl,
-    headers: { host: '127.0.0.1:3000', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'abc123.ngrok-free.app', 'x-forwarded-for': '203.0.113.9' },
+    headers: {
+      host: '127.0.0.1:3000',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'abc123.ngrok-free.app',
+      'x-forwarded-for': '203.0.113.9',
+    },
   })
   t.equal(forwardedHost.statusCode, 200, 'TRUST_PROXY=true honours X-Forwarded-Host')
 
@@ -214,9 +258,15 @@ t.test('an internal failure still answers valid TwiML and is logged', async (t) 
   await db.schema.dropTable('inbound_messages').execute()
   const response = await postSigned(app, inbound('LIST'))
   t.equal(response.statusCode, 200)
-  t.equal(response.body, '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Something went wrong — please try again.</Message></Response>')
+  t.equal(
+    response.body,
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Something went wrong — please try again.</Message></Response>',
+  )
   const logged = lines.map((l) => JSON.parse(l) as { level: number; msg: string; from?: string })
-  t.ok(logged.some((l) => l.level === 50 && /sms failed/.test(l.msg) && l.from === '+1******0123'), 'an error line with the masked phone')
+  t.ok(
+    logged.some((l) => l.level === 50 && /sms failed/.test(l.msg) && l.from === '+1******0123'),
+    'an error line with the masked phone',
+  )
 })
 
 t.test('stateless commands are answered without the database, and a retry gets the same reply', async (t) => {
@@ -247,12 +297,35 @@ t.test('fuzz: random unicode bodies never get a 5xx and always get well-formed T
     seed = (seed * 1103515245 + 12345) % 2 ** 31
     return seed / 2 ** 31
   }
-  const alphabet = ['S', 'U', 'B', ' ', 'H', '<', '>', '&', '"', "'", ']]>', '\u0000', '\u200b', '😀', 'é', '中', '\ud800', '\n', '?', '.', 'STOP']
+  const alphabet = [
+    'S',
+    'U',
+    'B',
+    ' ',
+    'H',
+    '<',
+    '>',
+    '&',
+    '"',
+    "'",
+    ']]>',
+    '\u0000',
+    '\u200b',
+    '😀',
+    'é',
+    '中',
+    '\ud800',
+    '\n',
+    '?',
+    '.',
+    'STOP',
+  ]
   for (let i = 0; i < 300; i++) {
     let body = random() < 0.5 ? 'SUB ' : ''
     const length = Math.floor(random() * 30)
     for (let j = 0; j < length; j++) {
-      body += random() < 0.7 ? alphabet[Math.floor(random() * alphabet.length)] : String.fromCodePoint(Math.floor(random() * 0x10ffff) & 0xfffff)
+      body +=
+        random() < 0.7 ? alphabet[Math.floor(random() * alphabet.length)] : String.fromCodePoint(Math.floor(random() * 0x10ffff) & 0xfffff)
     }
     const response = await postSigned(app, inbound(body))
     if (response.statusCode !== 200) t.fail(`status ${response.statusCode} for ${JSON.stringify(body)}`)

@@ -32,7 +32,14 @@ for (const database of DATABASES) {
     t.equal((await publishToOpenTopic(db, 'CS1', 'Class moved back', clock.now()))?.recipients, 1)
 
     const records = (await consentRecords(db, PHONE)).map((r) => [r.action, r.source, r.detail])
-    t.same(records.slice(1), [['opt_out', 'sms', 'ARRÊT'], ['opt_in', 'sms', 'REPRENDRE']], 'the words texted are recorded')
+    t.same(
+      records.slice(1),
+      [
+        ['opt_out', 'sms', 'ARRÊT'],
+        ['opt_in', 'sms', 'REPRENDRE'],
+      ],
+      'the words texted are recorded',
+    )
   })
 
   t.test(`${database}: an alphanumeric sender ID and a short code get an empty reply and change nothing`, async (t) => {
@@ -77,7 +84,11 @@ for (const database of DATABASES) {
     t.equal(rows.length, 1)
     t.notMatch(JSON.stringify(rows), token, 'the stored reply does not hold the token')
     for (const table of ['inbound_messages', 'signin_links', 'conversations'] as const) {
-      t.notMatch(JSON.stringify(await db.selectFrom(table).selectAll().execute()), token.split('.')[2] as string, `${table} holds no part of it`)
+      t.notMatch(
+        JSON.stringify(await db.selectFrom(table).selectAll().execute()),
+        token.split('.')[2] as string,
+        `${table} holds no part of it`,
+      )
     }
     t.equal(messagesOf((await postSigned(app, s)).body)[0], first, 'a Twilio retry gets the same reply, link and all')
     t.not(messagesOf((await postSigned(app, inbound('S'))).body)[0], first, 'another text gets another link')
@@ -111,7 +122,12 @@ t.test('parsing is linear: trailing-punctuation trim of long space runs does not
 t.test('operator keywords are compared after NFKC: ＳＴＯＰ is refused, ＨＯＵＲＳ answers hours', async (t) => {
   const { app } = await buildTestApp(t, { env: { ADMIN_TOKEN: 'admin-token-0123456789abcdef' } })
   const put = (word: string) =>
-    app.inject({ method: 'PUT', url: `/api/keywords/${encodeURIComponent(word)}`, headers: { authorization: 'Bearer admin-token-0123456789abcdef' }, payload: { reply: 'Open 9-5.' } })
+    app.inject({
+      method: 'PUT',
+      url: `/api/keywords/${encodeURIComponent(word)}`,
+      headers: { authorization: 'Bearer admin-token-0123456789abcdef' },
+      payload: { reply: 'Open 9-5.' },
+    })
   t.equal((await put('ＳＴＯＰ')).statusCode, 409, 'a fullwidth carrier keyword is a carrier keyword')
   t.equal((await put('ｈｅｌｐ')).statusCode, 409)
   t.equal((await put('ＨＯＵＲＳ')).statusCode, 200)

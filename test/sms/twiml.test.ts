@@ -40,7 +40,13 @@ function keptBySdk(text: string): string {
 }
 
 // htmlEntities: numeric character references such as &#xD; (a carriage return) are decoded too.
-const parser = new XMLParser({ ignoreDeclaration: true, parseTagValue: false, trimValues: false, processEntities: true, htmlEntities: true })
+const parser = new XMLParser({
+  ignoreDeclaration: true,
+  parseTagValue: false,
+  trimValues: false,
+  processEntities: true,
+  htmlEntities: true,
+})
 
 /** Checks that `xml` is well formed and reads back to a response with `message` (undefined: no <Message>). */
 function readsBackAs(t: Test, xml: string, message: string | undefined, label: string) {
@@ -51,8 +57,22 @@ function readsBackAs(t: Test, xml: string, message: string | undefined, label: s
 }
 
 t.test('texts the SDK accepts: byte for byte what MessagingResponse writes', async (t) => {
-  const cases = ['', 'H', helpText(COMMANDS, 'en'), helpText(COMMANDS, 'es'), smsCopy.en.failure, 'a & b < c > d " e \' f', '&amp; stays escaped once', 'line\r\nbreak\ttab',
-    'emoji 😀🎉 and ñ', ']]> cdata end', '\u007F\u0080\u0085\u009F', '\uD7FF\uE000\uFFFD', '\u{10000}\u{10FFFF}', '\uD83D\uDE00 a pair']
+  const cases = [
+    '',
+    'H',
+    helpText(COMMANDS, 'en'),
+    helpText(COMMANDS, 'es'),
+    smsCopy.en.failure,
+    'a & b < c > d " e \' f',
+    '&amp; stays escaped once',
+    'line\r\nbreak\ttab',
+    'emoji 😀🎉 and ñ',
+    ']]> cdata end',
+    '\u007F\u0080\u0085\u009F',
+    '\uD7FF\uE000\uFFFD',
+    '\u{10000}\u{10FFFF}',
+    '\uD83D\uDE00 a pair',
+  ]
   for (const text of cases) {
     t.equal(toTwiml(text), sdkTwiml(text), JSON.stringify(text))
     readsBackAs(t, toTwiml(text), text === '' ? undefined : text, JSON.stringify(text))
@@ -103,9 +123,33 @@ t.test('every UTF-16 code unit alone: the SDK output when it takes the character
 })
 
 t.test('2 000 random strings over the characters that matter', async (t) => {
-  const alphabet = ['a', 'Z', '0', ' ', '&', '<', '>', '"', "'", '\r', '\n', '\t', '\u0000', '\u001F', '\u007F', 'é', '\uD83D\uDE00', '\uD800', '\uDFFF', '\uFFFD', '\uFFFE', ';', '#']
+  const alphabet = [
+    'a',
+    'Z',
+    '0',
+    ' ',
+    '&',
+    '<',
+    '>',
+    '"',
+    "'",
+    '\r',
+    '\n',
+    '\t',
+    '\u0000',
+    '\u001F',
+    '\u007F',
+    'é',
+    '\uD83D\uDE00',
+    '\uD800',
+    '\uDFFF',
+    '\uFFFD',
+    '\uFFFE',
+    ';',
+    '#',
+  ]
   let seed = 42
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
   let mismatches = 0
   let withDropped = 0
   /** Reports the first 20 mismatches in full, then only counts them. */
@@ -118,12 +162,16 @@ t.test('2 000 random strings over the characters that matter', async (t) => {
     const kept = keptBySdk(text)
     if (kept !== text) withDropped += 1
     // The empty text is an empty <Response/>; a text whose every character was dropped is an empty <Message/>.
-    const expected = text === '' ? sdkTwiml('') : kept === '' ? '<?xml version="1.0" encoding="UTF-8"?><Response><Message/></Response>' : sdkTwiml(kept)
+    const expected =
+      text === '' ? sdkTwiml('') : kept === '' ? '<?xml version="1.0" encoding="UTF-8"?><Response><Message/></Response>' : sdkTwiml(kept)
     const actual = toTwiml(text)
     if (actual !== expected) mismatch(() => t.equal(actual, expected, JSON.stringify(text)))
     // Read back by an XML parser: well formed, and the message is the kept text, with nothing the SDK refuses.
     const parsed = parser.parse(actual) as { Response: { Message?: string } | '' }
-    if (XMLValidator.validate(actual) !== true || (text !== '' && (typeof parsed.Response !== 'object' || (parsed.Response.Message ?? '') !== kept))) {
+    if (
+      XMLValidator.validate(actual) !== true ||
+      (text !== '' && (typeof parsed.Response !== 'object' || (parsed.Response.Message ?? '') !== kept))
+    ) {
       mismatch(() => t.fail(`${JSON.stringify(text)} does not read back as ${JSON.stringify(kept)}: ${JSON.stringify(actual)}`))
     }
   }

@@ -18,7 +18,8 @@ t.test('every address of one IPv6 /64 has the same key, however it is written', 
     '2001:db8:1:2:a:b::c',
     '2001:db8:1:2::1.2.3.4',
     '2001:db8:1:2::1%eth0',
-  ]) t.equal(clientKey(address), key, address)
+  ])
+    t.equal(clientKey(address), key, address)
   t.equal(clientKey('2001:db8:1:3::1'), '2001:db8:1:3::/64', 'the next /64 is another client')
   t.equal(clientKey('2001:db8::1'), '2001:db8:0:0::/64')
   t.equal(clientKey('::1'), '0:0:0:0::/64')

@@ -16,8 +16,20 @@ function codes(...values: string[]): (max: number) => number {
   return () => digits[i++ % digits.length] as number
 }
 
-async function setup(t: TapT, env: Record<string, string> = {}, random?: (max: number) => number): Promise<VerifyContext & { sender: RecordingSender; clock: TestClock }> {
-  return { db: await testDb(t), sender: recordingSender(), clock: testClock(), otp: createConfig(env).otp, secret: SESSION_SECRET, publicUrl: undefined, random }
+async function setup(
+  t: TapT,
+  env: Record<string, string> = {},
+  random?: (max: number) => number,
+): Promise<VerifyContext & { sender: RecordingSender; clock: TestClock }> {
+  return {
+    db: await testDb(t),
+    sender: recordingSender(),
+    clock: testClock(),
+    otp: createConfig(env).otp,
+    secret: SESSION_SECRET,
+    publicUrl: undefined,
+    random,
+  }
 }
 const lastCode = (sender: RecordingSender) => /code is (\d+)/.exec(sender.sent.at(-1)?.body ?? '')?.[1] as string
 const wrongFor = (code: string) => (code === '0000' ? '1111' : '0000')
@@ -77,7 +89,8 @@ t.test('wrong guesses count down and then kill the code', async (t) => {
   const ctx = await setup(t)
   await sendCode(ctx, PHONE, IP)
   const code = lastCode(ctx.sender)
-  for (let left = 4; left >= 0; left--) t.same(await checkCode(ctx, PHONE, wrongFor(code), IP), { ok: false, reason: 'wrong', triesLeft: left })
+  for (let left = 4; left >= 0; left--)
+    t.same(await checkCode(ctx, PHONE, wrongFor(code), IP), { ok: false, reason: 'wrong', triesLeft: left })
   t.same(await checkCode(ctx, PHONE, code, IP), { ok: false, reason: 'tooManyAttempts' })
 })
 

@@ -1,7 +1,16 @@
 // OTP rules with an injected clock: expiry at the boundary, attempts, lockout and roll-over, cooldown, hourly limits.
 import t from 'tap'
 import { createConfig } from '../../src/config.js'
-import { codeMessage, decideCheck, decideSend, generateCode, hashCode, hashesMatch, lockedUntil, type OtpHistory } from '../../src/verify/rules.js'
+import {
+  codeMessage,
+  decideCheck,
+  decideSend,
+  generateCode,
+  hashCode,
+  hashesMatch,
+  lockedUntil,
+  type OtpHistory,
+} from '../../src/verify/rules.js'
 
 const otp = createConfig({}).otp
 const SECRET = 's'.repeat(32)
@@ -14,9 +23,16 @@ function history(changes: Partial<OtpHistory> = {}): OtpHistory {
 }
 
 t.test('codes: digits from the random source, keyed hashes bound to the phone, constant-time match', async (t) => {
-  t.equal(generateCode(4, () => 0), '0000', 'leading zeros are kept')
+  t.equal(
+    generateCode(4, () => 0),
+    '0000',
+    'leading zeros are kept',
+  )
   let i = 0
-  t.equal(generateCode(6, () => i++ % 10), '012345')
+  t.equal(
+    generateCode(6, () => i++ % 10),
+    '012345',
+  )
   t.match(generateCode(10), /^\d{10}$/)
   const hash = hashCode(SECRET, PHONE, '1234')
   t.match(hash, /^[0-9a-f]{64}$/)
@@ -45,7 +61,11 @@ t.test('attempts per code: tries left count down, then the code is dead even for
   const wrong = hashCode(SECRET, PHONE, '9999')
   const stored = { code_hash: right, expires_at: at(600).toISOString(), attempts: 0, consumed_at: null }
   for (let attempts = 0; attempts < otp.maxAttempts; attempts++) {
-    t.same(decideCheck(otp, t0, { ...stored, attempts }, wrong, []), { ok: false, reason: 'wrong', triesLeft: otp.maxAttempts - attempts - 1 })
+    t.same(decideCheck(otp, t0, { ...stored, attempts }, wrong, []), {
+      ok: false,
+      reason: 'wrong',
+      triesLeft: otp.maxAttempts - attempts - 1,
+    })
   }
   t.same(decideCheck(otp, t0, { ...stored, attempts: otp.maxAttempts }, right, []), { ok: false, reason: 'tooManyAttempts' })
 })
@@ -53,18 +73,33 @@ t.test('attempts per code: tries left count down, then the code is dead even for
 t.test('a consumed or missing code is refused', async (t) => {
   const right = hashCode(SECRET, PHONE, '1234')
   t.same(decideCheck(otp, t0, undefined, right, []), { ok: false, reason: 'noCode' })
-  t.same(decideCheck(otp, t0, { code_hash: right, expires_at: at(600).toISOString(), attempts: 0, consumed_at: t0.toISOString() }, right, []), { ok: false, reason: 'noCode' })
+  t.same(
+    decideCheck(otp, t0, { code_hash: right, expires_at: at(600).toISOString(), attempts: 0, consumed_at: t0.toISOString() }, right, []),
+    { ok: false, reason: 'noCode' },
+  )
 })
 
 t.test('24 h lockout after 10 failures, lifting when enough failures roll out of the window', async (t) => {
   const failures = Array.from({ length: 10 }, (_, i) => at(i * 60))
   t.equal(lockedUntil(otp, { failuresLastDay: failures.slice(0, 9) }), undefined, '9 failures: not locked')
-  t.same(lockedUntil(otp, { failuresLastDay: failures }), new Date(t0.getTime() + 86_400_000), '10th failure locks until the first leaves the window')
+  t.same(
+    lockedUntil(otp, { failuresLastDay: failures }),
+    new Date(t0.getTime() + 86_400_000),
+    '10th failure locks until the first leaves the window',
+  )
   const eleven = [...failures, at(700)]
-  t.same(lockedUntil(otp, { failuresLastDay: eleven }), new Date(at(60).getTime() + 86_400_000), 'with 11, the lock lasts until the second leaves')
+  t.same(
+    lockedUntil(otp, { failuresLastDay: eleven }),
+    new Date(at(60).getTime() + 86_400_000),
+    'with 11, the lock lasts until the second leaves',
+  )
   const right = hashCode(SECRET, PHONE, '1234')
   const stored = { code_hash: right, expires_at: at(600).toISOString(), attempts: 0, consumed_at: null }
-  t.match(decideCheck(otp, at(800), stored, right, failures), { ok: false, reason: 'locked' }, 'even the right code is refused while locked')
+  t.match(
+    decideCheck(otp, at(800), stored, right, failures),
+    { ok: false, reason: 'locked' },
+    'even the right code is refused while locked',
+  )
   t.match(decideSend(otp, history({ failuresLastDay: failures })), { ok: false, reason: 'locked' }, 'no new code while locked')
 })
 

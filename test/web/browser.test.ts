@@ -24,7 +24,16 @@ t.test('verify a phone, see the profile, toggle a topic, log out', async (t) => 
 
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
   t.teardown(() => browser.close())
   const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 })
@@ -61,7 +70,11 @@ t.test('verify a phone, see the profile, toggle a topic, log out', async (t) => 
   await page.getByRole('link', { name: 'Go to your profile' }).click()
   await page.waitForURL(`${base}/me`)
   t.match(await page.locator('dl').first().textContent(), /Ada Lovelace.*\+1\*{6}0123/s)
-  t.match(await page.locator('dl').nth(1).textContent(), /Quiet hours.*21:00–08:00.*Time zone.*America\/New_York/s, 'quiet hours and zone are shown')
+  t.match(
+    await page.locator('dl').nth(1).textContent(),
+    /Quiet hours.*21:00–08:00.*Time zone.*America\/New_York/s,
+    'quiet hours and zone are shown',
+  )
   await shot('5-profile')
   await page.getByLabel('Quiet hours').fill('22-7')
   await page.getByRole('button', { name: 'Save' }).click()

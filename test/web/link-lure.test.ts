@@ -16,10 +16,17 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
 class Browser {
   cookies = new Map<string, string>()
   csrf = ''
-  constructor(readonly app: FastifyInstance, readonly acceptLanguage?: string) {}
+  constructor(
+    readonly app: FastifyInstance,
+    readonly acceptLanguage?: string,
+  ) {}
 
   private headers(extra: Record<string, string> = {}) {
-    return { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(this.acceptLanguage === undefined ? {} : { 'accept-language': this.acceptLanguage }), ...extra }
+    return {
+      cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      ...(this.acceptLanguage === undefined ? {} : { 'accept-language': this.acceptLanguage }),
+      ...extra,
+    }
   }
 
   private remember(response: Awaited<ReturnType<FastifyInstance['inject']>>) {
@@ -46,7 +53,10 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** What a reader sees of a page: tags dropped, entities decoded, white space collapsed. */
 function textOf(html: string): string {
-  return html.replace(/<[^>]*>/g, ' ').replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, name: string) => ENTITIES[name] as string).replace(/\s+/g, ' ')
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, name: string) => ENTITIES[name] as string)
+    .replace(/\s+/g, ' ')
 }
 
 /** The ten digits of a number after its country code: found in any spelling that keeps them together. */
@@ -100,8 +110,15 @@ for (const database of DATABASES) {
     t.match(seen, `This browser is signed in as ${A_MASKED}. This link is for ${B_MASKED}. Nothing changes until you choose.`)
     t.match(seen, `If someone else sent you this link, stay signed in as ${A_MASKED}.`)
     t.match(page.body, new RegExp(`name="choice" value="stay">\\s*<button type="submit">Stay signed in as \\+1\\*{6}1111</button>`))
-    t.match(page.body, new RegExp(`name="choice" value="switch">\\s*<button type="submit" class="secondary">Sign in as \\+1\\*{6}2222 instead</button>`))
-    t.equal((page.body.match(/<form method="post" action="\/verify\/link">\s*<input type="hidden" name="_csrf" value="[^"]+">/g) ?? []).length, 2, 'both choices are CSRF-protected forms')
+    t.match(
+      page.body,
+      new RegExp(`name="choice" value="switch">\\s*<button type="submit" class="secondary">Sign in as \\+1\\*{6}2222 instead</button>`),
+    )
+    t.equal(
+      (page.body.match(/<form method="post" action="\/verify\/link">\s*<input type="hidden" name="_csrf" value="[^"]+">/g) ?? []).length,
+      2,
+      'both choices are CSRF-protected forms',
+    )
     t.notOk(page.body.includes(national(A)), "the signed-in phone's number is nowhere in the page")
     t.notOk(page.body.split(token).join('').includes(national(B)), "the link's number is in the page only inside the token it carries back")
     t.notOk(seen.includes(national(B)), "the link's number is not shown")
@@ -139,15 +156,29 @@ for (const database of DATABASES) {
     t.equal(switched.statusCode, 200)
     t.match(textOf(switched.body), "You are now subscribed! Send 'H' for help on commands.")
     t.not(browser.cookies.get('smsbot_session'), session, 'a fresh session')
-    t.equal(await profilePhone(browser), B_MASKED, 'now signed in as the link\'s phone')
-    t.match(await phoneRow(test, B), { profile_id: profileId, verified_at: String }, "as today: the link's phone is verified and linked to this browser's profile")
-    t.match(await phoneRow(test, A), { profile_id: null, verified_at: null }, 'as today: the profile has one phone, so the first one left it')
+    t.equal(await profilePhone(browser), B_MASKED, "now signed in as the link's phone")
+    t.match(
+      await phoneRow(test, B),
+      { profile_id: profileId, verified_at: String },
+      "as today: the link's phone is verified and linked to this browser's profile",
+    )
+    t.match(
+      await phoneRow(test, A),
+      { profile_id: null, verified_at: null },
+      'as today: the profile has one phone, so the first one left it',
+    )
     t.same((await claimed(test)).sort(), [A, B].sort(), 'the link is used up')
 
     for (const line of test.lines) {
       t.notOk(line.includes(national(A)) || line.includes(national(B)), 'no full phone number in the log')
     }
-    t.ok(test.lines.some((line) => line.includes('sign-in link opened while signed in as another phone') && line.includes(A_MASKED) && line.includes(B_MASKED)), 'the log says what happened, masked')
+    t.ok(
+      test.lines.some(
+        (line) =>
+          line.includes('sign-in link opened while signed in as another phone') && line.includes(A_MASKED) && line.includes(B_MASKED),
+      ),
+      'the log says what happened, masked',
+    )
   })
 }
 
@@ -217,7 +248,10 @@ t.test("in Spanish: the signed-in phone's LANG choice, or the browser's Accept-L
   t.match(page.body, /<html lang="es">/)
   t.match(page.body, /<h1>Sesión iniciada con otro teléfono<\/h1>/)
   const seen = textOf(page.body)
-  t.match(seen, `Este navegador tiene la sesión iniciada como ${A_MASKED}. Este enlace es para ${B_MASKED}. No cambia nada hasta que elijas.`)
+  t.match(
+    seen,
+    `Este navegador tiene la sesión iniciada como ${A_MASKED}. Este enlace es para ${B_MASKED}. No cambia nada hasta que elijas.`,
+  )
   t.match(seen, `Seguir con la sesión de ${A_MASKED}`)
   t.match(seen, `Iniciar sesión como ${B_MASKED}`)
   t.equal((await byPhone.post('/verify/link', { t: token })).statusCode, 409)

@@ -47,7 +47,10 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** What a reader sees of a page: tags dropped, entities decoded, white space collapsed. */
 function textOf(html: string): string {
-  return html.replace(/<[^>]*>/g, ' ').replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, name: string) => ENTITIES[name] as string).replace(/\s+/g, ' ')
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, name: string) => ENTITIES[name] as string)
+    .replace(/\s+/g, ' ')
 }
 
 async function setup(t: TapT, env: Record<string, string> = {}) {
@@ -85,7 +88,11 @@ t.test('the whole flow: code sent, wrong code, right code, profile, toggles, log
   t.equal(sender.sent[0]?.to, '+16175550123', 'national format read in DEFAULT_COUNTRY')
   t.match(sender.sent[0]?.body, /^Your smsbot code is \d{4}$/)
 
-  const wrong = await browser.post('/verify/code', { phone: '+16175550123', name: 'Ada Lovelace', code: code() === '0000' ? '1111' : '0000' })
+  const wrong = await browser.post('/verify/code', {
+    phone: '+16175550123',
+    name: 'Ada Lovelace',
+    code: code() === '0000' ? '1111' : '0000',
+  })
   t.equal(wrong.statusCode, 422)
   t.match(wrong.body, /That code is not right\. You have 4 tries left\./)
   t.match(wrong.body, /aria-invalid="true" aria-describedby="code-error" autofocus/, 'the error is tied to the field, which gets focus')
@@ -129,7 +136,12 @@ t.test('the whole flow: code sent, wrong code, right code, profile, toggles, log
 t.test('every state-changing form refuses a POST without a valid CSRF token', async (t) => {
   const { browser, sender, db } = await setup(t)
   await browser.get('/verify')
-  for (const [url, form] of [['/verify', { phone: '6175550123' }], ['/verify/code', { phone: '6175550123', code: '1234' }], ['/me/subscriptions', { topic: 'CS2500-01' }], ['/logout', {}]] as const) {
+  for (const [url, form] of [
+    ['/verify', { phone: '6175550123' }],
+    ['/verify/code', { phone: '6175550123', code: '1234' }],
+    ['/me/subscriptions', { topic: 'CS2500-01' }],
+    ['/logout', {}],
+  ] as const) {
     const response = await browser.post(url, form, false)
     t.equal(response.statusCode, 403, url)
     t.match(response.body, /This form expired or was sent from another page/, url)
@@ -176,7 +188,10 @@ t.test('expired, dead, locked and hourly refusals each have their own message', 
   await browser.post('/verify', { phone: '6175550123' })
   const wrong = code() === '0000' ? '1111' : '0000'
   for (let i = 0; i < 5; i++) await browser.post('/verify/code', { phone: '+16175550123', code: wrong })
-  t.match((await browser.post('/verify/code', { phone: '+16175550123', code: code() })).body, /Too many wrong tries for this code\. Send a new one\./)
+  t.match(
+    (await browser.post('/verify/code', { phone: '+16175550123', code: code() })).body,
+    /Too many wrong tries for this code\. Send a new one\./,
+  )
   // Guesses against the dead code were not counted: the sixth failure needs a live code.
   clock.advance(30_000)
   await browser.post('/verify', { phone: '6175550123' })
@@ -184,7 +199,10 @@ t.test('expired, dead, locked and hourly refusals each have their own message', 
   t.match(sixth.body, /That code is not right\. You have 4 tries left\./)
   const locked = await browser.post('/verify/code', { phone: '+16175550123', code: code() })
   t.equal(locked.statusCode, 429)
-  t.match(locked.body, /Too many wrong codes for this number\. You can try again after Nov 24, 2026, 12:10 PM UTC, or text S from the phone for a sign-in link\./)
+  t.match(
+    locked.body,
+    /Too many wrong codes for this number\. You can try again after Nov 24, 2026, 12:10 PM UTC, or text S from the phone for a sign-in link\./,
+  )
   t.match((await browser.post('/verify', { phone: '6175550123' })).body, /Too many wrong codes for this number/)
   t.match((await browser.post('/verify/code', { phone: '+16175550199', code: '1234' })).body, /There is no active code for this number/)
 })
@@ -212,7 +230,11 @@ t.test('https PUBLIC_URL: Secure cookie and the WebOTP line', async (t) => {
   await browser.post('/verify', { phone: '6175550123' })
   t.match(sender.sent[0]?.body, /^Your smsbot code is (\d{4})\n\n@abc123\.ngrok-free\.app #\1$/)
   const right = await browser.post('/verify/code', { phone: '+16175550123', code: code() })
-  t.match(right.cookies.find((c) => c.name === '__Host-smsbot_session'), { secure: true, path: '/', httpOnly: true }, 'a __Host- cookie on an https origin')
+  t.match(
+    right.cookies.find((c) => c.name === '__Host-smsbot_session'),
+    { secure: true, path: '/', httpOnly: true },
+    'a __Host- cookie on an https origin',
+  )
 })
 
 t.test('a second verification while signed in keeps the profile; a forged session cookie is ignored', async (t) => {
@@ -305,7 +327,11 @@ t.test('/me shows and changes quiet hours and time zone; each refusal is a sente
   t.match(textOf(refused.body), 'We do not know that time zone. Try PACIFIC, or a name such as America/Los_Angeles.')
   t.match(refused.body, /id="quiet" name="quiet" value="9pm to 7am"/, 'what was typed is kept')
   t.match(refused.body, /id="zone" name="zone" value="Mars\/Olympus"/)
-  t.same(await db.selectFrom('phones').select(['quiet_hours', 'time_zone']).execute(), [{ quiet_hours: null, time_zone: null }], 'nothing saved when either is wrong')
+  t.same(
+    await db.selectFrom('phones').select(['quiet_hours', 'time_zone']).execute(),
+    [{ quiet_hours: null, time_zone: null }],
+    'nothing saved when either is wrong',
+  )
 
   const saved = await browser.post('/me/settings', { quiet: '22-7', zone: 'eastern' })
   t.equal(saved.statusCode, 303)
@@ -315,14 +341,20 @@ t.test('/me shows and changes quiet hours and time zone; each refusal is a sente
   t.match(textOf(after.body), 'Quiet hours 22:00–07:00, your own choice.')
   t.match(textOf(after.body), 'Time zone America/New_York, your own choice.')
   t.match(after.body, /id="quiet" name="quiet" value="22-7"/)
-  t.same(await db.selectFrom('phones').select(['quiet_hours', 'time_zone']).execute(), [{ quiet_hours: '22-7', time_zone: 'America/New_York' }])
+  t.same(await db.selectFrom('phones').select(['quiet_hours', 'time_zone']).execute(), [
+    { quiet_hours: '22-7', time_zone: 'America/New_York' },
+  ])
 
   await browser.post('/me/settings', { quiet: 'off', zone: '' })
   const off = textOf((await browser.get('/me')).body)
   t.match(off, 'Quiet hours Off: notifications come at any hour.')
-  t.match(off, 'Time zone America/Los_Angeles (from your number).', 'an empty zone goes back to the number\'s')
+  t.match(off, 'Time zone America/Los_Angeles (from your number).', "an empty zone goes back to the number's")
   await browser.post('/me/settings', { quiet: '', zone: '' })
-  t.same(await db.selectFrom('phones').select(['quiet_hours', 'time_zone']).execute(), [{ quiet_hours: null, time_zone: null }], 'empty: the defaults again')
+  t.same(
+    await db.selectFrom('phones').select(['quiet_hours', 'time_zone']).execute(),
+    [{ quiet_hours: null, time_zone: null }],
+    'empty: the defaults again',
+  )
 
   t.equal((await browser.post('/me/settings', { quiet: '22-7' }, false)).statusCode, 403, 'the form carries a CSRF token')
   await browser.post('/logout', {})
@@ -338,11 +370,11 @@ t.test('/me with QUIET_HOURS=off, a number in two zones and one the mapping cann
   await browser.post('/verify/code', { phone: '+12085550123', code: code() })
   const me = textOf((await browser.get('/me')).body)
   t.match(me, 'Quiet hours Off (the default here): notifications come at any hour.')
-  t.match(me, 'America/Boise and America/Los_Angeles (your number\'s area spans them')
+  t.match(me, "America/Boise and America/Los_Angeles (your number's area spans them")
   t.match(me, 'Leave it empty for the default (none).')
 })
 
-t.test('the web\'s consent changes are recorded: verification, follow and stop following', async (t) => {
+t.test("the web's consent changes are recorded: verification, follow and stop following", async (t) => {
   const { browser, code, db, clock } = await setup(t)
   await browser.get('/verify')
   await browser.post('/verify', { phone: '+16175550123' })
@@ -353,11 +385,15 @@ t.test('the web\'s consent changes are recorded: verification, follow and stop f
   await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'unsubscribe' })
   await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'unsubscribe' })
   const at = clock.now().toISOString()
-  t.same(await db.selectFrom('consent_records').select(['phone', 'at', 'action', 'source', 'topic_key', 'detail']).orderBy('id').execute(), [
-    { phone: '+16175550123', at, action: 'verify', source: 'web', topic_key: null, detail: 'code' },
-    { phone: '+16175550123', at, action: 'subscribe', source: 'web', topic_key: 'CS2500-01', detail: null },
-    { phone: '+16175550123', at, action: 'unsubscribe', source: 'web', topic_key: 'CS2500-01', detail: null },
-  ], 'one record per change; a repeated follow or stop changes nothing and records nothing')
+  t.same(
+    await db.selectFrom('consent_records').select(['phone', 'at', 'action', 'source', 'topic_key', 'detail']).orderBy('id').execute(),
+    [
+      { phone: '+16175550123', at, action: 'verify', source: 'web', topic_key: null, detail: 'code' },
+      { phone: '+16175550123', at, action: 'subscribe', source: 'web', topic_key: 'CS2500-01', detail: null },
+      { phone: '+16175550123', at, action: 'unsubscribe', source: 'web', topic_key: 'CS2500-01', detail: null },
+    ],
+    'one record per change; a repeated follow or stop changes nothing and records nothing',
+  )
 })
 
 t.test("a phone's first subscription on /me is confirmed by SMS once, with the program identity and how to stop", async (t) => {
@@ -375,9 +411,13 @@ t.test("a phone's first subscription on /me is confirmed by SMS once, with the p
   await browser.post('/me/subscriptions', { topic: 'MATH1341', action: 'subscribe' })
   await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'unsubscribe' })
   await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'subscribe' })
-  t.same(textsTo('+16175550123'), [
-    'Subscribed to CS2500-01 (Fundamentals of CS 1). Seat Alerts: alerts for the topics you follow. Help: help@example.edu. Msg&data rates may apply. Reply STOP to cancel.',
-  ], 'one confirmation, for the first subscription only')
+  t.same(
+    textsTo('+16175550123'),
+    [
+      'Subscribed to CS2500-01 (Fundamentals of CS 1). Seat Alerts: alerts for the topics you follow. Help: help@example.edu. Msg&data rates may apply. Reply STOP to cancel.',
+    ],
+    'one confirmation, for the first subscription only',
+  )
 
   // Opted out by text before: subscribed, but nothing is texted to a phone that said STOP.
   await setOptedOut(db, '+16175550124', true, new Date())
@@ -388,7 +428,11 @@ t.test("a phone's first subscription on /me is confirmed by SMS once, with the p
   t.same(textsTo('+16175550124'), [], 'no text to an opted-out phone')
   await setOptedOut(db, '+16175550124', false, new Date())
   await browser.post('/me/subscriptions', { topic: 'MATH1341', action: 'subscribe' })
-  t.match(textsTo('+16175550124'), [/^Subscribed to MATH1341 \(Calculus 1\)\. Seat Alerts: /], 'after START, its next subscription is confirmed')
+  t.match(
+    textsTo('+16175550124'),
+    [/^Subscribed to MATH1341 \(Calculus 1\)\. Seat Alerts: /],
+    'after START, its next subscription is confirmed',
+  )
 
   // A send that fails leaves the subscription in place.
   await browser.post('/logout', {})
@@ -398,9 +442,19 @@ t.test("a phone's first subscription on /me is confirmed by SMS once, with the p
   t.equal(despite.statusCode, 303, 'the page goes on')
   t.match(await db.selectFrom('subscriptions').selectAll().where('phone', '=', '+16175550125').execute(), [{ topic_key: 'CS2500-01' }])
   t.same(textsTo('+16175550125'), [], 'the confirmation failed')
-  t.ok(lines.some((line) => line.includes('first-subscription confirmation not sent') && line.includes('+1******0125') && !line.includes('+16175550125')), 'logged, the phone masked')
+  t.ok(
+    lines.some(
+      (line) =>
+        line.includes('first-subscription confirmation not sent') && line.includes('+1******0125') && !line.includes('+16175550125'),
+    ),
+    'logged, the phone masked',
+  )
   await browser.post('/me/subscriptions', { topic: 'MATH1341', action: 'subscribe' })
-  t.match(textsTo('+16175550125'), [/^Subscribed to MATH1341 \(Calculus 1\)\. Seat Alerts: /], 'the next subscription tries again, and is confirmed')
+  t.match(
+    textsTo('+16175550125'),
+    [/^Subscribed to MATH1341 \(Calculus 1\)\. Seat Alerts: /],
+    'the next subscription tries again, and is confirmed',
+  )
   // In the phone's language.
   await browser.post('/logout', {})
   await signIn('+16175550126')

@@ -20,7 +20,9 @@ const numbers = () => numberWebhooks({ accountSid: ACCOUNT_SID, authToken: TOKEN
 t.test('the list call with the PhoneNumber filter is one Twilio’s API description allows, and its answer is read', async (t) => {
   const number = await numbers().find(SPEC_NUMBER)
   t.same(number, { sid: SPEC_SID, phoneNumber: SPEC_NUMBER, smsUrl: '', smsMethod: 'POST', smsApplicationSid: '' })
-  const other = await numbers().find('+15551234567').catch((e: unknown) => e)
+  const other = await numbers()
+    .find('+15551234567')
+    .catch((e: unknown) => e)
   t.type(other, WiringError, 'the example holds another number only')
 })
 
@@ -32,20 +34,32 @@ t.test('the update call with SmsUrl and SmsMethod is one Twilio’s API descript
 })
 
 t.test('the mock is strict: requests the description does not allow are refused', async (t) => {
-  const badMethod = await numbers().point(SPEC_SID, 'https://abc123.ngrok-free.app/sms', 'PUT').catch((e: unknown) => e)
+  const badMethod = await numbers()
+    .point(SPEC_SID, 'https://abc123.ngrok-free.app/sms', 'PUT')
+    .catch((e: unknown) => e)
   t.match((badMethod as WiringError).problem, { kind: 'twilio', status: 422 }, 'SmsMethod must be GET or POST')
-  const badSid = await numbers().point('PN123', 'https://abc123.ngrok-free.app/sms', 'POST').catch((e: unknown) => e)
+  const badSid = await numbers()
+    .point('PN123', 'https://abc123.ngrok-free.app/sms', 'POST')
+    .catch((e: unknown) => e)
   t.match((badSid as WiringError).problem, { kind: 'twilio', status: 422 }, 'a number SID is PN + 32 hex digits')
   // The spec says SmsUrl is format: uri, so Prism also refuses '' (how a restore clears a webhook that was unset).
   // Twilio itself accepts it: its own examples return sms_url "", and `twilio phone-numbers:update --sms-url=""`
   // clears one (twilio/twilio-cli-core#57). The recording mock covers that case.
-  const empty = await numbers().point(SPEC_SID, '', 'POST').catch((e: unknown) => e)
+  const empty = await numbers()
+    .point(SPEC_SID, '', 'POST')
+    .catch((e: unknown) => e)
   t.match((empty as WiringError).problem, { kind: 'twilio', status: 422 })
 })
 
 t.test('smsbot wire makes only calls the description allows', async (t) => {
   const dir = t.testdir()
-  const env = { DATABASE_PATH: join(dir, 'smsbot.sqlite'), TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: SPEC_NUMBER, TWILIO_API_URL: prism.url }
+  const env = {
+    DATABASE_PATH: join(dir, 'smsbot.sqlite'),
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: TOKEN,
+    TWILIO_PHONE_NUMBER: SPEC_NUMBER,
+    TWILIO_API_URL: prism.url,
+  }
   const out: string[] = []
   const err: string[] = []
   const code = await runCli(['wire', 'https://abc123.ngrok-free.app'], { env, out: (l) => void out.push(l), err: (l) => void err.push(l) })

@@ -17,7 +17,13 @@ async function mock(t: TapT, options: Partial<MockAccount> = {}) {
       numbers: [
         // Listed first: Twilio's filter also matches it for +15551234567, as a partial number.
         { sid: OTHER_SID, phoneNumber: '+155512345678', smsUrl: 'https://other.example/sms', smsMethod: 'POST' },
-        { sid: SID, phoneNumber: '+15551234567', smsUrl: 'https://demo.twilio.com/welcome/sms/reply', smsMethod: 'GET', smsApplicationSid: '' },
+        {
+          sid: SID,
+          phoneNumber: '+15551234567',
+          smsUrl: 'https://demo.twilio.com/welcome/sms/reply',
+          smsMethod: 'GET',
+          smsApplicationSid: '',
+        },
       ],
       ...options,
     },
@@ -32,7 +38,13 @@ t.test('find lists with the PhoneNumber filter and keeps only the exact number',
   const m = await mock(t)
   const numbers = numberWebhooks({ accountSid: ACCOUNT_SID, authToken: TOKEN, apiUrl: m.url })
   const number = await numbers.find('+15551234567')
-  t.same(number, { sid: SID, phoneNumber: '+15551234567', smsUrl: 'https://demo.twilio.com/welcome/sms/reply', smsMethod: 'GET', smsApplicationSid: '' })
+  t.same(number, {
+    sid: SID,
+    phoneNumber: '+15551234567',
+    smsUrl: 'https://demo.twilio.com/welcome/sms/reply',
+    smsMethod: 'GET',
+    smsApplicationSid: '',
+  })
   t.equal(m.requests.length, 1)
   const request = m.requests[0]!
   t.equal(request.method, 'GET')
@@ -63,7 +75,10 @@ t.test('null fields read as unset, as Twilio’s empty strings do', async (t) =>
   const m = await mock(t, {
     respond: () => ({
       status: 200,
-      body: { incoming_phone_numbers: [{ sid: SID, phone_number: '+15551234567', sms_url: null, sms_method: null, sms_application_sid: null }], next_page_uri: null },
+      body: {
+        incoming_phone_numbers: [{ sid: SID, phone_number: '+15551234567', sms_url: null, sms_method: null, sms_application_sid: null }],
+        next_page_uri: null,
+      },
     }),
   })
   const number = await numberWebhooks({ accountSid: ACCOUNT_SID, authToken: TOKEN, apiUrl: m.url }).find('+15551234567')
@@ -80,7 +95,11 @@ t.test('refusals are sorted by what there is to fix', async (t) => {
   t.same(problemOf(await wrongToken.point(SID, 'https://x.example/sms', 'POST').catch((e: unknown) => e)), { kind: 'credentials' })
   t.same(problemOf(await right.find('+16175550100').catch((e: unknown) => e)), { kind: 'no-number' }, 'an empty list')
   t.same(problemOf(await right.find('+1555123456').catch((e: unknown) => e)), { kind: 'no-number' }, 'partial matches only')
-  t.same(problemOf(await right.point(`PN${'9'.repeat(32)}`, 'https://x.example/sms', 'POST').catch((e: unknown) => e)), { kind: 'no-number' }, '404 on update')
+  t.same(
+    problemOf(await right.point(`PN${'9'.repeat(32)}`, 'https://x.example/sms', 'POST').catch((e: unknown) => e)),
+    { kind: 'no-number' },
+    '404 on update',
+  )
 
   const closed = numberWebhooks({ accountSid: ACCOUNT_SID, authToken: TOKEN, apiUrl: 'http://127.0.0.1:9' })
   const unreachable = problemOf(await closed.find('+15551234567').catch((e: unknown) => e))
@@ -91,13 +110,24 @@ t.test('refusals are sorted by what there is to fix', async (t) => {
 t.test('other answers keep Twilio’s status, code and message', async (t) => {
   const m = await mock(t, {
     respond: (r) =>
-      r.method === 'POST'
-        ? { status: 400, body: { code: 21402, message: 'SmsUrl is not valid', status: 400 } }
-        : { status: 503, body: {} },
+      r.method === 'POST' ? { status: 400, body: { code: 21402, message: 'SmsUrl is not valid', status: 400 } } : { status: 503, body: {} },
   })
   const numbers = numberWebhooks({ accountSid: ACCOUNT_SID, authToken: TOKEN, apiUrl: m.url })
-  t.same(problemOf(await numbers.point(SID, 'https://x.example/sms', 'POST').catch((e: unknown) => e)), { kind: 'twilio', status: 400, code: 21402, detail: 'SmsUrl is not valid' })
-  t.same(problemOf(await numbers.find('+15551234567').catch((e: unknown) => e)), { kind: 'twilio', status: 503, code: undefined, detail: 'no message (HTTP 503)' })
-  t.match(new WiringError({ kind: 'twilio', status: 400, code: 21402, detail: 'SmsUrl is not valid' }).message, /twilio \(SmsUrl is not valid\)/)
+  t.same(problemOf(await numbers.point(SID, 'https://x.example/sms', 'POST').catch((e: unknown) => e)), {
+    kind: 'twilio',
+    status: 400,
+    code: 21402,
+    detail: 'SmsUrl is not valid',
+  })
+  t.same(problemOf(await numbers.find('+15551234567').catch((e: unknown) => e)), {
+    kind: 'twilio',
+    status: 503,
+    code: undefined,
+    detail: 'no message (HTTP 503)',
+  })
+  t.match(
+    new WiringError({ kind: 'twilio', status: 400, code: 21402, detail: 'SmsUrl is not valid' }).message,
+    /twilio \(SmsUrl is not valid\)/,
+  )
   t.equal(new WiringError({ kind: 'credentials' }).message, 'Twilio wiring failed: credentials')
 })

@@ -108,7 +108,8 @@ t.test('a number with no webhook gets none back', async (t) => {
 t.test('a refused update leaves the record as it was', async (t) => {
   let refuse = false
   const { numbers, record, current } = await setup(t, {
-    respond: (r) => (refuse && r.method === 'POST' ? { status: 400, body: { code: 21402, message: 'Url is not a valid URL', status: 400 } } : undefined),
+    respond: (r) =>
+      refuse && r.method === 'POST' ? { status: 400, body: { code: 21402, message: 'Url is not a valid URL', status: 400 } } : undefined,
   })
   const number = await numbers.find(PHONE)
   refuse = true

@@ -6,5 +6,6 @@ export const signup: SmsCommand = {
   name: 'S',
   aliases: ['SIGNUP'],
   help: { en: 'S for the web', es: 'S la web' },
-  answer: async ({ copy, settings, phone, now, messageSid }) => copy.signup(settings.signupUrl(phone, now, messageSid), settings.signupMinutes),
+  answer: async ({ copy, settings, phone, now, messageSid }) =>
+    copy.signup(settings.signupUrl(phone, now, messageSid), settings.signupMinutes),
 }
