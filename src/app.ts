@@ -52,6 +52,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock
 
   const app = Fastify({
+    // The cast picks Fastify's logger type for the instance's generics (pino's Logger would leak into every plugin type).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: config.trustProxy,
     // A request must arrive whole, and an idle connection must go, within the timeout (slow-client sockets).

@@ -178,7 +178,8 @@ class Reader {
     const bad = entries.filter((e) => !isProxyEntry(e))
     if (entries.length === 0 || bad.length > 0) {
       this.problems.push(
-        `${name} must be true, false, or a comma-separated list of proxy addresses or CIDRs such as 10.0.0.0/8 (got "${value.slice(0, 80)}")`,
+        `${name} must be true, false, or a comma-separated list of proxy addresses or CIDRs such as 10.0.0.0/8 (got ` +
+          `"${value.slice(0, 80)}")`,
       )
       return false
     }
@@ -346,7 +347,8 @@ export function createConfig(env: Env): Config {
   if (forwardUrl !== undefined && (forwardUrl.username !== '' || forwardUrl.password !== '')) {
     // fetch refuses such a URL, and the password would be in every log line that shows it.
     r.problems.push(
-      'FORWARD_URL must not hold a user name or password: forwards are authenticated by their signature (FORWARD_SECRET); give the URL without user:password@',
+      'FORWARD_URL must not hold a user name or password: forwards are authenticated by their signature (FORWARD_SECRET); give the URL ' +
+        'without user:password@',
     )
   } else if (production && forwardUrl?.protocol === 'http:') {
     r.problems.push("FORWARD_URL must be https when NODE_ENV is production: each forward carries a texter's phone number and message")
@@ -356,7 +358,8 @@ export function createConfig(env: Env): Config {
   const forwardTimeoutMs = r.int('FORWARD_TIMEOUT_MS', 5000, 100, 12_000)
   if (forwardUrl !== undefined && (forwardSecret === undefined || forwardSecret.length < 16)) {
     r.problems.push(
-      "FORWARD_SECRET is required with FORWARD_URL, at least 16 characters: your service checks each forward's signature with it (try: openssl rand -hex 32)",
+      'FORWARD_SECRET is required with FORWARD_URL, at least 16 characters: ' +
+        "your service checks each forward's signature with it (try: openssl rand -hex 32)",
     )
   }
   const allowedCountries = r.countries('ALLOWED_COUNTRIES', 'US,CA')

@@ -28,7 +28,8 @@ export class DatabaseTooNewError extends Error {
   constructor(location: string, unknown: string[]) {
     const postgres = isPostgresUrl(location)
     super(
-      `The database ${postgres ? redactUrl(location) : location} was migrated by a newer version of smsbot (unknown migrations: ${unknown.join(', ')}). ` +
+      `The database ${postgres ? redactUrl(location) : location} was migrated by a newer version of smsbot ` +
+        `(unknown migrations: ${unknown.join(', ')}). ` +
         `Run the newer code, or point ${postgres ? 'DATABASE_URL' : 'DATABASE_PATH'} at another database.`,
     )
     this.name = 'DatabaseTooNewError'
@@ -163,7 +164,7 @@ class CommitGroup {
 
   run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, settle: (outcome) => (outcome.ok ? resolve(outcome.value as T) : reject(outcome.error)) })
+      this.queue.push({ work, settle: (outcome) => (outcome.ok ? resolve(outcome.value as T) : reject(asError(outcome.error))) })
       if (!this.scheduled) {
         this.scheduled = true
         setImmediate(() => void this.commitNext())
@@ -241,11 +242,14 @@ export function withStatementCache(sqlite: SQLite.Database, size = 256): SqliteD
   }
 }
 
+// Migrations are typed Kysely<any>: frozen, they must not follow the schema types of later code (Kysely's advice).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function createMigrator(db: Kysely<any>): Migrator {
   return new Migrator({ db, provider: { getMigrations: async () => migrations } })
 }
 
 /** Applies pending migrations; refuses a database that holds migrations this code does not know. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateToLatest(db: Kysely<any>, path: string): Promise<MigrationResultSet> {
   const tables = await db.introspection.getTables({ withInternalKyselyTables: true })
   if (tables.some((t) => t.name === 'kysely_migration')) {
@@ -254,19 +258,24 @@ export async function migrateToLatest(db: Kysely<any>, path: string): Promise<Mi
     if (unknown.length > 0) throw new DatabaseTooNewError(path, unknown)
   }
   const result = await createMigrator(db).migrateToLatest()
-  if (result.error) throw result.error
+  if (result.error !== undefined) throw asError(result.error)
   return result
 }
 
+/** What was thrown, as an Error (a driver may throw anything; an Error passes through unchanged). */
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown))
+}
+
 /** A time or date column of a table, compared as an ISO string. */
-type Column<T extends keyof Database> = string & keyof Database[T]
+type Column<T extends keyof Database> = Extract<keyof Database[T], string>
 
 /**
  * Deletes at most `limit` rows of `table` whose `column` is before `bound` (`<`, or `<=` with `inclusive`), picked by
  * their `key`: one short statement that both dialects accept (neither has DELETE … LIMIT in common); how many went.
  * Each table's owner calls it for its own table (retention).
  */
-export async function deleteBatch<T extends keyof Database & string>(
+export async function deleteBatch<T extends keyof Database>(
   db: Db,
   table: T,
   key: Column<T>,

@@ -33,8 +33,8 @@ Options:
 
 topics, notify, progress, consent and keywords use the server's operator API when ADMIN_TOKEN is set
 (or --url is given); otherwise they open the database directly (DATABASE_URL, or
-DATABASE_PATH on the machine the server runs on, which must exist unless --create). Configuration comes from the environment and .env, as for the
-server (see template.env).`
+DATABASE_PATH on the machine the server runs on, which must exist unless --create).
+Configuration comes from the environment and .env, as for the server (see template.env).`
 
 export const cliCopy = {
   unreachable: (url: string) => `Cannot reach smsbot at ${url}. Is it running (npm start)? Use --url to point elsewhere.`,
@@ -42,7 +42,8 @@ export const cliCopy = {
   needsToken: (url: string) => `ADMIN_TOKEN is needed to use the operator API at ${url}: set it to the server's ADMIN_TOKEN.`,
   noReply: '(no reply: empty TwiML)',
   noDatabase: (path: string) =>
-    `There is no database at ${path} (DATABASE_PATH). Run this where the server runs, set DATABASE_PATH (or DATABASE_URL, or ADMIN_TOKEN and --url for the API), or add --create to start a new one.`,
+    `There is no database at ${path} (DATABASE_PATH). Run this where the server runs, set DATABASE_PATH (or DATABASE_URL, or ` +
+    `ADMIN_TOKEN and --url for the API), or add --create to start a new one.`,
   topicOpen: (key: string, title: string) => `Topic ${key} is open: ${title}`,
   topicClosed: (key: string) => `Topic ${key} is closed. Its subscribers are kept and were told nothing.`,
   topicLine: (key: string, subscribers: number, title: string) => `${key}\t${plural(subscribers, 'subscriber')}\t${title}`,
@@ -53,12 +54,20 @@ export const cliCopy = {
   follow: (id: number) => `Follow it with: smsbot progress ${id}`,
   watching: 'Ctrl-C stops watching; sending goes on in the server.',
   finished: (p: Progress) =>
-    `Done: ${p.sent + p.delivered} of ${p.recipients} accepted by Twilio (${p.delivered} delivered so far), ${p.failed} failed${p.expired > 0 ? `, ${p.expired} expired (not sent by ${p.expiresAt ?? 'the expiry'})` : ''}.`,
+    `Done: ${p.sent + p.delivered} of ${p.recipients} accepted by Twilio (${p.delivered} delivered so far), ${p.failed} ` +
+    `failed${p.expired > 0 ? `, ${p.expired} expired (not sent by ${p.expiresAt ?? 'the expiry'})` : ''}.`,
   scheduled: (sendAt: string | undefined, expiresAt: string | undefined) =>
-    `${sendAt === undefined ? 'Sending now' : `Scheduled for ${sendAt}`}${expiresAt === undefined ? '' : `; whatever is not sent by ${expiresAt} expires`}.`,
+    (sendAt === undefined ? 'Sending now' : `Scheduled for ${sendAt}`) +
+    (expiresAt === undefined ? '' : `; whatever is not sent by ${expiresAt} expires`) +
+    '.',
   /** Nothing is due now, but rows wait for sendAt or for quiet hours to end: watching stops here. */
   waiting: (p: Progress) =>
-    `Waiting: ${[p.scheduled > 0 ? `${p.scheduled} scheduled for ${p.sendAt ?? 'later'}` : '', p.held > 0 ? `${p.held} held for the recipients' quiet hours` : ''].filter(Boolean).join(', ')}` +
+    `Waiting: ${[
+      p.scheduled > 0 ? `${p.scheduled} scheduled for ${p.sendAt ?? 'later'}` : '',
+      p.held > 0 ? `${p.held} held for the recipients' quiet hours` : '',
+    ]
+      .filter(Boolean)
+      .join(', ')}` +
     ` (${p.sent + p.delivered} sent so far). The server sends them when they are due; follow with: smsbot progress ${p.id}`,
   consentHeader: 'time (UTC)                action       source  topic / detail',
   consentLine: (r: ConsentRecord) =>
@@ -101,13 +110,18 @@ export const wiringCopy = {
     publicUrl: (input: string) => `"${input}" is not an http(s) URL without query, e.g. https://abc123.ngrok-free.app`,
   },
   needsTwilio: (command: string, missing: string[]) =>
-    `smsbot ${command} changes your Twilio number's SMS webhook, so it needs ${listed(missing)}: set ${missing.length === 1 ? 'it' : 'them'} in the environment or .env (see template.env).`,
-  noNgrokToken: `NGROK_AUTHTOKEN is not set: copy your authtoken from ${NGROK_TOKEN_PAGE} (a free ngrok account will do) into .env as NGROK_AUTHTOKEN=…`,
+    `smsbot ${command} changes your Twilio number's SMS webhook, so it needs ${listed(missing)}: set ` +
+    `${missing.length === 1 ? 'it' : 'them'} in the environment or .env (see template.env).`,
+  noNgrokToken:
+    `NGROK_AUTHTOKEN is not set: copy your authtoken from ${NGROK_TOKEN_PAGE} ` +
+    '(a free ngrok account will do) into .env as NGROK_AUTHTOKEN=…',
   fixedPort: 'smsbot tunnel needs a fixed PORT to forward to (got 0): set PORT, e.g. PORT=3000.',
   credentials: (accountSid: string) =>
-    `Twilio refused the credentials for account ${accountSid} (401, error 20003): check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN against the Account Info on https://console.twilio.com (live credentials, not test ones).`,
+    `Twilio refused the credentials for account ${accountSid} (401, error 20003): check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN ` +
+    `against the Account Info on https://console.twilio.com (live credentials, not test ones).`,
   noNumber: (phone: string, accountSid: string) =>
-    `${maskPhone(phone)} is not a phone number of Twilio account ${accountSid}: set TWILIO_PHONE_NUMBER to one of the account's active numbers (Phone Numbers → Manage → Active numbers), in E.164 form such as +15551234567.`,
+    `${maskPhone(phone)} is not a phone number of Twilio account ${accountSid}: set TWILIO_PHONE_NUMBER to one of the account's active ` +
+    `numbers (Phone Numbers → Manage → Active numbers), in E.164 form such as +15551234567.`,
   twilioUnreachable: (apiUrl: string, detail: string) =>
     `Cannot reach Twilio's API at ${apiUrl} (${detail}): check your internet connection, or TWILIO_API_URL if you set it.`,
   twilioAnswered: (status: number, code: number | undefined, detail: string) =>
@@ -115,9 +129,11 @@ export const wiringCopy = {
   tunnelToken: (detail: string) =>
     `ngrok refused NGROK_AUTHTOKEN: copy your authtoken again from ${NGROK_TOKEN_PAGE}. (ngrok said: ${detail})`,
   tunnelBusy: (detail: string) =>
-    `ngrok refused the tunnel: your ngrok account already has an agent session open (the free plan allows one). Stop the other ngrok or smsbot tunnel, then try again. (ngrok said: ${detail})`,
+    `ngrok refused the tunnel: your ngrok account already has an agent session open (the free plan allows one). Stop the other ngrok ` +
+    `or smsbot tunnel, then try again. (ngrok said: ${detail})`,
   tunnelUnreachable: (detail: string) =>
-    `Cannot reach ngrok's service to open the tunnel: check your internet connection, or a firewall or proxy in the way. (ngrok said: ${detail})`,
+    `Cannot reach ngrok's service to open the tunnel: check your internet connection, or a firewall or proxy in the way. (ngrok said: ` +
+    `${detail})`,
   tunnelRefused: (detail: string) => `ngrok refused the tunnel: ${detail}. Check your account's limits on https://dashboard.ngrok.com.`,
   wired: (phone: string, url: string) => `Twilio number ${maskPhone(phone)} now sends incoming SMS to ${webhook(url, 'POST')}.`,
   previous: (url: string, method: string) =>
@@ -125,7 +141,8 @@ export const wiringCopy = {
       ? 'It had no SMS webhook before; smsbot wire --restore removes this one.'
       : `Before, it sent them to ${webhook(url, method)}; smsbot wire --restore puts that back.`,
   smsApplication: (sid: string) =>
-    `Note: TwiML app ${sid} handles this number's SMS, and Twilio then ignores the number's own webhook. In the Twilio console, set the number's "A message comes in" to Webhook.`,
+    `Note: TwiML app ${sid} handles this number's SMS, and Twilio then ignores the number's own webhook. In the Twilio console, set ` +
+    `the number's "A message comes in" to Webhook.`,
   publicUrlReminder: (url: string) => `Run the server with PUBLIC_URL=${url} so that it checks Twilio's signatures against that URL.`,
   restored: (phone: string, url: string, method: string) =>
     url === ''

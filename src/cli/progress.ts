@@ -33,5 +33,6 @@ export function progressLine(p: Progress): string {
     .map(([name, n]) => ` · ${name} ${n}`)
     .join('')
   const percent = p.recipients === 0 ? 100 : Math.floor((handled / p.recipients) * 100)
-  return `[${bar}] ${String(percent).padStart(3)}%  ${handled}/${p.recipients}  queued ${p.queued} · sent ${p.sent} · delivered ${p.delivered} · failed ${p.failed}${waiting}`
+  const counts = `queued ${p.queued} · sent ${p.sent} · delivered ${p.delivered} · failed ${p.failed}${waiting}`
+  return `[${bar}] ${String(percent).padStart(3)}%  ${handled}/${p.recipients}  ${counts}`
 }

@@ -26,7 +26,8 @@ export const en = {
    */
   identity: ({ name, contact }: Program) =>
     firstFitting([
-      `${name}: alerts for the topics you follow.${contact === undefined ? '' : ` Help: ${contact}.`} Msg&data rates may apply. Reply STOP to cancel.`,
+      `${name}: alerts for the topics you follow.${contact === undefined ? '' : ` Help: ${contact}.`} Msg&data rates may apply. Reply ` +
+        `STOP to cancel.`,
       `${name}: topic alerts.${contact === undefined ? '' : ` Help: ${contact}`} Msg&data rates may apply. Reply STOP to cancel.`,
     ]),
 
@@ -81,7 +82,8 @@ export const en = {
   menu: (items: MenuItem[], remaining: number): MenuText =>
     fitMenu(items, (shown, n) => {
       const left = remaining + items.length - n
-      return `Topics: ${shown.join(', ')}. Reply ${range(firstNumber(items), firstNumber(items) + n - 1)} to follow${left > 0 ? `, MORE for ${left} more` : ''}.`
+      const numbers = range(firstNumber(items), firstNumber(items) + n - 1)
+      return `Topics: ${shown.join(', ')}. Reply ${numbers} to follow${left > 0 ? `, MORE for ${left} more` : ''}.`
     }),
 
   noTopics: 'There are no open topics yet. Check back soon.',
@@ -120,7 +122,8 @@ export const en = {
   zoneInvalid: 'Unknown time zone. Try TZ EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII or a name like TZ America/Chicago.',
   /** SETTINGS: the quiet window that applies (undefined: none; `own`: the phone's, else the usual) and the chosen zone. */
   settings: (quiet: { window: QuietWindow | undefined; own: boolean }, zone: string | null) =>
-    `Quiet hours: ${quiet.window === undefined ? 'off' : `${windowText(quiet.window)}${quiet.own ? '' : ' (usual)'}`}. Time zone: ${zone ?? "your number's"}. QUIET 22-7, TZ PACIFIC or LANG ES to change.`,
+    `Quiet hours: ${quiet.window === undefined ? 'off' : `${windowText(quiet.window)}${quiet.own ? '' : ' (usual)'}`}. Time zone: ` +
+    `${zone ?? "your number's"}. QUIET 22-7, TZ PACIFIC or LANG ES to change.`,
 
   /** The text of a verification code (the WebOTP line is added after it). */
   code: (code: string) => `Your smsbot code is ${code}`,

@@ -10,7 +10,8 @@ export const es: SmsCopy = {
 
   identity: ({ name, contact }) =>
     firstFitting([
-      `${name}: avisos de los temas que sigues.${contact === undefined ? '' : ` Ayuda: ${contact}.`} Pueden aplicar tarifas de msj y datos. Responde STOP para cancelar.`,
+      `${name}: avisos de los temas que sigues.${contact === undefined ? '' : ` Ayuda: ${contact}.`} Pueden aplicar tarifas de msj y ` +
+        `datos. Responde STOP para cancelar.`,
       `${name}: avisos.${contact === undefined ? '' : ` Ayuda: ${contact}`} Aplican tarifas de msj y datos. STOP para cancelar.`,
     ]),
 
@@ -98,7 +99,8 @@ export const es: SmsCopy = {
   zoneInvalid:
     'Zona horaria desconocida. Prueba TZ EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII o un nombre como TZ America/Chicago.',
   settings: (quiet, zone) =>
-    `Horas de silencio: ${quiet.window === undefined ? 'ninguna' : `${windowText(quiet.window)}${quiet.own ? '' : ' (lo habitual)'}`}. Zona: ${zone ?? 'la de tu teléfono'}. QUIET 22-7, TZ PACIFIC o LANG EN para cambiarlo.`,
+    `Horas de silencio: ${quiet.window === undefined ? 'ninguna' : `${windowText(quiet.window)}${quiet.own ? '' : ' (lo habitual)'}`}. ` +
+    `Zona: ${zone ?? 'la de tu teléfono'}. QUIET 22-7, TZ PACIFIC o LANG EN para cambiarlo.`,
 
   code: (code) => `Tu clave de smsbot es ${code}`,
   notificationFooter: (key) => `Escribe UNSUB ${key} para dejarlo.`,

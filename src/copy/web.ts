@@ -115,7 +115,8 @@ const en = {
   quietHoursValue: (setting: QuietSetting): string =>
     setting.kind === 'off' ? 'OFF' : setting.kind === 'window' ? windowShort(setting.window) : '',
   quietHoursHint: (deployment: QuietWindow | undefined) =>
-    `Hours on the 24-hour clock, such as 22-7 (10 p.m. to 7 a.m.), or OFF. Leave it empty for the default (${deployment === undefined ? 'none' : windowShort(deployment)}).`,
+    `Hours on the 24-hour clock, such as 22-7 (10 p.m. to 7 a.m.), or OFF. Leave it empty for the default ` +
+    `(${deployment === undefined ? 'none' : windowShort(deployment)}).`,
   timeZoneNow: (chosen: string | null, ofNumber: readonly string[] | undefined, fallback: string): string => {
     if (chosen !== null) return `${chosen}, your own choice.`
     if (ofNumber === undefined) return `${fallback} (we could not tell from your number).`
@@ -124,7 +125,8 @@ const en = {
       : `${ofNumber.join(' and ')} (your number's area spans them: we wait until it is not quiet hours in any).`
   },
   timeZoneHint: (ofNumber: readonly string[] | undefined, fallback: string) =>
-    `EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII, or a name such as America/Chicago. Leave it empty to use your number's (${ofNumber?.join(', ') ?? fallback}).`,
+    `EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII, or a name such as America/Chicago. Leave it empty to use your number's ` +
+    `(${ofNumber?.join(', ') ?? fallback}).`,
   noTopics: 'No other open topics right now.',
   subscribeButton: 'Follow',
   unsubscribeButton: 'Stop following',
@@ -140,7 +142,8 @@ const en = {
   linkOtherIntro: (current: string, linked: string) =>
     `This browser is signed in as ${maskPhone(current)}. This link is for ${maskPhone(linked)}. Nothing changes until you choose.`,
   linkOtherWarning: (current: string, linked: string) =>
-    `If someone else sent you this link, stay signed in as ${maskPhone(current)}. If you sign in as ${maskPhone(linked)}, this profile moves to that phone, and ${maskPhone(current)} must be verified again to be managed here.`,
+    `If someone else sent you this link, stay signed in as ${maskPhone(current)}. If you sign in as ${maskPhone(linked)}, this profile ` +
+    `moves to that phone, and ${maskPhone(current)} must be verified again to be managed here.`,
   linkStayButton: (current: string) => `Stay signed in as ${maskPhone(current)}`,
   linkSwitchButton: (linked: string) => `Sign in as ${maskPhone(linked)} instead`,
   formExpiredTitle: 'Please try again',
@@ -209,9 +212,11 @@ const errorsEs: WebCopy['errors'] = {
   tooManyAttempts: 'Demasiados intentos fallidos con este código. Pide uno nuevo.',
   noCode: 'No hay ningún código activo para este número. Pide uno nuevo.',
   ipFailures:
-    'Se probaron demasiados códigos incorrectos desde tu red en la última hora. Inténtalo más tarde o envía S al número para recibir un enlace de acceso.',
+    'Se probaron demasiados códigos incorrectos desde tu red en la última hora. Inténtalo más tarde o envía S al número para recibir ' +
+    'un enlace de acceso.',
   locked: (until) =>
-    `Demasiados códigos incorrectos para este número. Puedes volver a intentarlo después del ${formatTime(until, 'es-US')} o enviar S desde el teléfono para recibir un enlace de acceso.`,
+    `Demasiados códigos incorrectos para este número. Puedes volver a intentarlo después del ${formatTime(until, 'es-US')} o enviar S ` +
+    `desde el teléfono para recibir un enlace de acceso.`,
 }
 
 const es: WebCopy = {
@@ -256,7 +261,8 @@ const es: WebCopy = {
   },
   quietHoursValue: en.quietHoursValue,
   quietHoursHint: (deployment) =>
-    `Horas del reloj de 24 horas, por ejemplo 22-7 (de 22:00 a 7:00), u OFF. Déjalo vacío para usar lo habitual (${deployment === undefined ? 'ninguna' : windowShort(deployment)}).`,
+    `Horas del reloj de 24 horas, por ejemplo 22-7 (de 22:00 a 7:00), u OFF. Déjalo vacío para usar lo habitual ` +
+    `(${deployment === undefined ? 'ninguna' : windowShort(deployment)}).`,
   timeZoneNow: (chosen, ofNumber, fallback) => {
     if (chosen !== null) return `${chosen}, elegida por ti.`
     if (ofNumber === undefined) return `${fallback} (no pudimos deducirla de tu número).`
@@ -265,7 +271,8 @@ const es: WebCopy = {
       : `${ofNumber.join(' y ')} (el área de tu número abarca varias: esperamos a que no sean horas de silencio en ninguna).`
   },
   timeZoneHint: (ofNumber, fallback) =>
-    `EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII o un nombre como America/Chicago. Déjalo vacío para usar la de tu número (${ofNumber?.join(', ') ?? fallback}).`,
+    `EASTERN, CENTRAL, MOUNTAIN, PACIFIC, ALASKA, HAWAII o un nombre como America/Chicago. Déjalo vacío para usar la de tu número ` +
+    `(${ofNumber?.join(', ') ?? fallback}).`,
   noTopics: 'Ahora no hay otros temas abiertos.',
   subscribeButton: 'Seguir',
   unsubscribeButton: 'Dejar de seguir',
@@ -278,9 +285,11 @@ const es: WebCopy = {
   linkUsed: 'Este enlace ya se usó. Envía S otra vez para recibir uno nuevo.',
   linkOtherTitle: 'Sesión iniciada con otro teléfono',
   linkOtherIntro: (current, linked) =>
-    `Este navegador tiene la sesión iniciada como ${maskPhone(current)}. Este enlace es para ${maskPhone(linked)}. No cambia nada hasta que elijas.`,
+    `Este navegador tiene la sesión iniciada como ${maskPhone(current)}. Este enlace es para ${maskPhone(linked)}. No cambia nada ` +
+    `hasta que elijas.`,
   linkOtherWarning: (current, linked) =>
-    `Si otra persona te envió este enlace, sigue con la sesión de ${maskPhone(current)}. Si inicias sesión como ${maskPhone(linked)}, este perfil pasa a ese teléfono y habrá que volver a verificar ${maskPhone(current)} para gestionarlo aquí.`,
+    `Si otra persona te envió este enlace, sigue con la sesión de ${maskPhone(current)}. Si inicias sesión como ${maskPhone(linked)}, ` +
+    `este perfil pasa a ese teléfono y habrá que volver a verificar ${maskPhone(current)} para gestionarlo aquí.`,
   linkStayButton: (current) => `Seguir con la sesión de ${maskPhone(current)}`,
   linkSwitchButton: (linked) => `Iniciar sesión como ${maskPhone(linked)}`,
   formExpiredTitle: 'Inténtalo de nuevo',

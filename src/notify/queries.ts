@@ -110,7 +110,10 @@ export async function takeSendSlot(db: Db, now: Date, rate: SendRate, count = 1)
   return Number(row.next_slot_ms) - span
 }
 
-/** After a turn that ended late (at `now`, not `slot`), the next slot keeps its distance from now; false when another slot was taken since. */
+/**
+ * After a turn that ended late (at `now`, not `slot`), the next slot keeps its distance from now; false when another
+ * slot was taken since.
+ */
 export async function moveSchedule(db: Db, slot: number, now: Date, rate: SendRate): Promise<boolean> {
   const result = await db
     .updateTable('send_schedule')
@@ -429,6 +432,7 @@ export async function pruneFinishedOutbox(db: Db, before: Date, limit: number): 
           .select('candidate.id')
           .where('candidate.updated_at', '<', before.toISOString())
           // No row of its notification (the candidate included) queued or sending: the candidate is final too.
+          // eslint-disable-next-line @typescript-eslint/unbound-method -- Kysely's expression builder functions are bound
           .where(({ not, exists, selectFrom }) =>
             not(
               exists(

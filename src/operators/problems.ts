@@ -50,7 +50,9 @@ export const problems = {
   noSuchNotification: (id: string | number): Problem => ({ error: 'no_such_notification', message: `There is no notification ${id}.` }),
   invalidTime: (field: string, value: string): Problem => ({
     error: 'invalid_time',
-    message: `${field} must be an ISO 8601 time with its offset, such as 2026-12-01T09:00:00-05:00 or 2026-12-01T14:00:00Z (got "${value.slice(0, 40)}").`,
+    message:
+      `${field} must be an ISO 8601 time with its offset, such as 2026-12-01T09:00:00-05:00 or 2026-12-01T14:00:00Z ` +
+      `(got "${value.slice(0, 40)}").`,
   }),
   sendAtTooFar: (sendAt: string): Problem => ({
     error: 'send_at_too_far',

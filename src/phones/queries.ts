@@ -1,4 +1,4 @@
-// The phones table: first contact, carrier opt-out, numbers Twilio called invalid, the verified link to a profile, and the phone's own settings.
+// The phones table: first contact, carrier opt-out, numbers Twilio called invalid, the verified link to a profile, own settings.
 import type { Db } from '../database.js'
 import { isLanguage, type Language } from '../language.js'
 import { recordConsent, type ConsentVia } from '../consent/queries.js'

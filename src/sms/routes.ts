@@ -35,16 +35,16 @@ const Inbound = Type.Object({
 
 export async function smsRoutes(plain: FastifyInstance, options: SmsRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+  const linkToken = (phone: string, now: Date, messageSid: string) =>
+    createLinkToken(options.linkSecret, phone, now, options.linkTtlSeconds, linkId(options.linkSecret, messageSid))
 
   app.post('/sms', { schema: { body: Inbound } }, async (request, reply) => {
     const origin = options.publicUrl === undefined ? `${request.protocol}://${request.host}` : publicHref(options.publicUrl)
     const context: AnswerContext = {
       ...options.context,
-      // A From that is not a phone number (a short code, a channel address) gets the plain form.
+      // A From behind a channel prefix (whatsapp:+1…) gets the plain form.
       signupUrl: (phone, now, messageSid) =>
-        /^\+\d{6,15}$/.test(phone)
-          ? `${origin}/verify/link?t=${createLinkToken(options.linkSecret, phone, now, options.linkTtlSeconds, linkId(options.linkSecret, messageSid))}`
-          : `${origin}/verify`,
+        /^\+\d{6,15}$/.test(phone) ? `${origin}/verify/link?t=${linkToken(phone, now, messageSid)}` : `${origin}/verify`,
       signupMinutes: Math.round(options.linkTtlSeconds / 60),
     }
     const { MessageSid, From, To, Body, NumMedia, OptOutType } = request.body

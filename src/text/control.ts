@@ -17,6 +17,7 @@ const SEQUENCE = new RegExp(
 )
 
 /** C0 controls but tab, line feed and carriage return; DEL; C1 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is this module's job
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g
 
 /** Line breaks a one-line value must not hold (CR LF, CR, LF, and Unicode's line and paragraph separators). */
@@ -38,7 +39,10 @@ export function oneLine(text: string): string {
 
 /** Every control character but tab and line feed, shown as an escape (`\x1B`), for a terminal: nothing stored can drive it. */
 export function printable(text: string): string {
-  return text
-    .replace(/\r\n/g, '\n')
-    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+  return (
+    text
+      .replace(/\r\n/g, '\n')
+      // eslint-disable-next-line no-control-regex -- matching control characters is this module's job
+      .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+  )
 }

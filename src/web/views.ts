@@ -9,18 +9,30 @@ const layout = `<!doctype html>
 <title><%= it.title %> · <%= it.copy.siteName %></title>
 <style>
   :root { color-scheme: light dark; --accent: #0b5fff; --error: #b00020; }
-  body { font: 17px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; padding: 1.25rem; max-width: 30rem; margin-inline: auto; }
+  body {
+    font: 17px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+    margin: 0; padding: 1.25rem; max-width: 30rem; margin-inline: auto;
+  }
   h1 { font-size: 1.5rem; margin: 0.5rem 0 1rem; }
   label { display: block; font-weight: 600; margin-top: 1rem; }
   .hint { display: block; font-size: 0.9rem; opacity: 0.75; }
-  input { display: block; box-sizing: border-box; width: 100%; font-size: 1.1rem; padding: 0.7rem; margin-top: 0.35rem; border: 1px solid #888; border-radius: 8px; }
+  input {
+    display: block; box-sizing: border-box; width: 100%; font-size: 1.1rem; padding: 0.7rem; margin-top: 0.35rem;
+    border: 1px solid #888; border-radius: 8px;
+  }
   input[aria-invalid="true"] { border: 2px solid var(--error); }
   .error { color: var(--error); font-weight: 600; margin: 0.35rem 0 0; }
-  button { font-size: 1.05rem; padding: 0.75rem 1.1rem; margin-top: 1.25rem; border-radius: 8px; border: 0; background: var(--accent); color: #fff; width: 100%; cursor: pointer; }
+  button {
+    font-size: 1.05rem; padding: 0.75rem 1.1rem; margin-top: 1.25rem; border-radius: 8px; border: 0;
+    background: var(--accent); color: #fff; width: 100%; cursor: pointer;
+  }
   button.secondary { background: transparent; color: var(--accent); border: 1px solid var(--accent); }
   form.inline button { width: auto; margin-top: 0; padding: 0.45rem 0.8rem; font-size: 0.95rem; white-space: nowrap; }
   ul.topics { list-style: none; padding: 0; }
-  ul.topics li { display: flex; align-items: center; justify-content: space-between; gap: 0.75rem; padding: 0.6rem 0; border-bottom: 1px solid #8884; }
+  ul.topics li {
+    display: flex; align-items: center; justify-content: space-between; gap: 0.75rem; padding: 0.6rem 0;
+    border-bottom: 1px solid #8884;
+  }
   .notice { padding: 0.75rem; border-radius: 8px; background: #fff3cd; color: #664d03; }
   .success { padding: 0.75rem; border-radius: 8px; background: #d1e7dd; color: #0f5132; font-weight: 600; }
   dl { display: grid; grid-template-columns: auto 1fr; gap: 0.25rem 1rem; } dt { font-weight: 600; } dd { margin: 0; }
@@ -35,16 +47,24 @@ const layout = `<!doctype html>
 </body>
 </html>`
 
-const field = `<label for="<%= it.id %>"><%= it.label %><% if (it.hint) { %> <span class="hint" id="<%= it.id %>-hint"><%= it.hint %></span><% } %></label>
-<input id="<%= it.id %>" name="<%= it.name %>" value="<%= it.value ?? '' %>"<% for (const [k, v] of Object.entries(it.attrs ?? {})) { %> <%= k %>="<%= v %>"<% } %><% if (it.error) { %> aria-invalid="true" aria-describedby="<%= it.id %>-error" autofocus<% } else if (it.hint) { %> aria-describedby="<%= it.id %>-hint"<% } %><% if (it.focus && !it.error) { %> autofocus<% } %>>
+const field = `<label for="<%= it.id %>"><%= it.label %>
+<% if (it.hint) { %> <span class="hint" id="<%= it.id %>-hint"><%= it.hint %></span><% } %>
+</label>
+<input id="<%= it.id %>" name="<%= it.name %>" value="<%= it.value ?? '' %>"
+<% for (const [k, v] of Object.entries(it.attrs ?? {})) { %> <%= k %>="<%= v %>"<% } %>
+<% if (it.error) { %> aria-invalid="true" aria-describedby="<%= it.id %>-error" autofocus
+<% } else if (it.hint) { %> aria-describedby="<%= it.id %>-hint"<% } %>
+<% if (it.focus && !it.error) { %> autofocus<% } %>>
 <% if (it.error) { %><p class="error" id="<%= it.id %>-error" role="alert"><%= it.error %></p><% } %>`
 
 const verify = `<% layout('@layout') %>
 <p><%= it.copy.verifyIntro %></p>
 <form method="post" action="/verify" novalidate>
 <input type="hidden" name="_csrf" value="<%= it.csrf %>">
-<%~ include('@field', { id: 'phone', name: 'phone', label: it.copy.phoneLabel, hint: it.copy.phoneHint, value: it.phone, error: it.errors.phone, focus: true, attrs: { type: 'tel', autocomplete: 'tel', inputmode: 'tel', required: 'required' } }) %>
-<%~ include('@field', { id: 'name', name: 'name', label: it.copy.nameLabel, value: it.name, error: it.errors.name, attrs: { type: 'text', autocomplete: 'name', maxlength: '60' } }) %>
+<%~ include('@field', { id: 'phone', name: 'phone', label: it.copy.phoneLabel, hint: it.copy.phoneHint, value: it.phone,
+  error: it.errors.phone, focus: true, attrs: { type: 'tel', autocomplete: 'tel', inputmode: 'tel', required: 'required' } }) %>
+<%~ include('@field', { id: 'name', name: 'name', label: it.copy.nameLabel, value: it.name, error: it.errors.name,
+  attrs: { type: 'text', autocomplete: 'name', maxlength: '60' } }) %>
 <button type="submit"><%= it.copy.sendButton %></button>
 </form>`
 
@@ -54,7 +74,9 @@ const code = `<% layout('@layout') %>
 <input type="hidden" name="_csrf" value="<%= it.csrf %>">
 <input type="hidden" name="phone" value="<%= it.phone %>">
 <input type="hidden" name="name" value="<%= it.name %>">
-<%~ include('@field', { id: 'code', name: 'code', label: it.copy.codeLabel, value: it.code, error: it.errors.code, focus: true, attrs: { type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric', pattern: '[0-9]*', maxlength: String(it.length), required: 'required' } }) %>
+<%~ include('@field', { id: 'code', name: 'code', label: it.copy.codeLabel, value: it.code, error: it.errors.code, focus: true,
+  attrs: { type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric', pattern: '[0-9]*', maxlength: String(it.length),
+    required: 'required' } }) %>
 <button type="submit"><%= it.copy.checkButton %></button>
 </form>
 <form method="post" action="/verify">
@@ -81,14 +103,20 @@ const me = `<% layout('@layout') %>
 <% if (it.subscriptions.length === 0) { %><p><%= it.copy.noSubscriptions %></p><% } %>
 <ul class="topics">
 <% for (const t of it.subscriptions) { %><li><span><strong><%= t.key %></strong> <%= t.title %></span>
-<form class="inline" method="post" action="/me/subscriptions"><input type="hidden" name="_csrf" value="<%= it.csrf %>"><input type="hidden" name="topic" value="<%= t.key %>"><input type="hidden" name="action" value="unsubscribe"><button type="submit" class="secondary" aria-label="<%= it.copy.unsubscribeButton %> <%= t.key %>"><%= it.copy.unsubscribeButton %></button></form></li>
+<form class="inline" method="post" action="/me/subscriptions"><input type="hidden" name="_csrf" value="<%= it.csrf %>">
+<input type="hidden" name="topic" value="<%= t.key %>"><input type="hidden" name="action" value="unsubscribe">
+<button type="submit" class="secondary" aria-label="<%= it.copy.unsubscribeButton %> <%= t.key %>"><%= it.copy.unsubscribeButton %></button>
+</form></li>
 <% } %>
 </ul>
 <h2><%= it.copy.otherTopicsTitle %></h2>
 <% if (it.others.length === 0) { %><p><%= it.copy.noTopics %></p><% } %>
 <ul class="topics">
 <% for (const t of it.others) { %><li><span><strong><%= t.key %></strong> <%= t.title %></span>
-<form class="inline" method="post" action="/me/subscriptions"><input type="hidden" name="_csrf" value="<%= it.csrf %>"><input type="hidden" name="topic" value="<%= t.key %>"><input type="hidden" name="action" value="subscribe"><button type="submit" aria-label="<%= it.copy.subscribeButton %> <%= t.key %>"><%= it.copy.subscribeButton %></button></form></li>
+<form class="inline" method="post" action="/me/subscriptions"><input type="hidden" name="_csrf" value="<%= it.csrf %>">
+<input type="hidden" name="topic" value="<%= t.key %>"><input type="hidden" name="action" value="subscribe">
+<button type="submit" aria-label="<%= it.copy.subscribeButton %> <%= t.key %>"><%= it.copy.subscribeButton %></button>
+</form></li>
 <% } %>
 </ul>
 <h2><%= it.copy.settingsTitle %></h2>
@@ -100,8 +128,10 @@ const me = `<% layout('@layout') %>
 </dl>
 <form method="post" action="/me/settings" novalidate>
 <input type="hidden" name="_csrf" value="<%= it.csrf %>">
-<%~ include('@field', { id: 'quiet', name: 'quiet', label: it.copy.quietLabel, hint: it.settings.quietHint, value: it.settings.quiet, error: it.settings.errors.quiet, attrs: { type: 'text', autocomplete: 'off', maxlength: '40' } }) %>
-<%~ include('@field', { id: 'zone', name: 'zone', label: it.copy.zoneLabel, hint: it.settings.zoneHint, value: it.settings.zone, error: it.settings.errors.zone, attrs: { type: 'text', autocomplete: 'off', maxlength: '60' } }) %>
+<%~ include('@field', { id: 'quiet', name: 'quiet', label: it.copy.quietLabel, hint: it.settings.quietHint, value: it.settings.quiet,
+  error: it.settings.errors.quiet, attrs: { type: 'text', autocomplete: 'off', maxlength: '40' } }) %>
+<%~ include('@field', { id: 'zone', name: 'zone', label: it.copy.zoneLabel, hint: it.settings.zoneHint, value: it.settings.zone,
+  error: it.settings.errors.zone, attrs: { type: 'text', autocomplete: 'off', maxlength: '60' } }) %>
 <button type="submit"><%= it.copy.saveSettingsButton %></button>
 </form>
 <form method="post" action="/logout">
