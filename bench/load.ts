@@ -21,7 +21,7 @@ let sidCounter = 0
 
 /** `count` signed requests, each with its own MessageSid, signed for `url` with `authToken`. */
 export function signedRequests(workload: Workload, count: number, url: string, authToken: string): SignedRequest[] {
-  const requests: SignedRequest[] = new Array(count)
+  const requests = new Array<SignedRequest>(count)
   for (let i = 0; i < count; i++) {
     sidCounter += 1
     const messageSid = `SM${sidCounter.toString(16).padStart(32, '0')}`

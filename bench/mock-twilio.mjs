@@ -1,5 +1,6 @@
 // A local mock of Twilio's Messages API in its own process; tells the parent, over IPC, how many arrived and when,
 // how many distinct recipients (`To`) there were, how many arrived from each sender (`From`), and the busiest second.
+import { performance } from 'node:perf_hooks'
 import { startMockTwilio } from '../dist/src/dev/mock-twilio.js'
 
 let count = 0

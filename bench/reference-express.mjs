@@ -5,7 +5,8 @@ import twilio from 'twilio'
 
 const MAX_SUBSCRIPTIONS = 20
 const HELP =
-  'SUB <topic> to follow, UNSUB <topic> or ALL to stop, LIST yours, TOPICS to browse, S for the web, QUIET 22-7 or OFF, LANG ES: español. STOP to opt out.'
+  'SUB <topic> to follow, UNSUB <topic> or ALL to stop, LIST yours, TOPICS to browse, S for the web, ' +
+  'QUIET 22-7 or OFF, LANG ES: español. STOP to opt out.'
 // smsbot's defaults: PROGRAM_NAME smsbot, no SUPPORT_CONTACT.
 const IDENTITY = 'smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.'
 const TOPIC_KEY = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$/

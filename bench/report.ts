@@ -62,7 +62,8 @@ export interface PostgresResults {
 
 /** Printed when a run, or a results.json, has no PostgreSQL part. */
 export const POSTGRES_SKIPPED =
-  'PostgreSQL part skipped: DATABASE_URL is not set. To run it: DATABASE_URL=postgres://user@host:5432/postgres npm run bench (a user that may CREATE DATABASE; smsbot_bench_* databases are created and dropped)'
+  'PostgreSQL part skipped: DATABASE_URL is not set. To run it: DATABASE_URL=postgres://user@host:5432/postgres npm run bench ' +
+  '(a user that may CREATE DATABASE; smsbot_bench_* databases are created and dropped)'
 
 export interface Target {
   measure: string
@@ -242,7 +243,8 @@ export function printReport(r: Results): void {
         ? []
         : [
             [
-              `${postgres.fleet.instances} instances on one PostgreSQL ${postgres.server} database at ${postgres.fleet.configured}/s, ${postgres.fleet.messages} messages`,
+              `${postgres.fleet.instances} instances on one PostgreSQL ${postgres.server} database ` +
+                `at ${postgres.fleet.configured}/s, ${postgres.fleet.messages} messages`,
               `${fixed(postgres.fleet.perSecond, 2)} msg/s over ${fixed(postgres.fleet.seconds, 2)} s`,
             ],
             ['  busiest 1 s window; messages per instance', `${postgres.fleet.busiestSecond}; ${postgres.fleet.perInstance.join(' / ')}`],

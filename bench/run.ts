@@ -1,4 +1,5 @@
-// npm run bench: the webhook and the dispatcher measured against their ceilings and an Express reference, in one run; with DATABASE_URL, on PostgreSQL too (one instance, then three sharing the send rate).
+// npm run bench: the webhook and the dispatcher measured against their ceilings and an Express reference, in one run;
+// with DATABASE_URL, on PostgreSQL too (one instance, then three sharing the send rate).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -291,7 +292,8 @@ if (process.argv.includes('--report')) {
 } else {
   if (DATABASE_URL !== undefined && !isPostgresUrl(DATABASE_URL)) {
     throw new Error(
-      'DATABASE_URL must be a PostgreSQL URL (postgres://user@host:5432/postgres, a user that may CREATE DATABASE); unset it to run the SQLite part alone',
+      'DATABASE_URL must be a PostgreSQL URL (postgres://user@host:5432/postgres, a user that may CREATE DATABASE); ' +
+        'unset it to run the SQLite part alone',
     )
   }
   await main()

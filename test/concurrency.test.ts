@@ -7,16 +7,7 @@ import { saveKeyword } from '../src/keywords/queries.js'
 import { openMenu } from '../src/sms/conversations.js'
 import { saveTopic } from '../src/topics/queries.js'
 import { checkCode, sendCode } from '../src/verify/codes.js'
-import {
-  AUTH_TOKEN,
-  buildTestApp,
-  DATABASES,
-  inbound,
-  recordingSender,
-  type DatabaseKind,
-  type RecordingSender,
-  type TapT,
-} from './helpers.js'
+import { AUTH_TOKEN, buildTestApp, DATABASES, inbound, recordingSender, type DatabaseKind, type TapT } from './helpers.js'
 
 const PHONE = '+16175550123'
 
@@ -104,7 +95,7 @@ async function setup(t: TapT, send: Transport, database: DatabaseKind, env: Reco
     t.equal(response.status, 200)
     return messagesOf(response.body)[0] ?? ''
   }
-  return { ...test, sender: sender as RecordingSender, codeSent, sms, browser: () => new Session(test.app, send) }
+  return { ...test, sender, codeSent, sms, browser: () => new Session(test.app, send) }
 }
 
 const count = (items: string[], pattern: RegExp) => items.filter((item) => pattern.test(item)).length

@@ -262,7 +262,8 @@ t.test('production refuses an http PUBLIC_URL, naming it (issue 18, item 11)', a
 t.test('FORWARD_URL with a user name or password is refused at start; in production it must be https (issue 18, item 7)', async (t) => {
   const forward = { FORWARD_SECRET: 's'.repeat(32) }
   const refusal =
-    'FORWARD_URL must not hold a user name or password: forwards are authenticated by their signature (FORWARD_SECRET); give the URL without user:password@'
+    'FORWARD_URL must not hold a user name or password: forwards are authenticated by their signature (FORWARD_SECRET); ' +
+    'give the URL without user:password@'
   t.same(problems({ ...forward, FORWARD_URL: 'http://user:pass@hooks.example.org/sms' }), [refusal])
   t.same(problems({ ...forward, FORWARD_URL: 'https://user@hooks.example.org/sms' }), [refusal], 'a user name alone')
   t.same(problems({ ...forward, FORWARD_URL: 'https://:pass@hooks.example.org/sms' }), [refusal], 'a password alone')

@@ -118,7 +118,7 @@ t.test('a database migrated by newer code refuses to start', async (t) => {
   await migrateToLatest(db, path)
   await db
     .insertInto('kysely_migration' as never)
-    .values({ name: '2099-01-01-01-future', timestamp: new Date().toISOString() } as never)
+    .values({ name: '2099-01-01-01-future', timestamp: new Date().toISOString() })
     .execute()
   const error = await t.rejects(migrateToLatest(db, path), DatabaseTooNewError)
   t.match((error as unknown as Error).message, /newer version of smsbot \(unknown migrations: 2099-01-01-01-future\)/)
@@ -168,9 +168,8 @@ async function schemaOf(db: Db, postgres: boolean) {
     ? await sql<{
         name: string
         table: string
-      }>`select indexname as name, tablename as "table" from pg_indexes where schemaname = 'public' and indexname not in (select conname from pg_constraint) and tablename not like 'kysely_%'`.execute(
-        db,
-      )
+      }>`select indexname as name, tablename as "table" from pg_indexes
+         where schemaname = 'public' and indexname not in (select conname from pg_constraint) and tablename not like 'kysely_%'`.execute(db)
     : await sql<{
         name: string
         table: string

@@ -1,4 +1,5 @@
-// Retention on an injected clock, on SQLite and PostgreSQL: rows past each window pruned, the rest kept, notification counts unchanged, batches bounded.
+// Retention on an injected clock, on SQLite and PostgreSQL: rows past each window pruned, the rest kept,
+// notification counts unchanged, batches bounded.
 import t from 'tap'
 import { buildApp } from '../src/app.js'
 import type { Db } from '../src/database.js'
@@ -177,7 +178,9 @@ for (const database of DATABASES)
         clock: testClock('2026-12-31T12:00:00.000Z'),
       })
       const progress = async (id: number) =>
-        (await app.inject({ method: 'GET', url: `/api/notifications/${id}`, headers: { authorization: `Bearer ${ADMIN}` } })).json()
+        (await app.inject({ method: 'GET', url: `/api/notifications/${id}`, headers: { authorization: `Bearer ${ADMIN}` } })).json<
+          Record<string, unknown>
+        >()
 
       const old = await finishedNotification(db, ago(clock, 31 * DAY), { sent: 3, delivered: 4, failed: 2 })
       const recent = await finishedNotification(db, ago(clock, 29 * DAY), { sent: 1, delivered: 1, failed: 1 })

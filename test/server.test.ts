@@ -46,7 +46,7 @@ t.test('a database migrated by newer code refuses to start', async (t) => {
   await migrateToLatest(db, path)
   await db
     .insertInto('kysely_migration' as never)
-    .values({ name: '2099-01-01-01-future', timestamp: new Date().toISOString() } as never)
+    .values({ name: '2099-01-01-01-future', timestamp: new Date().toISOString() })
     .execute()
   await db.destroy()
   const result = await runServerExpectingFailure({ DATABASE_PATH: path })

@@ -24,7 +24,8 @@ t.test('text signs a webhook like Twilio and prints the reply', async (t) => {
   const sub = io(env)
   t.equal(await runCli(['text', '--url', url, '(617) 555-0123', 'SUB', 'cs2500-01'], sub), 0)
   t.same(sub.lines.out, [
-    'Subscribed to CS2500-01 (Fundamentals of CS 1). smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.',
+    'Subscribed to CS2500-01 (Fundamentals of CS 1). ' +
+      'smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.',
   ])
   const stored = await test.db.selectFrom('inbound_messages').selectAll().executeTakeFirstOrThrow()
   t.equal(stored.phone, '+16175550123', 'the number was sent in E.164, as Twilio does')

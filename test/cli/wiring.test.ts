@@ -89,7 +89,8 @@ t.test('wire: no reminder when PUBLIC_URL already matches; notes for no webhook 
   t.same(wire.lines.out, [
     `Twilio number ${MASKED} now sends incoming SMS to ${TUNNEL_URL}/sms (POST).`,
     'It had no SMS webhook before; smsbot wire --restore removes this one.',
-    `Note: TwiML app AP${'a'.repeat(32)} handles this number's SMS, and Twilio then ignores the number's own webhook. In the Twilio console, set the number's "A message comes in" to Webhook.`,
+    `Note: TwiML app AP${'a'.repeat(32)} handles this number's SMS, and Twilio then ignores the number's own webhook. ` +
+      `In the Twilio console, set the number's "A message comes in" to Webhook.`,
   ])
   const restore = io(env)
   t.equal(await runCli(['wire', '--restore'], restore), 0)
@@ -123,31 +124,39 @@ t.test('wire: every refusal says what to fix', async (t) => {
       ['wire', TUNNEL_URL],
       { DATABASE_PATH: env.DATABASE_PATH },
       1,
-      "smsbot wire changes your Twilio number's SMS webhook, so it needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER: set them in the environment or .env (see template.env).",
+      "smsbot wire changes your Twilio number's SMS webhook, so it needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER: " +
+        'set them in the environment or .env (see template.env).',
     ],
     [
       ['wire', TUNNEL_URL],
       { ...env, TWILIO_PHONE_NUMBER: '', TWILIO_MESSAGING_SERVICE_SID: `MG${'0'.repeat(32)}` },
       1,
-      "smsbot wire changes your Twilio number's SMS webhook, so it needs TWILIO_PHONE_NUMBER: set it in the environment or .env (see template.env).",
+      "smsbot wire changes your Twilio number's SMS webhook, so it needs TWILIO_PHONE_NUMBER: " +
+        'set it in the environment or .env (see template.env).',
     ],
     [
       ['wire', TUNNEL_URL],
       { ...env, TWILIO_AUTH_TOKEN: 'a-wrong-token-0123456789' },
       1,
-      `Twilio refused the credentials for account ${ACCOUNT_SID} (401, error 20003): check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN against the Account Info on https://console.twilio.com (live credentials, not test ones).`,
+      `Twilio refused the credentials for account ${ACCOUNT_SID} (401, error 20003): ` +
+        'check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN against the Account Info on https://console.twilio.com ' +
+        '(live credentials, not test ones).',
     ],
     [
       ['wire', TUNNEL_URL],
       { ...env, TWILIO_PHONE_NUMBER: '+16175550100' },
       1,
-      `+1******0100 is not a phone number of Twilio account ${ACCOUNT_SID}: set TWILIO_PHONE_NUMBER to one of the account's active numbers (Phone Numbers → Manage → Active numbers), in E.164 form such as +15551234567.`,
+      `+1******0100 is not a phone number of Twilio account ${ACCOUNT_SID}: set TWILIO_PHONE_NUMBER to one of the account's ` +
+        'active numbers (Phone Numbers → Manage → Active numbers), in E.164 form such as +15551234567.',
     ],
     [
       ['wire', TUNNEL_URL],
       { ...env, TWILIO_API_URL: 'http://127.0.0.1:9' },
       1,
-      /^Cannot reach Twilio's API at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED.*\): check your internet connection, or TWILIO_API_URL if you set it\.$/,
+      new RegExp(
+        String.raw`^Cannot reach Twilio's API at http://127\.0\.0\.1:9 \(ECONNREFUSED.*\): ` +
+          String.raw`check your internet connection, or TWILIO_API_URL if you set it\.$`,
+      ),
     ],
   ]
   for (const [argv, caseEnv, code, message] of cases) {
@@ -337,7 +346,8 @@ t.test('tunnel: every refusal says what to fix, before anything is opened where 
       ['tunnel'],
       env,
       1,
-      `NGROK_AUTHTOKEN is not set: copy your authtoken from https://dashboard.ngrok.com/get-started/your-authtoken (a free ngrok account will do) into .env as NGROK_AUTHTOKEN=…`,
+      'NGROK_AUTHTOKEN is not set: copy your authtoken from https://dashboard.ngrok.com/get-started/your-authtoken ' +
+        '(a free ngrok account will do) into .env as NGROK_AUTHTOKEN=…',
     ],
     [['tunnel'], { ...env, NGROK_AUTHTOKEN: '  ' }, 1, /^NGROK_AUTHTOKEN is not set/],
     [
@@ -379,15 +389,18 @@ t.test('tunnel: every refusal says what to fix, before anything is opened where 
   const refusals: Array<[TunnelError, string]> = [
     [
       new TunnelError({ kind: 'token', detail: 'ERR_NGROK_105' }),
-      'ngrok refused NGROK_AUTHTOKEN: copy your authtoken again from https://dashboard.ngrok.com/get-started/your-authtoken. (ngrok said: ERR_NGROK_105)',
+      'ngrok refused NGROK_AUTHTOKEN: copy your authtoken again from https://dashboard.ngrok.com/get-started/your-authtoken. ' +
+        '(ngrok said: ERR_NGROK_105)',
     ],
     [
       new TunnelError({ kind: 'busy', detail: 'ERR_NGROK_108' }),
-      'ngrok refused the tunnel: your ngrok account already has an agent session open (the free plan allows one). Stop the other ngrok or smsbot tunnel, then try again. (ngrok said: ERR_NGROK_108)',
+      'ngrok refused the tunnel: your ngrok account already has an agent session open (the free plan allows one). ' +
+        'Stop the other ngrok or smsbot tunnel, then try again. (ngrok said: ERR_NGROK_108)',
     ],
     [
       new TunnelError({ kind: 'unreachable', detail: 'failed to establish tcp connection' }),
-      "Cannot reach ngrok's service to open the tunnel: check your internet connection, or a firewall or proxy in the way. (ngrok said: failed to establish tcp connection)",
+      "Cannot reach ngrok's service to open the tunnel: check your internet connection, or a firewall or proxy in the way. " +
+        '(ngrok said: failed to establish tcp connection)',
     ],
     [
       new TunnelError({ kind: 'refused', detail: 'The endpoint is already online' }),

@@ -127,7 +127,8 @@ t.test('lists that do not fit say how many were left out; menus number what they
   t.match(
     menu.text,
     new RegExp(
-      `^Topics: 1 ENGW3302-ONLINE\\.SPRING \\(Advanced Writing\\.\\.\\.\\), 2 CS2500-01 \\(Fundamentals of C\\.\\.\\.\\)\\. Reply 1-${menu.shown} to follow, MORE for ${32 + 8 - menu.shown} more\\.$`,
+      `^Topics: 1 ENGW3302-ONLINE\\.SPRING \\(Advanced Writing\\.\\.\\.\\), 2 CS2500-01 \\(Fundamentals of C\\.\\.\\.\\)\\. ` +
+        `Reply 1-${menu.shown} to follow, MORE for ${32 + 8 - menu.shown} more\\.$`,
     ),
   )
   t.equal(smsCopy.en.menu([{ ...topic, number: 5 }], 0).text, 'Topics: 5 CS2500-01 (Fundamentals of C...). Reply 5 to follow.')

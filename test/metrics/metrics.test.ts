@@ -18,7 +18,9 @@ function parse(body: string) {
     if (line === '' || line.startsWith('#')) continue
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line)
     if (match === null) throw new Error(`not Prometheus text: ${line}`)
-    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]))
+    const labels = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m): [string, string] => [m[1] as string, m[2] as string]),
+    )
     samples.push({ name: match[1] as string, labels, value: Number(match[3]) })
   }
   const value = (name: string, labels: Record<string, string> = {}) =>

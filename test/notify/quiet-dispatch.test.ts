@@ -108,7 +108,7 @@ for (const kind of DATABASES) {
         .orderBy('id')
         .execute()
       t.same(
-        held.map(({ held_at, ...row }) => row),
+        held.map(({ held_at: _heldAt, ...row }) => row),
         [2, 3, 4, 5].map((i) => ({
           phone: NY(i),
           status: 'queued',

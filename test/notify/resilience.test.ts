@@ -1,4 +1,5 @@
-// The dispatcher outlives a database that stops answering (SQLite locked past its busy timeout, PostgreSQL's connections dropped), and /healthz says so meanwhile.
+// The dispatcher outlives a database that stops answering (SQLite locked past its busy timeout, PostgreSQL's connections dropped),
+// and /healthz says so meanwhile.
 import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
 import pg from 'pg'
@@ -30,7 +31,7 @@ async function setup(t: TapT, kind: DatabaseKind) {
     app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN}` }, payload })
   const health = async () => {
     const response = await app.inject({ method: 'GET', url: '/healthz' })
-    return { code: response.statusCode, body: response.json() as Record<string, unknown> }
+    return { code: response.statusCode, body: response.json<Record<string, unknown>>() }
   }
   /** Moves virtual time 10 ms at a time (waking the sleeps that come due, letting the real I/O they start run) until `condition` holds. */
   const tickUntil = async (condition: () => boolean | Promise<boolean>, what: string, maxTicks = 20_000) => {
@@ -86,7 +87,8 @@ t.test('health before start and after stop; the retry wait doubles from 1 s to 3
 })
 
 t.test(
-  'sqlite: a write lock held by another connection past the busy timeout: claims fail, are logged and retried, /healthz says so, and sending resumes when it is released',
+  'sqlite: a write lock held by another connection past the busy timeout: claims fail, are logged and retried, ' +
+    '/healthz says so, and sending resumes when it is released',
   async (t) => {
     const { db, config, sender, health, tickUntil, ticks, publishOne, outbox, logged, lines } = await setup(t, 'sqlite')
     t.same(await health(), { code: 200, body: { status: 'ok' } })
@@ -177,7 +179,8 @@ t.test(
 )
 
 t.test(
-  'postgres: the server drops every connection and refuses new ones for a while: claims fail and are retried, /healthz says so, and sending resumes',
+  'postgres: the server drops every connection and refuses new ones for a while: claims fail and are retried, ' +
+    '/healthz says so, and sending resumes',
   async (t) => {
     const { config, sender, health, tickUntil, ticks, publishOne, outbox, logged, lines } = await setup(t, 'postgres')
     await publishOne()

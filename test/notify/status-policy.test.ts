@@ -61,7 +61,7 @@ async function setup(t: TapT, database: DatabaseKind) {
     postSigned(test.app, { MessageSid: messageSid, MessageStatus, AccountSid: ACCOUNT_SID, ...extra }, { path: '/sms/status' })
   /** Publishes to CS1 and records a Twilio sid for every row, as the dispatcher would: SM…0 for phone(0), and so on (plus `base`). */
   const publishAndSend = async (body: string, base = 0) => {
-    const published = (await api('POST', '/api/topics/CS1/notifications', { body })).json() as { id: number; recipients: number }
+    const published = (await api('POST', '/api/topics/CS1/notifications', { body })).json<{ id: number; recipients: number }>()
     const rows = (await claimDue(test.db, test.clock.now(), 30_000, 10)).sort((a, b) => a.phone.localeCompare(b.phone))
     for (const row of rows) await recordSent(test.db, row, sid(base + Number(row.phone.slice(-1))), test.clock.now())
     return published
@@ -79,7 +79,8 @@ async function setup(t: TapT, database: DatabaseKind) {
 
 for (const database of DATABASES) {
   t.test(
-    `${database}: a signed 21610 callback opts the phone out with a consent record; 21211 and 21614 mark it unreachable; the next publish skips them`,
+    `${database}: a signed 21610 callback opts the phone out with a consent record; ` +
+      '21211 and 21614 mark it unreachable; the next publish skips them',
     async (t) => {
       const { app, api, status, publishAndSend, phones, twilioConsent, db, clock } = await setup(t, database)
       await api('PUT', '/api/topics/CS1', { title: 'Fundies' })
@@ -104,7 +105,7 @@ for (const database of DATABASES) {
         [{ phone: phone(0), at, action: 'opt_out', source: 'twilio', detail: '21610' }],
         'the opt-out is in the consent record, as Twilio said it',
       )
-      const consent = (await api('GET', `/api/phones/${encodeURIComponent(phone(0))}/consent`)).json() as { records: unknown[] }
+      const consent = (await api('GET', `/api/phones/${encodeURIComponent(phone(0))}/consent`)).json<{ records: unknown[] }>()
       t.match(consent.records.at(-1), { action: 'opt_out', source: 'twilio', detail: '21610' }, 'and in what the API shows')
       const rows = await db.selectFrom('outbox').select(['phone', 'status', 'error_code']).orderBy('phone').execute()
       t.same(
@@ -150,9 +151,8 @@ for (const database of DATABASES) {
       await publishAndSend('first')
       // The consent record cannot be written: the opt-out fails after the row's status was updated.
       if (isPostgres(db)) {
-        await sql`create function refuse_consent() returns trigger language plpgsql as $$ begin raise exception 'consent refused'; end $$`.execute(
-          db,
-        )
+        await sql`create function refuse_consent() returns trigger language plpgsql
+                  as $$ begin raise exception 'consent refused'; end $$`.execute(db)
         await sql`create trigger no_consent before insert on consent_records for each row execute function refuse_consent()`.execute(db)
       } else {
         await sql`create trigger no_consent before insert on consent_records begin select raise(abort, 'consent refused'); end`.execute(db)

@@ -41,9 +41,9 @@ for (const database of DATABASES) {
         segments: 11,
       })
       t.same((await api('PUT', '/api/keywords/AÑO', { reply: 'Feliz año 🎉' })).json(), { word: 'AÑO', reply: 'Feliz año 🎉', segments: 1 })
-      const listed = (await api('GET', '/api/keywords')).json() as {
+      const listed = (await api('GET', '/api/keywords')).json<{
         keywords: Array<{ word: string; segments: number; updatedAt: string }>
-      }
+      }>()
       t.same(
         listed.keywords.map((k) => [k.word, k.segments]),
         [

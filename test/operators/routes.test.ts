@@ -61,7 +61,7 @@ t.test('progress counts come from signed status callbacks, which never move a st
   const { api, app, db, clock } = await setup(t)
   await api('PUT', '/api/topics/CS2500-01', { title: 'Fundies 1' })
   for (const from of ['+16175550001', '+16175550002', '+16175550003']) await text(app, 'SUB CS2500-01', { From: from })
-  const { id } = (await api('POST', '/api/topics/CS2500-01/notifications', { body: 'hello' })).json() as { id: number }
+  const { id } = (await api('POST', '/api/topics/CS2500-01/notifications', { body: 'hello' })).json<{ id: number }>()
   t.match((await api('GET', `/api/notifications/${id}`)).json(), {
     id,
     recipients: 3,
@@ -130,7 +130,7 @@ for (const database of DATABASES) {
     }
     const scheduled = await publish({ sendAt: '2026-12-01T09:00:00-05:00', expiresAt: '2026-12-01T16:00:00+0000' })
     t.equal(scheduled.statusCode, 202)
-    const { id } = scheduled.json() as { id: number }
+    const { id } = scheduled.json<{ id: number }>()
     t.same((await api('GET', `/api/notifications/${id}`)).json(), {
       id,
       topic: 'CS2500-01',
@@ -149,7 +149,7 @@ for (const database of DATABASES) {
     })
     const past = await publish({ sendAt: '2026-11-01T09:00:00Z' })
     t.match(
-      (await api('GET', `/api/notifications/${(past.json() as { id: number }).id}`)).json(),
+      (await api('GET', `/api/notifications/${past.json<{ id: number }>().id}`)).json(),
       { queued: 1, scheduled: 0 },
       'a sendAt in the past means now',
     )

@@ -75,7 +75,9 @@ export async function startCluster(): Promise<Cluster> {
   }
   const port = await freePort()
   run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'])
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`
+  const options =
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ` +
+    '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300'
   run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', options, '-w', 'start'])
   return { dir, port, adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres` }
 }

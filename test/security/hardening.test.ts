@@ -71,7 +71,11 @@ t.test('finding 1: a client cannot choose its own address through X-Forwarded-Fo
     return { statuses, ips: await ipsStored(test.db) }
   }
   const behindNgrok = await spoof(t, { TRUST_PROXY: 'true' }, '127.0.0.1')
-  t.same(behindNgrok.statuses, [...Array(10).fill(200), 429, 429], 'behind a local proxy the per-IP limit counts the address the proxy saw')
+  t.same(
+    behindNgrok.statuses,
+    [...Array<number>(10).fill(200), 429, 429],
+    'behind a local proxy the per-IP limit counts the address the proxy saw',
+  )
   t.same(new Set(behindNgrok.ips), new Set(['203.0.113.7']))
   const direct = await spoof(t, { TRUST_PROXY: 'true' }, '198.51.100.9')
   t.same(new Set(direct.ips), new Set(['198.51.100.9']), 'a client that is not the trusted proxy is counted by its own address')

@@ -13,12 +13,14 @@ for (const database of DATABASES) {
     t.equal((await db.selectFrom('phones').select('language').where('phone', '=', PHONE).executeTakeFirstOrThrow()).language, 'es')
     t.equal(
       await text(app, 'H'),
-      'SUB <tema> para seguir, UNSUB <tema> o ALL para dejar, LIST los tuyos, TOPICS todos, S la web, QUIET 22-7 u OFF, LANG EN: English. STOP para darte de baja.',
+      'SUB <tema> para seguir, UNSUB <tema> o ALL para dejar, LIST los tuyos, TOPICS todos, S la web, ' +
+        'QUIET 22-7 u OFF, LANG EN: English. STOP para darte de baja.',
     )
     t.equal(await text(app, 'T'), 'Temas: 1 CS2500-01 (Fundamentals of C...). Responde 1 para seguir uno.')
     t.equal(
       await text(app, '1'),
-      'Ahora sigues CS2500-01 (Fundamentals of Computer Science 1). smsbot: avisos de los temas que sigues. Pueden aplicar tarifas de msj y datos. Responde STOP para cancelar.',
+      'Ahora sigues CS2500-01 (Fundamentals of Computer Science 1). ' +
+        'smsbot: avisos de los temas que sigues. Pueden aplicar tarifas de msj y datos. Responde STOP para cancelar.',
     )
     t.equal(await text(app, 'LIST'), 'Sigues: CS2500-01. Escribe UNSUB <tema> para dejar uno.')
     t.equal(await text(app, 'lsit'), 'Lo siento, no lo entiendo. ¿Buscabas LIST? Escribe H para ver los comandos.')
@@ -29,7 +31,8 @@ for (const database of DATABASES) {
     )
     t.equal(
       await text(app, 'H', { From: '+16175550199' }),
-      'SUB <topic> to follow, UNSUB <topic> or ALL to stop, LIST yours, TOPICS to browse, S for the web, QUIET 22-7 or OFF, LANG ES: español. STOP to opt out.',
+      'SUB <topic> to follow, UNSUB <topic> or ALL to stop, LIST yours, TOPICS to browse, S for the web, ' +
+        'QUIET 22-7 or OFF, LANG ES: español. STOP to opt out.',
       'another phone keeps English',
     )
     t.equal(await text(app, 'english'), 'OK, texts in English from now on. LANG ES para español.')

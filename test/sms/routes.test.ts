@@ -25,7 +25,9 @@ t.test('H and ? answer the command list as TwiML; HELP and INFO the program iden
   t.match(response.headers['content-type'], /^text\/xml/)
   t.equal(
     response.body,
-    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>SUB &lt;topic&gt; to follow, UNSUB &lt;topic&gt; or ALL to stop, LIST yours, TOPICS to browse, S for the web, QUIET 22-7 or OFF, LANG ES: español. STOP to opt out.</Message></Response>',
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>' +
+      'SUB &lt;topic&gt; to follow, UNSUB &lt;topic&gt; or ALL to stop, LIST yours, TOPICS to browse, S for the web, ' +
+      'QUIET 22-7 or OFF, LANG ES: español. STOP to opt out.</Message></Response>',
   )
   for (const alias of ['?', '  h  ', 'h.']) t.match(await text(app, alias), /^SUB <topic> to follow/, alias)
   for (const word of ['HELP', 'help', 'Info.'])
@@ -60,7 +62,8 @@ t.test('SUB, LIST, UNSUB and UNSUB ALL work against the database', async (t) => 
   const { app, db } = await withTopics(t)
   t.equal(
     await text(app, 'sub cs2500-01'),
-    'Subscribed to CS2500-01 (Fundamentals of Computer Science 1). smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.',
+    'Subscribed to CS2500-01 (Fundamentals of Computer Science 1). ' +
+      'smsbot: alerts for the topics you follow. Msg&data rates may apply. Reply STOP to cancel.',
     'the first subscription ever: the program identity and how to stop',
   )
   t.equal(await text(app, 'SUBSCRIBE CS2500-01'), 'You already follow CS2500-01. Text LIST to see your topics.')
@@ -149,7 +152,8 @@ t.test('unknown, empty, emoji-only and media messages get a helpful reply', asyn
   // The apostrophe stays as it is: TwiML escapes only &, < and > (as Twilio's own builder does).
   t.equal(
     response.body,
-    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>I can\'t open pictures or attachments, only text commands. Text H for help.</Message></Response>',
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>' +
+      "I can't open pictures or attachments, only text commands. Text H for help.</Message></Response>",
   )
   t.match(
     await text(app, 'H', { NumMedia: '1', MediaUrl0: mms.MediaUrl0 as string }),
@@ -250,7 +254,7 @@ t.test('a signed request missing required parameters is a 400 with a reason', as
   const { app } = await withTopics(t)
   const response = await postSigned(app, { Body: 'H', From: PHONE })
   t.equal(response.statusCode, 400)
-  t.match(response.json().message, /MessageSid/)
+  t.match(response.json<{ message: string }>().message, /MessageSid/)
 })
 
 t.test('an internal failure still answers valid TwiML and is logged', async (t) => {

@@ -142,13 +142,14 @@ t.test("the link texted by S opens in the phone's language", async (t) => {
 
 t.test('both web catalogues have the same entries, errors included', async (t) => {
   const keys = (o: object): string[] =>
-    Object.entries(o)
+    Object.entries(o as Record<string, unknown>)
       .flatMap(([k, v]) => (typeof v === 'object' && v !== null ? keys(v).map((n) => `${k}.${n}`) : [k]))
       .sort()
   t.same(keys(webCopy.es), keys(webCopy.en))
   t.equal(
     webCopy.es.errors.locked(new Date('2026-11-23T15:04:00Z')),
-    'Demasiados códigos incorrectos para este número. Puedes volver a intentarlo después del 23 nov 2026, 3:04 p.m. UTC o enviar S desde el teléfono para recibir un enlace de acceso.',
+    'Demasiados códigos incorrectos para este número. Puedes volver a intentarlo después del 23 nov 2026, 3:04 p.m. UTC ' +
+      'o enviar S desde el teléfono para recibir un enlace de acceso.',
   )
   t.equal(
     webCopy.es.refusal({ ok: false, reason: 'cooldown', waitSeconds: 1 }),

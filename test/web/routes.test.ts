@@ -201,7 +201,10 @@ t.test('expired, dead, locked and hourly refusals each have their own message', 
   t.equal(locked.statusCode, 429)
   t.match(
     locked.body,
-    /Too many wrong codes for this number\. You can try again after Nov 24, 2026, 12:10 PM UTC, or text S from the phone for a sign-in link\./,
+    new RegExp(
+      String.raw`Too many wrong codes for this number\. You can try again after Nov 24, 2026, 12:10 PM UTC, ` +
+        String.raw`or text S from the phone for a sign-in link\.`,
+    ),
   )
   t.match((await browser.post('/verify', { phone: '6175550123' })).body, /Too many wrong codes for this number/)
   t.match((await browser.post('/verify/code', { phone: '+16175550199', code: '1234' })).body, /There is no active code for this number/)
@@ -414,7 +417,8 @@ t.test("a phone's first subscription on /me is confirmed by SMS once, with the p
   t.same(
     textsTo('+16175550123'),
     [
-      'Subscribed to CS2500-01 (Fundamentals of CS 1). Seat Alerts: alerts for the topics you follow. Help: help@example.edu. Msg&data rates may apply. Reply STOP to cancel.',
+      'Subscribed to CS2500-01 (Fundamentals of CS 1). Seat Alerts: alerts for the topics you follow. ' +
+        'Help: help@example.edu. Msg&data rates may apply. Reply STOP to cancel.',
     ],
     'one confirmation, for the first subscription only',
   )

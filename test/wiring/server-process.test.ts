@@ -21,7 +21,9 @@ t.test('the built server is ready once /healthz answers, and stops on SIGTERM', 
 t.test('answers other than 200, and no answer yet, mean not ready', async (t) => {
   const port = await freePort()
   // Listens only after its first tick, then answers 503 twice before 200.
-  const script = `let n = 0; setTimeout(() => require('node:http').createServer((q, s) => { s.statusCode = n++ < 2 ? 503 : 200; s.end(String(n)) }).listen(${port}, '127.0.0.1'), 50)`
+  const script =
+    "let n = 0; setTimeout(() => require('node:http').createServer((q, s) => { s.statusCode = n++ < 2 ? 503 : 200; s.end(String(n)) })" +
+    `.listen(${port}, '127.0.0.1'), 50)`
   const server = startServerProcess([process.execPath, '-e', script], baseEnv(), `http://127.0.0.1:${port}/healthz`, {
     output: 'ignore',
     pollMs: 5,
