@@ -1,53 +1,12 @@
 // The web pages in Spanish (SPEC §9): Accept-Language before the phone is known, the phone's LANG choice after;
 // the code texted in the phone's language; both catalogues with the same entries.
-import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { saveTopic } from '../../src/topics/queries.js'
 import { webCopy } from '../../src/copy/index.js'
 import { buildTestApp, text, type RecordingSender, type TapT } from '../helpers.js'
+import { Browser } from './client.js'
 
 const PHONE = '+16175550123'
-
-/** Cookies, the last CSRF token, and one Accept-Language for every request. */
-class Browser {
-  cookies = new Map<string, string>()
-  csrf = ''
-  constructor(
-    readonly app: FastifyInstance,
-    readonly acceptLanguage?: string,
-  ) {}
-
-  private headers(extra: Record<string, string> = {}) {
-    return {
-      cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-      ...(this.acceptLanguage === undefined ? {} : { 'accept-language': this.acceptLanguage }),
-      ...extra,
-    }
-  }
-
-  private remember(response: Awaited<ReturnType<FastifyInstance['inject']>>) {
-    for (const c of response.cookies) this.cookies.set(c.name, c.value)
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)
-    if (token !== null) this.csrf = token[1] as string
-    return response
-  }
-
-  async get(url: string) {
-    return this.remember(await this.app.inject({ method: 'GET', url, headers: this.headers() }))
-  }
-
-  async post(url: string, form: Record<string, string>) {
-    const payload = new URLSearchParams({ _csrf: this.csrf, ...form }).toString()
-    return this.remember(
-      await this.app.inject({
-        method: 'POST',
-        url,
-        headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }),
-        payload,
-      }),
-    )
-  }
-}
 
 async function setup(t: TapT) {
   const test = await buildTestApp(t)

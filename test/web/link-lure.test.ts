@@ -1,53 +1,15 @@
 // An S link opened in a browser signed in as another phone (issue 18, item 13; SPEC §11): the page names both
 // phones, masked, and nothing changes until the person chooses to stay or to switch.
-import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { setLanguage } from '../../src/phones/queries.js'
 import { createLinkToken } from '../../src/verify/links.js'
 import { buildTestApp, DATABASES, SESSION_SECRET, type TapT, type TestApp } from '../helpers.js'
+import { Browser } from './client.js'
 
 const A = '+16175551111'
 const B = '+16175552222'
 const A_MASKED = '+1******1111'
 const B_MASKED = '+1******2222'
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
-
-/** Cookies, the last CSRF token, and optionally one Accept-Language for every request. */
-class Browser {
-  cookies = new Map<string, string>()
-  csrf = ''
-  constructor(
-    readonly app: FastifyInstance,
-    readonly acceptLanguage?: string,
-  ) {}
-
-  private headers(extra: Record<string, string> = {}) {
-    return {
-      cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-      ...(this.acceptLanguage === undefined ? {} : { 'accept-language': this.acceptLanguage }),
-      ...extra,
-    }
-  }
-
-  private remember(response: Awaited<ReturnType<FastifyInstance['inject']>>) {
-    for (const c of response.cookies) {
-      if (c.value === '' || c.maxAge === 0) this.cookies.delete(c.name)
-      else this.cookies.set(c.name, c.value)
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)
-    if (token !== null) this.csrf = token[1] as string
-    return response
-  }
-
-  async get(url: string) {
-    return this.remember(await this.app.inject({ method: 'GET', url, headers: this.headers() }))
-  }
-
-  async post(url: string, form: Record<string, string>, withToken = true) {
-    const payload = new URLSearchParams(withToken ? { _csrf: this.csrf, ...form } : form).toString()
-    return this.remember(await this.app.inject({ method: 'POST', url, headers: this.headers(FORM), payload }))
-  }
-}
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" }
 

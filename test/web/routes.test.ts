@@ -1,47 +1,10 @@
 // The verification pages and /me through inject: CSRF, every refusal message with input kept, session, toggles.
-import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { SendError } from '../../src/sender/sender.js'
 import { setLanguage, setOptedOut } from '../../src/phones/queries.js'
 import { saveTopic } from '../../src/topics/queries.js'
 import { buildTestApp, type RecordingSender, type TapT } from '../helpers.js'
-
-/** A browser in miniature: keeps cookies and reads the CSRF token of the last page. */
-class Browser {
-  cookies = new Map<string, string>()
-  csrf = ''
-  constructor(readonly app: FastifyInstance) {}
-
-  private remember(response: { cookies: Array<{ name: string; value: string; maxAge?: number }>; body: string }) {
-    for (const c of response.cookies) {
-      if (c.value === '' || c.maxAge === 0) this.cookies.delete(c.name)
-      else this.cookies.set(c.name, c.value)
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)
-    if (token !== null) this.csrf = token[1] as string
-  }
-
-  private cookieHeader() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-  }
-
-  async get(url: string) {
-    const response = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader() } })
-    this.remember(response)
-    return response
-  }
-
-  async post(url: string, form: Record<string, string>, withToken = true) {
-    const response = await this.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams(withToken ? { _csrf: this.csrf, ...form } : form).toString(),
-    })
-    this.remember(response)
-    return response
-  }
-}
+import { Browser } from './client.js'
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" }
 
