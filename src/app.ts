@@ -21,6 +21,7 @@ import { requireAdminToken } from './operators/api.js'
 import type { OperatorDeps } from './operators/deps.js'
 import { consentRoutes, keywordRoutes, notificationRoutes, topicRoutes } from './operators/routes.js'
 import { forwarderTo } from './sms/forward.js'
+import { setEventTargets } from './events/queries.js'
 import { reservedAs } from './sms/parse.js'
 import { smsRoutes } from './sms/routes.js'
 import { guardTwilioWebhooks } from './twilio/signature.js'
@@ -50,6 +51,8 @@ function isConsoleSender(sender: SmsSender): sender is ConsoleSender {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db, sender } = deps
   const clock = deps.clock ?? systemClock
+  // Every change made through this handle writes the events this configuration delivers (see events/queries.ts).
+  setEventTargets(db, { webhook: config.events !== undefined, auth0: config.auth0 !== undefined })
 
   const app = Fastify({
     // The cast picks Fastify's logger type for the instance's generics (pino's Logger would leak into every plugin type).

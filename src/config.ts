@@ -67,6 +67,38 @@ export interface Config {
   /** The program identity carriers require in a HELP answer: PROGRAM_NAME and SUPPORT_CONTACT. */
   program: { name: string; contact: string | undefined }
   logLevel: string
+  /** Sign-in with the team's identity provider (OIDC_*), if configured (SPEC §12). */
+  oidc: OidcConfig | undefined
+  /** Signed events to the team's application (EVENTS_URL, EVENTS_SECRET), if configured. */
+  events: EventsConfig | undefined
+  /** The verified phone written onto the Auth0 user (AUTH0_*), if configured. */
+  auth0: Auth0Config | undefined
+}
+
+export interface OidcConfig {
+  issuer: URL
+  clientId: string
+  clientSecret: string
+  /** Space-separated; always holds `openid`. */
+  scopes: string
+  /** Shown on the button: "Sign in with …". */
+  name: string
+  /** PUBLIC_URL/auth/callback: the redirect URI to register with the provider. */
+  redirectUri: string
+}
+
+export interface EventsConfig {
+  url: URL
+  /** whsec_… (base64), the Standard Webhooks signing secret. */
+  secret: string
+}
+
+export interface Auth0Config {
+  domain: string
+  clientId: string
+  clientSecret: string
+  /** Where the Management API and its token endpoint are: https://$AUTH0_DOMAIN unless AUTH0_MANAGEMENT_URL says otherwise. */
+  managementUrl: URL
 }
 
 /** A Config whose secrets have been resolved (see dev-secrets.ts). */
@@ -262,6 +294,82 @@ function isProxyEntry(entry: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)
 }
 
+/** A loopback host: the only place plain http may reach outside production (a provider, a receiver on this machine). */
+function isLoopback(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}
+
+/** An https URL, or http on a loopback address outside production; never with a user name or password. */
+function checkServiceUrl(r: Reader, name: string, url: URL | undefined, production: boolean): URL | undefined {
+  if (url === undefined) return undefined
+  if (url.username !== '' || url.password !== '') {
+    r.problems.push(`${name} must not hold a user name or password`)
+    return undefined
+  }
+  if (url.protocol === 'http:' && (production || !isLoopback(url))) {
+    r.problems.push(`${name} must be https (plain http only for a loopback address, and never when NODE_ENV is production)`)
+    return undefined
+  }
+  return url
+}
+
+/** Settings that go together: all of them, or none; otherwise one problem naming what is missing. */
+function together(r: Reader, names: readonly string[]): string[] | undefined {
+  const values = names.map((n) => r.raw(n))
+  const missing = names.filter((_, i) => values[i] === undefined)
+  if (missing.length === names.length) return undefined
+  if (missing.length > 0) {
+    r.problems.push(`${names.join(', ')} go together: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing`)
+    return undefined
+  }
+  return values as string[]
+}
+
+function oidcConfig(r: Reader, production: boolean, publicUrl: URL | undefined): OidcConfig | undefined {
+  const values = together(r, ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'])
+  const scopes = r.string('OIDC_SCOPES', 'openid email profile').split(/\s+/).join(' ')
+  if (!scopes.split(' ').includes('openid')) r.problems.push(`OIDC_SCOPES must include openid (got "${scopes.slice(0, 80)}")`)
+  if (values === undefined) return undefined
+  const issuer = checkServiceUrl(r, 'OIDC_ISSUER', r.url('OIDC_ISSUER'), production)
+  if (publicUrl === undefined)
+    r.problems.push('PUBLIC_URL is required with OIDC_ISSUER: the provider sends the browser back to PUBLIC_URL/auth/callback')
+  if (issuer === undefined || publicUrl === undefined) return undefined
+  const [, clientId, clientSecret] = values as [string, string, string]
+  const name = r.text('OIDC_NAME', issuer.hostname, 40) ?? issuer.hostname
+  return { issuer, clientId, clientSecret, scopes, name, redirectUri: publicHref(publicUrl, '/auth/callback') }
+}
+
+function eventsConfig(r: Reader, production: boolean): EventsConfig | undefined {
+  const values = together(r, ['EVENTS_URL', 'EVENTS_SECRET'])
+  if (values === undefined) return undefined
+  const url = checkServiceUrl(r, 'EVENTS_URL', r.url('EVENTS_URL'), production)
+  const secret = values[1] as string
+  const key = /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret) ? Buffer.from(secret.slice(6), 'base64') : undefined
+  if (key === undefined || key.length < 24 || key.length > 64) {
+    r.problems.push('EVENTS_SECRET must be whsec_ followed by 24 to 64 random bytes in base64 (try: echo whsec_$(openssl rand -base64 32))')
+    return undefined
+  }
+  return url === undefined ? undefined : { url, secret }
+}
+
+function auth0Config(r: Reader, production: boolean, oidc: OidcConfig | undefined): Auth0Config | undefined {
+  const values = together(r, ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET'])
+  if (values === undefined) return undefined
+  const [domain, clientId, clientSecret] = values as [string, string, string]
+  if (!/^[a-z0-9.-]+(:\d+)?$/i.test(domain)) {
+    r.problems.push(`AUTH0_DOMAIN must be your tenant's domain, such as example.us.auth0.com (got "${domain.slice(0, 60)}")`)
+    return undefined
+  }
+  if (oidc === undefined && r.raw('OIDC_ISSUER') === undefined) {
+    r.problems.push(
+      `AUTH0_DOMAIN needs OIDC_ISSUER (normally https://${domain}/), OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: people sign in with Auth0`,
+    )
+  }
+  const managementUrl = checkServiceUrl(r, 'AUTH0_MANAGEMENT_URL', r.url('AUTH0_MANAGEMENT_URL', `https://${domain}`), production)
+  return managementUrl === undefined ? undefined : { domain, clientId, clientSecret, managementUrl }
+}
+
 /** A public base URL (PUBLIC_URL, a tunnel's) followed by a path, whatever trailing slash the base was given. */
 export function publicHref(base: URL, path = ''): string {
   return base.href.replace(/\/$/, '') + path
@@ -362,6 +470,9 @@ export function createConfig(env: Env): Config {
         "your service checks each forward's signature with it (try: openssl rand -hex 32)",
     )
   }
+  const oidc = oidcConfig(r, production, publicUrl)
+  const events = eventsConfig(r, production)
+  const auth0 = auth0Config(r, production, oidc)
   const allowedCountries = r.countries('ALLOWED_COUNTRIES', 'US,CA')
   const defaultCountry = r.country('DEFAULT_COUNTRY', 'US')
 
@@ -422,6 +533,9 @@ export function createConfig(env: Env): Config {
       contact: r.text('SUPPORT_CONTACT', undefined, 60),
     },
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    oidc,
+    events,
+    auth0,
   }
 
   if (!allowedCountries.includes(defaultCountry) && r.problems.length === 0) {

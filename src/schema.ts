@@ -34,6 +34,8 @@ export interface NotificationsTable {
   send_at: Generated<string | null>
   /** Not sent at or after this instant: rows still waiting then end as `expired` (null: never). */
   expires_at: Generated<string | null>
+  /** When its last row stopped waiting to be sent (its notification.finished event); null until then. */
+  finished_at: Generated<string | null>
 }
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'expired'
@@ -67,6 +69,43 @@ export interface ProfilesTable {
   id: string
   display_name: string | null
   created_at: string
+  /** Set for a profile of an OpenID Connect sign-in: the provider's issuer and the user's subject (unique together). */
+  issuer: Generated<string | null>
+  subject: Generated<string | null>
+  /** The e-mail the provider gave at the last sign-in. */
+  email: Generated<string | null>
+}
+
+/** A sign-in started at /auth/login, claimed once by its callback. */
+export interface OidcLoginsTable {
+  state: string
+  nonce: string
+  code_verifier: string
+  expires_at: string
+  used_at: string | null
+}
+
+export type EventTarget = 'webhook' | 'auth0'
+export type EventStatus = 'queued' | 'sending' | 'delivered' | 'failed'
+
+/** An event for the team's application (EVENTS_URL) or an Auth0 write-back, delivered at least once (see events/). */
+export interface EventsTable {
+  /** The webhook-id: the same on every attempt. */
+  id: string
+  target: EventTarget
+  type: string
+  /** The event's `data`, JSON. */
+  data: string
+  created_at: string
+  /** Attempts stop here (24 h after it was written, or after an operator's retry) and it is marked failed. */
+  deadline_at: string
+  status: EventStatus
+  attempts: Generated<number>
+  next_attempt_at: string
+  lease_until: string | null
+  claim_token: string | null
+  last_error: string | null
+  updated_at: string
 }
 
 export interface SessionsTable {
@@ -168,9 +207,12 @@ export interface Database {
   consent_records: ConsentRecordsTable
   conversations: ConversationsTable
   keywords: KeywordsTable
+  oidc_logins: OidcLoginsTable
+  events: EventsTable
 }
 
 export type OutboxRow = Selectable<OutboxTable>
+export type EventRow = Selectable<EventsTable>
 
 export type Profile = Selectable<ProfilesTable>
 export type OtpCode = Selectable<OtpCodesTable>

@@ -32,9 +32,11 @@ t.test('an empty database is created with its folder and migrated; a second run 
   t.same(tables, [
     'consent_records',
     'conversations',
+    'events',
     'inbound_messages',
     'keywords',
     'notifications',
+    'oidc_logins',
     'otp_codes',
     'otp_events',
     'outbox',

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'
+import { maskPhone } from '../log.js'
 import type { QuietWindow } from '../phones/settings.js'
 import { zonesOfNumber } from '../phones/zones.js'
 import type { SmsSender } from '../sender/sender.js'
@@ -88,5 +89,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     claim: (limit) => claimDue(db, clock.now(), options.leaseMs, limit),
     deliver,
     unwritten: () => committer.unwritten(),
+    describe: (row) => ({ to: maskPhone(row.phone) }),
   })
 }

@@ -1,11 +1,9 @@
-// The dispatcher's loop: claims due rows (with backoff while the database fails), starts their sends within the concurrency, stops.
+// The claim loop of the outbox and of the events: claims due rows under a lease (with backoff while the database fails), starts them within the concurrency, stops.
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
-import { maskPhone } from '../log.js'
 import type { Outage } from './outage.js'
-import type { ClaimedRow } from './queries.js'
 
-export interface SendLoopOptions {
+export interface SendLoopOptions<Row> {
   /** Its `sleep` waits while there is no work, and before a claim after the database failed. */
   clock: Clock
   logger: Logger
@@ -20,11 +18,13 @@ export interface SendLoopOptions {
   /** Counts the claims' failures (and the sid writes'); what health() reports. */
   outage: Outage
   /** Claims up to `limit` due rows under a lease. */
-  claim(limit: number): Promise<ClaimedRow[]>
+  claim(limit: number): Promise<Row[]>
   /** Sends one claimed row; `signal` aborts when stopping. Rejects only when its outcome could not be recorded. */
-  deliver(row: ClaimedRow, signal: AbortSignal): Promise<void>
-  /** Sid writes being tried again: no claim is made before they are written (a claim must never take back a row Twilio accepted). */
-  unwritten(): Promise<void> | undefined
+  deliver(row: Row, signal: AbortSignal): Promise<void>
+  /** Writes being tried again: no claim is made before they are written (a claim must never take back a row Twilio accepted). */
+  unwritten?(): Promise<void> | undefined
+  /** What the log says of a row whose outcome could not be recorded (a phone masked). */
+  describe(row: Row): Record<string, unknown>
 }
 
 export interface Dispatcher {
@@ -44,7 +44,7 @@ export interface DispatcherHealth {
   failingSince?: string
 }
 
-export function createSendLoop(options: SendLoopOptions): Dispatcher {
+export function createSendLoop<Row>(options: SendLoopOptions<Row>): Dispatcher {
   const { clock, logger, concurrency, outage } = options
   const inFlight = new Set<Promise<void>>()
   let stopping = new AbortController()
@@ -52,7 +52,7 @@ export function createSendLoop(options: SendLoopOptions): Dispatcher {
   let state: DispatcherHealth['state'] = 'stopped'
 
   /** The next rows to send; none (after waiting with backoff) when the database failed to answer. */
-  async function claimNext(signal: AbortSignal): Promise<ClaimedRow[] | undefined> {
+  async function claimNext(signal: AbortSignal): Promise<Row[] | undefined> {
     try {
       const rows = await options.claim(Math.min(options.batch, concurrency - inFlight.size))
       outage.answered()
@@ -72,7 +72,7 @@ export function createSendLoop(options: SendLoopOptions): Dispatcher {
         continue
       }
       // Sids not yet written first: a claim must never take back a row Twilio already accepted.
-      const unwritten = options.unwritten()
+      const unwritten = options.unwritten?.()
       if (unwritten !== undefined) {
         await unwritten
         continue
@@ -87,7 +87,7 @@ export function createSendLoop(options: SendLoopOptions): Dispatcher {
         const sending: Promise<void> = options
           .deliver(row, signal)
           .catch((err: unknown) => {
-            logger.error({ err, to: maskPhone(row.phone) }, 'could not record a send; its lease will expire and it will be retried')
+            logger.error({ err, ...options.describe(row) }, 'could not record a send; its lease will expire and it will be retried')
           })
           .finally(() => inFlight.delete(sending))
         inFlight.add(sending)

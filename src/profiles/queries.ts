@@ -17,6 +17,44 @@ export async function createProfile(db: Db, displayName: string | undefined, now
   return id
 }
 
+/** The profile of an identity provider's user, if they signed in before. */
+export async function findProfileBySubject(db: Db, issuer: string, subject: string): Promise<Profile | undefined> {
+  return db.selectFrom('profiles').selectAll().where('issuer', '=', issuer).where('subject', '=', subject).executeTakeFirst()
+}
+
+/** The profile whose subject is `subject` (any issuer: a deployment has one provider), for the lookup API. */
+export async function findProfileBySubjectOnly(db: Db, subject: string): Promise<Profile | undefined> {
+  return db.selectFrom('profiles').selectAll().where('subject', '=', subject).orderBy('created_at').executeTakeFirst()
+}
+
+export interface ProviderUser {
+  issuer: string
+  subject: string
+  email: string | null
+  name: string | null
+}
+
+/**
+ * The profile of a provider's user: created at the first sign-in, and given the e-mail and name the provider gives at
+ * each. One statement (an upsert on the unique (issuer, subject)), so two first sign-ins at once make one profile.
+ */
+export async function profileForUser(db: Db, user: ProviderUser, now: Date): Promise<string> {
+  const row = await db
+    .insertInto('profiles')
+    .values({
+      id: nanoid(),
+      display_name: user.name,
+      created_at: now.toISOString(),
+      issuer: user.issuer,
+      subject: user.subject,
+      email: user.email,
+    })
+    .onConflict((oc) => oc.columns(['issuer', 'subject']).doUpdateSet({ email: user.email, display_name: user.name }))
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
 export async function renameProfile(db: Db, id: string, displayName: string): Promise<void> {
   await db.updateTable('profiles').set({ display_name: displayName }).where('id', '=', id).execute()
 }
