@@ -1,4 +1,4 @@
-// The claim loop of the outbox and of the events: claims due rows under a lease (with backoff while the database fails), starts them within the concurrency, stops.
+// The claim loop of the outbox and the events: claims due rows under a lease (backoff while the database fails), runs them, stops.
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import type { Outage } from './outage.js'
