@@ -161,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     quietHours: config.quietHours,
     defaultTimeZone: config.defaultTimeZone,
     program: config.program,
+    oidc: config.oidc,
   })
 
   // The operator API: one context under /api, every route behind the bearer token (ADMIN_TOKEN), each plugin given the same deps.

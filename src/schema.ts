@@ -81,6 +81,8 @@ export interface OidcLoginsTable {
   state: string
   nonce: string
   code_verifier: string
+  /** Where the browser goes after the callback: a path on this site (e.g. the /verify/link it came from), or null: /verify. */
+  return_to: string | null
   expires_at: string
   used_at: string | null
 }

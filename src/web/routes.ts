@@ -1,6 +1,7 @@
 // The browser pages, composed: the session plumbing, one error handler for every page, verification and the profile.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CountryCode } from 'libphonenumber-js'
+import type { OidcConfig } from '../config.js'
 import { maskPhonesIn } from '../log.js'
 import type { QuietWindow } from '../phones/settings.js'
 import type { Program } from '../copy/index.js'
@@ -22,6 +23,8 @@ export interface WebRoutesOptions {
   defaultTimeZone: string
   /** PROGRAM_NAME and SUPPORT_CONTACT: a phone's first subscription is confirmed by SMS with them, as by text. */
   program: Program
+  /** Sign-in with the team's identity provider (OIDC_*), when configured: see src/auth/. */
+  oidc?: OidcConfig | undefined
 }
 
 /**
