@@ -303,3 +303,83 @@ t.test('FORWARD_URL with a user name or password is refused at start; in product
   t.same(problems({ ...production, FORWARD_URL: 'https://user:pass@hooks.example.org/sms' }), [refusal])
   t.equal(createConfig({ ...production, FORWARD_URL: 'https://hooks.example.org/sms' }).forward?.url.href, 'https://hooks.example.org/sms')
 })
+
+const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`
+const OIDC = {
+  PUBLIC_URL: 'https://bot.example.org',
+  OIDC_ISSUER: 'https://login.example.org/',
+  OIDC_CLIENT_ID: 'smsbot',
+  OIDC_CLIENT_SECRET: 'client-secret-0123456789',
+}
+
+t.test('OIDC_*: off by default; all three or none, naming what is missing; https or loopback http; PUBLIC_URL needed', async (t) => {
+  t.equal(createConfig({}).oidc, undefined)
+  const oidc = createConfig(OIDC).oidc
+  t.same(oidc && { ...oidc, issuer: oidc.issuer.href }, {
+    issuer: 'https://login.example.org/',
+    clientId: 'smsbot',
+    clientSecret: 'client-secret-0123456789',
+    scopes: 'openid email profile',
+    name: 'login.example.org',
+    redirectUri: 'https://bot.example.org/auth/callback',
+  })
+  t.same(problems({ OIDC_ISSUER: OIDC.OIDC_ISSUER }), [
+    'OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET go together: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are missing',
+  ])
+  t.same(problems({ ...OIDC, OIDC_CLIENT_SECRET: '' }), [
+    'OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET go together: OIDC_CLIENT_SECRET is missing',
+  ])
+  t.same(problems({ ...OIDC, PUBLIC_URL: '' }), [
+    'PUBLIC_URL is required with OIDC_ISSUER: the provider sends the browser back to PUBLIC_URL/auth/callback',
+  ])
+  t.same(problems({ ...OIDC, OIDC_SCOPES: 'email profile' }), ['OIDC_SCOPES must include openid (got "email profile")'])
+  t.equal(createConfig({ ...OIDC, OIDC_NAME: 'Acme', OIDC_SCOPES: 'openid  email' }).oidc?.name, 'Acme')
+  t.equal(createConfig({ ...OIDC, OIDC_SCOPES: 'openid  email' }).oidc?.scopes, 'openid email')
+  const plain = 'OIDC_ISSUER must be https (plain http only for a loopback address, and never when NODE_ENV is production)'
+  t.same(problems({ ...OIDC, OIDC_ISSUER: 'http://login.example.org/' }), [plain])
+  t.ok(createConfig({ ...OIDC, OIDC_ISSUER: 'http://127.0.0.1:4000/' }).oidc, 'a provider on this machine, in development')
+  t.ok(createConfig({ ...OIDC, OIDC_ISSUER: 'http://localhost:4000/' }).oidc)
+  t.ok(problems({ ...OIDC, OIDC_ISSUER: 'http://127.0.0.1:4000/', NODE_ENV: 'production' }).includes(plain), 'never in production')
+})
+
+t.test('EVENTS_URL and EVENTS_SECRET: together, a whsec_ secret of 24 to 64 bytes, https or loopback http', async (t) => {
+  t.equal(createConfig({}).events, undefined)
+  t.same(createConfig({ EVENTS_URL: 'https://app.example.org/hooks', EVENTS_SECRET: SECRET }).events, {
+    url: new URL('https://app.example.org/hooks'),
+    secret: SECRET,
+  })
+  t.same(problems({ EVENTS_URL: 'https://app.example.org/hooks' }), ['EVENTS_URL, EVENTS_SECRET go together: EVENTS_SECRET is missing'])
+  t.same(problems({ EVENTS_SECRET: SECRET }), ['EVENTS_URL, EVENTS_SECRET go together: EVENTS_URL is missing'])
+  const badSecret = 'EVENTS_SECRET must be whsec_ followed by 24 to 64 random bytes in base64 (try: echo whsec_$(openssl rand -base64 32))'
+  for (const secret of ['0123456789abcdef0123456789abcdef', 'whsec_', `whsec_${Buffer.alloc(16).toString('base64')}`, 'whsec_!!!!']) {
+    t.same(problems({ EVENTS_URL: 'https://app.example.org/hooks', EVENTS_SECRET: secret }), [badSecret], secret.slice(0, 8))
+  }
+  t.same(problems({ EVENTS_URL: 'http://app.example.org/hooks', EVENTS_SECRET: SECRET }), [
+    'EVENTS_URL must be https (plain http only for a loopback address, and never when NODE_ENV is production)',
+  ])
+  t.same(problems({ EVENTS_URL: 'https://u:p@app.example.org/hooks', EVENTS_SECRET: SECRET }), [
+    'EVENTS_URL must not hold a user name or password',
+  ])
+  t.ok(createConfig({ EVENTS_URL: 'http://[::1]:9000/hooks', EVENTS_SECRET: SECRET }).events, 'a receiver on this machine')
+})
+
+t.test('AUTH0_*: together, with the OIDC sign-in; AUTH0_MANAGEMENT_URL defaults to the tenant', async (t) => {
+  const auth0 = { AUTH0_DOMAIN: 'acme.us.auth0.com', AUTH0_CLIENT_ID: 'm2m', AUTH0_CLIENT_SECRET: 'm2m-secret' }
+  t.equal(createConfig(OIDC).auth0, undefined)
+  t.same(createConfig({ ...OIDC, ...auth0 }).auth0, { ...auth0Of(auth0), managementUrl: new URL('https://acme.us.auth0.com') })
+  t.same(
+    createConfig({ ...OIDC, ...auth0, AUTH0_MANAGEMENT_URL: 'http://127.0.0.1:9999' }).auth0?.managementUrl.href,
+    'http://127.0.0.1:9999/',
+  )
+  t.same(problems({ ...OIDC, AUTH0_DOMAIN: 'acme.us.auth0.com' }), [
+    'AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET go together: AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET are missing',
+  ])
+  t.same(problems(auth0), [
+    'AUTH0_DOMAIN needs OIDC_ISSUER (normally https://acme.us.auth0.com/), OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: people sign in with Auth0',
+  ])
+  t.match(problems({ ...OIDC, ...auth0, AUTH0_DOMAIN: 'https://acme/' }), [/^AUTH0_DOMAIN must be your tenant's domain/])
+})
+
+function auth0Of(env: Record<string, string>) {
+  return { domain: env.AUTH0_DOMAIN, clientId: env.AUTH0_CLIENT_ID, clientSecret: env.AUTH0_CLIENT_SECRET }
+}
