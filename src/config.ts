@@ -73,6 +73,8 @@ export interface Config {
   events: EventsConfig | undefined
   /** The verified phone written onto the Auth0 user (AUTH0_*), if configured. */
   auth0: Auth0Config | undefined
+  /** Who may use /console: profiles whose verified phone or provider-verified e-mail (lower case) is listed (SPEC §13). */
+  operators: { phones: string[]; emails: string[] }
 }
 
 export interface OidcConfig {
@@ -326,6 +328,18 @@ function together(r: Reader, names: readonly string[]): string[] | undefined {
   return values as string[]
 }
 
+/** A comma-separated list, each entry checked; one problem naming the entries that are not right. */
+function list(r: Reader, name: string, valid: RegExp, expected: string): string[] {
+  const entries = (r.raw(name) ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+  const bad = entries.filter((e) => !valid.test(e))
+  if (bad.length > 0)
+    r.problems.push(`${name} must be a comma-separated list of ${expected} (not: ${bad.slice(0, 3).join(', ').slice(0, 80)})`)
+  return entries.filter((e) => valid.test(e))
+}
+
 function oidcConfig(r: Reader, production: boolean, publicUrl: URL | undefined): OidcConfig | undefined {
   const values = together(r, ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'])
   const scopes = r.string('OIDC_SCOPES', 'openid email profile').split(/\s+/).join(' ')
@@ -536,6 +550,10 @@ export function createConfig(env: Env): Config {
     oidc,
     events,
     auth0,
+    operators: {
+      phones: list(r, 'OPERATOR_PHONES', /^\+[1-9]\d{6,14}$/, 'phone numbers in E.164 form, e.g. +16175550123'),
+      emails: list(r, 'OPERATOR_EMAILS', /^[^\s@,]+@[^\s@,]+$/, 'e-mail addresses').map((e) => e.toLowerCase()),
+    },
   }
 
   if (!allowedCountries.includes(defaultCountry) && r.problems.length === 0) {

@@ -383,3 +383,15 @@ t.test('AUTH0_*: together, with the OIDC sign-in; AUTH0_MANAGEMENT_URL defaults 
 function auth0Of(env: Record<string, string>) {
   return { domain: env.AUTH0_DOMAIN, clientId: env.AUTH0_CLIENT_ID, clientSecret: env.AUTH0_CLIENT_SECRET }
 }
+
+t.test('OPERATOR_PHONES and OPERATOR_EMAILS: comma-separated, checked, e-mails compared in lower case', async (t) => {
+  t.same(createConfig({}).operators, { phones: [], emails: [] })
+  t.same(createConfig({ OPERATOR_PHONES: '+16175550123, +15145550123', OPERATOR_EMAILS: 'Ada@Example.edu,bob@example.org' }).operators, {
+    phones: ['+16175550123', '+15145550123'],
+    emails: ['ada@example.edu', 'bob@example.org'],
+  })
+  t.same(problems({ OPERATOR_PHONES: '617-555-0123,+16175550123' }), [
+    'OPERATOR_PHONES must be a comma-separated list of phone numbers in E.164 form, e.g. +16175550123 (not: 617-555-0123)',
+  ])
+  t.same(problems({ OPERATOR_EMAILS: 'ada' }), ['OPERATOR_EMAILS must be a comma-separated list of e-mail addresses (not: ada)'])
+})
