@@ -162,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     defaultTimeZone: config.defaultTimeZone,
     program: config.program,
     oidc: config.oidc,
+    operators: config.operators,
   })
 
   // The operator API: one context under /api, every route behind the bearer token (ADMIN_TOKEN), each plugin given the same deps.

@@ -1,7 +1,7 @@
 // The browser pages, composed: the session plumbing, one error handler for every page, verification and the profile.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CountryCode } from 'libphonenumber-js'
-import type { OidcConfig } from '../config.js'
+import type { Config, OidcConfig } from '../config.js'
 import { maskPhonesIn } from '../log.js'
 import type { QuietWindow } from '../phones/settings.js'
 import type { Program } from '../copy/index.js'
@@ -25,6 +25,8 @@ export interface WebRoutesOptions {
   program: Program
   /** Sign-in with the team's identity provider (OIDC_*), when configured: see src/auth/. */
   oidc?: OidcConfig | undefined
+  /** OPERATOR_PHONES and OPERATOR_EMAILS: who may use /console (see src/console/). */
+  operators?: Config['operators']
 }
 
 /**
