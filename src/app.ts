@@ -18,6 +18,7 @@ import { createMetrics } from './metrics/metrics.js'
 import { metricsRoutes } from './metrics/routes.js'
 import { outboxCounts } from './notify/queries.js'
 import { requireAdminToken } from './operators/api.js'
+import { apiDocs } from './operators/docs.js'
 import type { OperatorDeps } from './operators/deps.js'
 import { consentRoutes, keywordRoutes, notificationRoutes, topicRoutes } from './operators/routes.js'
 import { forwarderTo } from './sms/forward.js'
@@ -26,6 +27,9 @@ import { reservedAs } from './sms/parse.js'
 import { smsRoutes } from './sms/routes.js'
 import { guardTwilioWebhooks } from './twilio/signature.js'
 import { webRoutes } from './web/routes.js'
+
+/** The operator API's version in its document (the package's). */
+const API_VERSION = '0.1.0'
 
 export interface AppDeps {
   config: ResolvedConfig
@@ -99,6 +103,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   await app.register(formbody)
+  // Before any route: the API document is generated from the routes registered after it.
+  await apiDocs(app, API_VERSION)
 
   const dispatcher =
     deps.dispatch === true
