@@ -36,6 +36,21 @@ export interface NotificationsTable {
   expires_at: Generated<string | null>
   /** When its last row stopped waiting to be sent (its notification.finished event); null until then. */
   finished_at: Generated<string | null>
+  /** Who published it: a console operator's profile id, `api` or `cli` (null: before this was recorded). */
+  published_by: Generated<string | null>
+}
+
+/** One operator action, append-only (see operators/audit.ts). */
+export interface OperatorActionsTable {
+  id: Generated<number>
+  at: string
+  /** A console operator's profile id, `api` (the bearer token) or `cli`. */
+  actor: string
+  /** e.g. topic.open, topic.rename, topic.close, keyword.set, keyword.remove, notification.publish */
+  action: string
+  /** The topic key, keyword or notification id acted on. */
+  target: string
+  detail: string | null
 }
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'expired'
@@ -211,6 +226,7 @@ export interface Database {
   keywords: KeywordsTable
   oidc_logins: OidcLoginsTable
   events: EventsTable
+  operator_actions: OperatorActionsTable
 }
 
 export type OutboxRow = Selectable<OutboxTable>

@@ -37,6 +37,7 @@ t.test('an empty database is created with its folder and migrated; a second run 
     'keywords',
     'notifications',
     'oidc_logins',
+    'operator_actions',
     'otp_codes',
     'otp_events',
     'outbox',

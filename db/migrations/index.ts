@@ -11,6 +11,7 @@ import * as phoneSettings from './2026-11-24-08-phone-settings.js'
 import * as conversationsKeywordsLanguage from './2026-11-25-09-conversations-keywords-language.js'
 import * as schedulingConsent from './2026-11-25-10-scheduling-consent.js'
 import * as identityEvents from './2026-12-02-11-identity-events.js'
+import * as operatorActions from './2026-12-02-12-operator-actions.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-01-foundation': foundation,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25-09-conversations-keywords-language': conversationsKeywordsLanguage,
   '2026-11-25-10-scheduling-consent': schedulingConsent,
   '2026-12-02-11-identity-events': identityEvents,
+  '2026-12-02-12-operator-actions': operatorActions,
 }
