@@ -7,6 +7,8 @@ export type { SmsCopy }
 export type { QuietSetting, QuietWindow } from './quiet.js'
 export type { MenuItem, MenuText, Program, TopicSummary } from './sms.js'
 export { webCopy, type NotMobileType, type Refusal, type WebCopy } from './web.js'
+export { consoleCopy, type ConsoleCopy } from './console.js'
+export { twilioErrorMeaning, twilioErrorUrl } from './twilio-errors.js'
 
 /** The SMS catalogue: every reply, and the framing of codes and notifications. */
 export const smsCopy: Record<Language, SmsCopy> = { en, es }

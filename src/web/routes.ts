@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CountryCode } from 'libphonenumber-js'
 import type { Config, OidcConfig } from '../config.js'
+import { consoleRoutes } from '../console/routes.js'
 import { maskPhonesIn } from '../log.js'
 import type { QuietWindow } from '../phones/settings.js'
 import type { Program } from '../copy/index.js'
@@ -59,4 +60,5 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions)
   app.setErrorHandler(pageError)
   await app.register(verifyRoutes, options)
   await app.register(profileRoutes, options)
+  await app.register(consoleRoutes, { ...options, prefix: '/console' })
 }
