@@ -10,6 +10,8 @@ import type { Db } from './database.js'
 import type { SmsSender } from './sender/sender.js'
 import type { ConsoleSender } from './sender/console.js'
 import { createDispatcher, type Dispatcher } from './notify/dispatcher.js'
+import { createEventDeliverer } from './event-deliverer.js'
+import { eventRoutes } from './operators/event-routes.js'
 import { startRetention, type Retention } from './retention.js'
 import { statusRoutes } from './notify/routes.js'
 import { countRequest } from './metrics/count.js'
@@ -180,6 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(notificationRoutes, operatorDeps)
       await api.register(consentRoutes, operatorDeps)
       await api.register(keywordRoutes, operatorDeps)
+      await api.register(eventRoutes, { db, clock })
     },
     { prefix: '/api' },
   )
@@ -188,6 +191,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onReady', async () => dispatcher.start())
     // preClose runs before onClose closes the database: in-flight sends finish and record their outcome.
     app.addHook('preClose', async () => dispatcher.stop())
+  }
+
+  if (deps.dispatch === true && (config.events !== undefined || config.auth0 !== undefined)) {
+    // Events and Auth0 write-backs on their own loop: a slow receiver never holds up a webhook's reply or an SMS send.
+    const deliverer = createEventDeliverer({ db, clock, logger: deps.logger, events: config.events, auth0: config.auth0 })
+    app.addHook('onReady', async () => deliverer.start())
+    app.addHook('preClose', async () => deliverer.stop())
   }
 
   if (deps.dispatch === true) {

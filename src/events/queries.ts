@@ -98,11 +98,21 @@ export async function emitEvent(db: Db, event: SmsbotEvent, now: Date): Promise<
 /** A claimed event: only the holder of its token may record its outcome. */
 export type ClaimedEvent = EventRow & { claim_token: string }
 
+const ALL_TARGETS: readonly EventTarget[] = ['webhook', 'auth0']
+
 /**
  * Claims up to `limit` due events (queued and due, or sending with an expired lease: an instance died mid-delivery)
- * under a new token, as the outbox claims its rows; PostgreSQL skips rows another instance is claiming.
+ * under a new token, as the outbox claims its rows; PostgreSQL skips rows another instance is claiming. Only rows of
+ * `targets`: an instance without AUTH0_* leaves the write-backs to one that has it, and they wait for it.
  */
-export async function claimDueEvents(db: Db, now: Date, leaseMs: number, limit: number): Promise<ClaimedEvent[]> {
+export async function claimDueEvents(
+  db: Db,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+  targets: readonly EventTarget[] = ALL_TARGETS,
+): Promise<ClaimedEvent[]> {
+  if (targets.length === 0) return []
   const at = now.toISOString()
   const token = randomUUID()
   return db.transaction().execute(async (trx) => {
@@ -111,6 +121,7 @@ export async function claimDueEvents(db: Db, now: Date, leaseMs: number, limit: 
       trx
         .selectFrom('events')
         .select('id')
+        .where('target', 'in', targets)
         .where((eb) =>
           eb.or([
             eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', at)]),
@@ -211,11 +222,14 @@ export async function listEvents(db: Db, status: EventStatus, limit: number): Pr
   return rows.map(view)
 }
 
+/** What an operator's retry did: queued the event again, or found it still waiting (queued or sending), as it is. */
+export type EventRetry = { queued: true; event: EventView } | { queued: false; event: EventView }
+
 /**
  * Sends a failed (or delivered) event again, as it was (same webhook-id, timestamp and data): due now, with a fresh
  * 24 hours of attempts. Undefined when there is no such event; the event unchanged when it is still waiting.
  */
-export async function retryEvent(db: Db, id: string, now: Date): Promise<EventView | undefined> {
+export async function retryEvent(db: Db, id: string, now: Date): Promise<EventRetry | undefined> {
   const at = now.toISOString()
   const deadline = new Date(now.getTime() + DELIVERY_WINDOW_MS).toISOString()
   const row = await db
@@ -225,9 +239,9 @@ export async function retryEvent(db: Db, id: string, now: Date): Promise<EventVi
     .where('status', 'in', ['failed', 'delivered'])
     .returningAll()
     .executeTakeFirst()
-  if (row !== undefined) return view(row)
+  if (row !== undefined) return { queued: true, event: view(row) }
   const waiting = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst()
-  return waiting === undefined ? undefined : view(waiting)
+  return waiting === undefined ? undefined : { queued: false, event: view(waiting) }
 }
 
 /** Deletes up to `limit` delivered or failed events last changed before `before`; returns how many. */

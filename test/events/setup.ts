@@ -1,0 +1,74 @@
+// An app with its dispatchers running on a test clock, told to deliver events to a local receiver; and the events table read back.
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { migrateToLatest, openDatabase, type Db } from '../../src/database.js'
+import type { EventRow } from '../../src/schema.js'
+import {
+  memoryLogger,
+  recordingSender,
+  testClock,
+  testConfig,
+  testPostgresUrl,
+  type DatabaseKind,
+  type TapT,
+  type TestClock,
+} from '../helpers.js'
+import { EVENTS_SECRET } from './receiver.js'
+
+export const ADMIN = 'admin-token-0123456789abcdef'
+export const auth = { authorization: `Bearer ${ADMIN}` }
+
+export interface EventsApp {
+  app: FastifyInstance
+  db: Db
+  clock: TestClock
+  lines: string[]
+}
+
+/** buildApp as the server builds it (dispatch on), with EVENTS_URL aimed at `eventsUrl` and the operator API on. */
+export async function eventsApp(
+  t: TapT,
+  options: { eventsUrl: string; database: DatabaseKind; clock?: TestClock; env?: Record<string, string>; databaseUrl?: string },
+): Promise<EventsApp> {
+  const database: Record<string, string> =
+    options.database === 'postgres' ? { DATABASE_PATH: '', DATABASE_URL: options.databaseUrl ?? (await testPostgresUrl(t)) } : {}
+  const config = testConfig(t, {
+    ...database,
+    EVENTS_URL: options.eventsUrl,
+    EVENTS_SECRET,
+    ADMIN_TOKEN: ADMIN,
+    QUIET_HOURS: 'off',
+    ...options.env,
+  })
+  const db = openDatabase(config.databaseLocation)
+  await migrateToLatest(db, config.databaseLocation)
+  const clock = options.clock ?? testClock()
+  const { logger, lines } = memoryLogger()
+  const app = await buildApp({ config, db, sender: recordingSender(), logger, clock, dispatch: true })
+  await app.ready()
+  t.teardown(() => app.close())
+  return { app, db, clock, lines }
+}
+
+export async function eventRow(db: Db, id: string): Promise<EventRow> {
+  return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+}
+
+export async function onlyEvent(db: Db): Promise<EventRow> {
+  const rows = await db.selectFrom('events').selectAll().execute()
+  if (rows.length !== 1) throw new Error(`expected one event, found ${rows.length}`)
+  return rows[0] as EventRow
+}
+
+/**
+ * Moves the clock a second at a time (each step wakes the deliverer's idle wait) until `condition` holds, letting
+ * 10 ms of real time pass at each step: a delivery's requests and queries take real time, and a clock that raced
+ * through the 60 s lease meanwhile would hand the row to a second claim.
+ */
+export async function drive(clock: TestClock, condition: () => Promise<boolean> | boolean, what: string, maxMs = 600_000): Promise<void> {
+  for (let moved = 0; !(await condition()); moved += 1000) {
+    if (moved > maxMs) throw new Error(`${what}: not seen after ${maxMs} ms of clock time`)
+    await clock.tick(1000)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
