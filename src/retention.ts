@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import { DAY, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import type { Db } from './database.js'
+import { pruneEvents } from './events/queries.js'
 import { pruneFinishedOutbox } from './notify/queries.js'
 import { pruneSessions } from './profiles/queries.js'
 import { pruneConversations } from './sms/conversations.js'
@@ -31,6 +32,8 @@ function pruners(config: RetentionConfig) {
     signinLinks: pruneSigninLinks,
     sessions: pruneSessions,
     outbox: (db, now, limit) => pruneFinishedOutbox(db, before(now, config.outboxDays), limit),
+    // Delivered and failed events are kept as long as finished outbox rows: long enough to look into and retry one.
+    events: (db, now, limit) => pruneEvents(db, before(now, config.outboxDays), limit),
     // A menu's numbers stop working when it expires; the row is left behind only by a phone that never came back.
     conversations: pruneConversations,
   } satisfies Record<string, Pruner>
@@ -46,7 +49,7 @@ export interface Pruned {
 
 /** One run: each table's pruner, batch after batch until a batch comes back short or `maxBatches` is reached. */
 export async function pruneOnce(db: Db, now: Date, config: RetentionConfig, limits: PruneLimits = DEFAULT_LIMITS): Promise<Pruned> {
-  const removed = { inboundMessages: 0, otpEvents: 0, otpCodes: 0, signinLinks: 0, sessions: 0, outbox: 0, conversations: 0 }
+  const removed = { inboundMessages: 0, otpEvents: 0, otpCodes: 0, signinLinks: 0, sessions: 0, outbox: 0, events: 0, conversations: 0 }
   let complete = true
   for (const [table, prune] of Object.entries(pruners(config)) as Array<[Table, Pruner]>) {
     for (let batch = 0; ; batch++) {
