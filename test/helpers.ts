@@ -54,16 +54,20 @@ export function testClock(start: string | Date = '2026-11-23T12:00:00.000Z'): Te
     sleep: (ms, signal) =>
       new Promise<void>((resolve) => {
         if (signal?.aborted === true) return resolve()
-        const sleeper = { at: now + ms, wake: () => resolve() }
-        sleeping.push(sleeper)
-        signal?.addEventListener(
-          'abort',
-          () => {
-            sleeping = sleeping.filter((s) => s !== sleeper)
+        const onAbort = () => {
+          sleeping = sleeping.filter((s) => s !== sleeper)
+          resolve()
+        }
+        // Woken by the clock, the sleep lets go of its signal: a long-lived signal gathers no listeners.
+        const sleeper = {
+          at: now + ms,
+          wake: () => {
+            signal?.removeEventListener('abort', onAbort)
             resolve()
           },
-          { once: true },
-        )
+        }
+        sleeping.push(sleeper)
+        signal?.addEventListener('abort', onAbort, { once: true })
       }),
     async tick(ms) {
       const target = now + ms

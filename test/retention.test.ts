@@ -111,7 +111,7 @@ for (const database of DATABASES)
     const historyBefore = await loadHistory(db, phone(2), '203.0.113.7', clock.now())
     const pruned = await pruneOnce(db, clock.now(), CONFIG)
     t.same(pruned, {
-      removed: { inboundMessages: 1, otpEvents: 2, otpCodes: 1, signinLinks: 1, sessions: 1, outbox: 0, conversations: 1 },
+      removed: { inboundMessages: 1, otpEvents: 2, otpCodes: 1, signinLinks: 1, sessions: 1, outbox: 0, events: 0, conversations: 1 },
       complete: true,
     })
     t.same(
@@ -145,7 +145,7 @@ for (const database of DATABASES)
     t.same(
       await pruneOnce(db, clock.now(), CONFIG),
       {
-        removed: { inboundMessages: 0, otpEvents: 0, otpCodes: 0, signinLinks: 0, sessions: 0, outbox: 0, conversations: 0 },
+        removed: { inboundMessages: 0, otpEvents: 0, otpCodes: 0, signinLinks: 0, sessions: 0, outbox: 0, events: 0, conversations: 0 },
         complete: true,
       },
       'a second run finds nothing',
@@ -153,7 +153,7 @@ for (const database of DATABASES)
     clock.advance(DAY)
     t.same(
       (await pruneOnce(db, clock.now(), CONFIG)).removed,
-      { inboundMessages: 1, otpEvents: 2, otpCodes: 1, signinLinks: 1, sessions: 1, outbox: 0, conversations: 1 },
+      { inboundMessages: 1, otpEvents: 2, otpCodes: 1, signinLinks: 1, sessions: 1, outbox: 0, events: 0, conversations: 1 },
       'a day later the next rows are past',
     )
   })
@@ -244,7 +244,7 @@ for (const database of DATABASES)
     t.same(
       first,
       {
-        removed: { inboundMessages: 2, otpEvents: 2, otpCodes: 2, signinLinks: 0, sessions: 0, outbox: 2, conversations: 0 },
+        removed: { inboundMessages: 2, otpEvents: 2, otpCodes: 2, signinLinks: 0, sessions: 0, outbox: 2, events: 0, conversations: 0 },
         complete: false,
       },
       'one batch per table, then it stops',
@@ -253,7 +253,7 @@ for (const database of DATABASES)
     t.same(
       second,
       {
-        removed: { inboundMessages: 2, otpEvents: 2, otpCodes: 2, signinLinks: 0, sessions: 0, outbox: 2, conversations: 0 },
+        removed: { inboundMessages: 2, otpEvents: 2, otpCodes: 2, signinLinks: 0, sessions: 0, outbox: 2, events: 0, conversations: 0 },
         complete: true,
       },
       'batches until one comes back short',
