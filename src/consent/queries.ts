@@ -1,6 +1,7 @@
 // The consent_records table: an append-only record of every change of consent (opt-out, opt-in, subscriptions, verification).
 import { Type, type Static } from 'typebox'
 import type { Db } from '../database.js'
+import { emitEvents, type SmsbotEvent } from '../events/queries.js'
 import type { ConsentAction, ConsentSource } from '../schema.js'
 
 export type { ConsentAction, ConsentSource }
@@ -32,22 +33,42 @@ export async function recordConsent(db: Db, change: ConsentChange, now: Date): P
   await recordConsents(db, [change], now)
 }
 
+/**
+ * Appends the records, and with them the events they tell (opt-outs and opt-ins, subscriptions made and removed), in
+ * the caller's transaction: every channel that records consent (SMS, the web, the API, Twilio's 21610) tells it so.
+ */
 export async function recordConsents(db: Db, changes: readonly ConsentChange[], now: Date): Promise<void> {
   if (changes.length === 0) return
   const at = now.toISOString()
-  await db
-    .insertInto('consent_records')
-    .values(
-      changes.map((c) => ({
-        phone: c.phone,
-        at,
-        action: c.action,
-        source: c.source,
-        topic_key: c.topic ?? null,
-        detail: c.detail?.slice(0, 40) ?? null,
-      })),
-    )
-    .execute()
+  const records = changes.map((c) => ({
+    phone: c.phone,
+    at,
+    action: c.action,
+    source: c.source,
+    topic_key: c.topic ?? null,
+    detail: c.detail?.slice(0, 40) ?? null,
+  }))
+  await db.insertInto('consent_records').values(records).execute()
+  await emitEvents(db, records.flatMap(eventOf), now)
+}
+
+type Stored = { phone: string; action: ConsentAction; source: ConsentSource; topic_key: string | null; detail: string | null }
+
+/** The event a consent record tells; none for a verification (signInWithPhone tells it, with the profile). */
+function eventOf({ phone, action, source, topic_key, detail }: Stored): SmsbotEvent[] {
+  const topic = topic_key ?? ''
+  switch (action) {
+    case 'opt_out':
+      return [{ type: 'phone.opted_out', data: { phone, source, detail } }]
+    case 'opt_in':
+      return [{ type: 'phone.opted_in', data: { phone, source, detail } }]
+    case 'subscribe':
+      return [{ type: 'subscription.created', data: { phone, topic, source } }]
+    case 'unsubscribe':
+      return [{ type: 'subscription.deleted', data: { phone, topic, source } }]
+    case 'verify':
+      return []
+  }
 }
 
 /** A phone's record, oldest first. */

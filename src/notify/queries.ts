@@ -1,7 +1,8 @@
 // Notifications and their outbox: publish in one transaction, claim with leases, record outcomes and delivery status.
 import { randomUUID } from 'node:crypto'
-import { serialize, skipLocked, type Db } from '../database.js'
-import type { ExpressionBuilder } from 'kysely'
+import { isPostgres, serialize, skipLocked, type Db } from '../database.js'
+import { emitEvent, emitEvents, eventTargets, type SmsbotEvent } from '../events/queries.js'
+import type { ExpressionBuilder, UpdateObject } from 'kysely'
 import { Type, type Static } from 'typebox'
 import type { Database, OutboxRow, OutboxStatus } from '../schema.js'
 import { normalizeTopicKey } from '../topics/keys.js'
@@ -22,7 +23,8 @@ export interface Schedule {
 
 /**
  * Writes the notification and one queued outbox row per subscriber who is not opted out (or known invalid). A
- * scheduled notification's rows are due at `sendAt`; each row carries the expiry, which claims check.
+ * scheduled notification's rows are due at `sendAt`; each row carries the expiry, which claims check. A notification
+ * nobody can receive is finished as it is published (and, with the webhook on, says so).
  */
 export async function enqueueNotification(db: Db, topicKey: string, body: string, now: Date, schedule: Schedule = {}): Promise<Published> {
   // What each recipient gets: the body with its footer (see framing.ts).
@@ -55,7 +57,16 @@ export async function enqueueNotification(db: Db, topicKey: string, body: string
       )
       .executeTakeFirst()
     const recipients = Number(inserted.numInsertedOrUpdatedRows ?? 0n)
-    await trx.updateTable('notifications').set({ recipients }).where('id', '=', notification.id).execute()
+    const finished = recipients === 0 && eventTargets(trx).webhook
+    await trx
+      .updateTable('notifications')
+      .set({ recipients, ...(finished ? { finished_at: at } : {}) })
+      .where('id', '=', notification.id)
+      .execute()
+    if (finished) {
+      const data = { id: notification.id, topic: key, recipients, sent: 0, delivered: 0, failed: 0, expired: 0 }
+      await emitEvent(trx, { type: 'notification.finished', data }, now)
+    }
     return { id: notification.id, recipients, segments }
   })
 }
@@ -169,7 +180,7 @@ export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number
     const found = [...leaseExpired, ...queued]
     const stale = found.filter((r) => r.expires_at !== null && r.expires_at <= at)
     if (stale.length > 0) {
-      await trx
+      const expired = await trx
         .updateTable('outbox')
         .set({ status: 'expired', lease_until: null, held_at: null, updated_at: at })
         .where(
@@ -178,7 +189,14 @@ export async function claimDue(db: Db, now: Date, leaseMs: number, limit: number
           stale.map((r) => r.id),
         )
         .where('sid', 'is', null)
+        .returning('notification_id')
         .execute()
+      if (eventTargets(trx).webhook)
+        await finishNotifications(
+          trx,
+          expired.map((r) => r.notification_id),
+          now,
+        )
     }
     const due = stale.length === 0 ? found : found.filter((r) => !stale.includes(r))
     if (due.length === 0) return []
@@ -226,19 +244,22 @@ export async function recordSent(db: Db, claim: Claim, sid: string, now: Date): 
 
 /**
  * Records sends Twilio accepted, in one transaction (one commit for many rows is what makes fan-out fast); returns
- * how many were still held by their claim.
+ * how many were still held by their claim. With the webhook on, a notification whose last rows these were is
+ * finished in the same transaction.
  */
 export async function recordSentMany(db: Db, sent: Array<Claim & { sid: string }>, now: Date): Promise<number> {
   const at = now.toISOString()
   return db.transaction().execute(async (trx) => {
-    let recorded = 0
+    const notifications: number[] = []
     for (const claim of sent) {
-      const result = await held(trx, claim)
+      const row = await held(trx, claim)
         .set({ status: 'sent', sid: claim.sid, lease_until: null, attempts: (eb) => eb('attempts', '+', 1), updated_at: at })
+        .returning('notification_id')
         .executeTakeFirst()
-      recorded += Number(result.numUpdatedRows)
+      if (row !== undefined) notifications.push(row.notification_id)
     }
-    return recorded
+    if (notifications.length > 0 && eventTargets(trx).webhook) await finishNotifications(trx, notifications, now)
+    return notifications.length
   })
 }
 
@@ -256,18 +277,19 @@ export async function recordRetry(db: Db, claim: Claim, nextAttemptAt: Date, err
   return result.numUpdatedRows > 0n
 }
 
+/** The row's end: it will never be sent. With the webhook on, message.failed says so (see endHeld). */
 export async function recordFailed(db: Db, claim: Claim, code: number | null, error: string, now: Date): Promise<boolean> {
-  const result = await held(db, claim)
-    .set({
-      status: 'failed',
-      lease_until: null,
-      error_code: code,
-      error_message: error.slice(0, 300),
-      attempts: (eb) => eb('attempts', '+', 1),
-      updated_at: now.toISOString(),
-    })
-    .executeTakeFirst()
-  return result.numUpdatedRows > 0n
+  const failed = {
+    status: 'failed' as const,
+    lease_until: null,
+    error_code: code,
+    error_message: error.slice(0, 300),
+    attempts: (eb: ExpressionBuilder<Database, 'outbox'>) => eb('attempts', '+', 1),
+    updated_at: now.toISOString(),
+  }
+  return endHeld(db, claim, failed, now, (row) => [
+    { type: 'message.failed', data: { phone: row.phone, notificationId: row.notification_id, errorCode: code } },
+  ])
 }
 
 /**
@@ -284,8 +306,88 @@ export async function recordHeld(db: Db, claim: Claim, until: Date, now: Date): 
 
 /** A claimed row whose notification expired before it could go: it ends as `expired`, never sent. */
 export async function recordExpired(db: Db, claim: Claim, now: Date): Promise<boolean> {
-  const result = await held(db, claim).set({ status: 'expired', lease_until: null, updated_at: now.toISOString() }).executeTakeFirst()
-  return result.numUpdatedRows > 0n
+  return endHeld(db, claim, { status: 'expired', lease_until: null, updated_at: now.toISOString() }, now, () => [])
+}
+
+/** The statuses a row ends in; a notification none of whose rows is queued or sending is finished. */
+type FinalStatus = Exclude<OutboxStatus, 'queued' | 'sending'>
+
+type Ending = UpdateObject<Database, 'outbox'> & { status: FinalStatus }
+
+/**
+ * Ends a row still held by the claim. With the webhook on, the row's end, what it tells (`tell`) and, when it was
+ * its notification's last open row, notification.finished are one transaction (the caller's, or one of its own);
+ * without it, one update, as cheap as before events.
+ */
+async function endHeld(db: Db, claim: Claim, ending: Ending, now: Date, tell: (row: OutboxRow) => SmsbotEvent[]): Promise<boolean> {
+  if (!eventTargets(db).webhook) return (await held(db, claim).set(ending).executeTakeFirst()).numUpdatedRows > 0n
+  return inTransaction(db, async (trx) => {
+    const row = await held(trx, claim).set(ending).returningAll().executeTakeFirst()
+    if (row === undefined) return false
+    await emitEvents(trx, tell(row), now)
+    await finishNotifications(trx, [row.notification_id], now)
+    return true
+  })
+}
+
+/** Runs `work` in the caller's transaction, or in one of its own. */
+function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work)
+}
+
+/**
+ * Finishes each of these notifications none of whose rows is left queued or sending, and tells it
+ * (notification.finished) once: the conditional update of finished_at claims it. Called, with the webhook on, in the
+ * transaction that made rows final. On PostgreSQL the notifications are locked first (in id order): of two
+ * transactions that end a notification's last rows at once, the second waits for the first to commit, and its check,
+ * a new statement with a new snapshot (READ COMMITTED), then sees the first's rows final. Without the lock each would
+ * see the other's row still sending, and neither would tell it. SQLite has one writer.
+ */
+async function finishNotifications(trx: Db, ids: readonly number[], now: Date): Promise<void> {
+  const unique = [...new Set(ids)].sort((a, b) => a - b)
+  if (isPostgres(trx)) await trx.selectFrom('notifications').select('id').where('id', 'in', unique).orderBy('id').forUpdate().execute()
+  const finished = await trx
+    .updateTable('notifications')
+    .set({ finished_at: now.toISOString() })
+    .where('id', 'in', unique)
+    .where('finished_at', 'is', null)
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- Kysely's expression builder functions are bound
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outbox')
+            .select('outbox.id')
+            .whereRef('outbox.notification_id', '=', 'notifications.id')
+            .where('outbox.status', 'in', ['queued', 'sending']),
+        ),
+      ),
+    )
+    .returningAll()
+    .execute()
+  const events: SmsbotEvent[] = []
+  for (const notification of finished) {
+    const counts = await trx
+      .selectFrom('outbox')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('notification_id', '=', notification.id)
+      .groupBy('status')
+      .execute()
+    const by = (status: FinalStatus) => Number(counts.find((c) => c.status === status)?.n ?? 0)
+    events.push({
+      type: 'notification.finished',
+      data: {
+        id: notification.id,
+        topic: notification.topic_key,
+        recipients: notification.recipients,
+        // Rows that retention pruned are counted on the notification (see pruneFinishedOutbox).
+        sent: by('sent') + notification.pruned_sent,
+        delivered: by('delivered') + notification.pruned_delivered,
+        failed: by('failed') + notification.pruned_failed,
+        expired: by('expired') + notification.pruned_expired,
+      },
+    })
+  }
+  await emitEvents(trx, events, now)
 }
 
 /** Gives a claimed row back (on shutdown) so that the next start sends it at once. */
@@ -302,7 +404,7 @@ const RANK: Record<OutboxStatus, number> = { queued: 0, sending: 1, sent: 2, del
  * Records a delivery-status callback; a late or out-of-order one never moves a status backwards. A failure is judged
  * by the failure policy, as the dispatcher judges Twilio's REST answer: 21610 opts the phone out, 21211 and 21614
  * mark it unreachable, in the same transaction as the row's status, and only when this callback changed the row (a
- * repeated callback records nothing twice). A sid smsbot did not send changes nothing.
+ * repeated callback records nothing twice); so is message.failed. A sid smsbot did not send changes nothing.
  */
 export async function recordDeliveryStatus(
   db: Db,
@@ -313,7 +415,7 @@ export async function recordDeliveryStatus(
 ): Promise<boolean> {
   const status = CALLBACK_STATUS[twilioStatus]
   if (status === undefined) return false
-  const sent = await db.selectFrom('outbox').select('phone').where('sid', '=', sid).executeTakeFirst()
+  const sent = await db.selectFrom('outbox').select(['phone', 'notification_id']).where('sid', '=', sid).executeTakeFirst()
   if (sent === undefined) return false
   const lower = (Object.keys(RANK) as OutboxStatus[]).filter((s) => RANK[s] < RANK[status])
   const failure = status === 'failed' ? decideCallbackFailure(errorCode) : { optOut: false, markInvalid: false }
@@ -325,6 +427,10 @@ export async function recordDeliveryStatus(
       .where('status', 'in', lower)
       .executeTakeFirst()
     if (result.numUpdatedRows === 0n) return false
+    if (status === 'failed') {
+      const data = { phone: sent.phone, notificationId: sent.notification_id, errorCode }
+      await emitEvent(trx, { type: 'message.failed', data }, now)
+    }
     if (failure.optOut) await setOptedOut(trx, sent.phone, true, now, { source: 'twilio', detail: String(errorCode) })
     if (failure.markInvalid) await markInvalid(trx, sent.phone, now)
     return true
@@ -413,9 +519,6 @@ export async function notificationProgress(db: Db, id: number, now: Date): Promi
     expiresAt: notification.expires_at,
   }
 }
-
-/** The statuses a row ends in; a notification none of whose rows is queued or sending is finished. */
-type FinalStatus = Exclude<OutboxStatus, 'queued' | 'sending'>
 
 /**
  * Deletes up to `limit` outbox rows last updated before `before` whose notification is finished, and adds them to

@@ -1,5 +1,6 @@
 // Operator-facing problems, one code and one sentence each, and the readers of what operators type: the API answers
 // with them and the CLI prints them.
+import { parsePhoneNumberFromString } from 'libphonenumber-js'
 import { MAX_BODY } from '../copy/segments.js'
 import { oneLine, stripControls } from '../text/control.js'
 
@@ -70,6 +71,18 @@ export const problems = {
     error: 'invalid_phone',
     message: `"${phone.slice(0, 40)}" is not a phone number; give it in E.164 form, such as +16175550123.`,
   }),
+  noSuchPhone: (phone: string): Problem => ({
+    error: 'no_such_phone',
+    message: `smsbot has never heard from or texted ${phone}: it has no record of it.`,
+  }),
+  missingSubject: {
+    error: 'missing_subject',
+    message: "Give the identity provider's user id: /api/profiles?subject=<sub>.",
+  },
+  noSuchProfile: (subject: string): Problem => ({
+    error: 'no_such_profile',
+    message: `No profile has the subject "${oneLine(subject).slice(0, 80)}": that user never signed in here.`,
+  }),
 } as const
 
 /** A date and time with its offset (or Z): a bare date or a time without a zone would be read in the server's zone. */
@@ -128,6 +141,13 @@ export function readBody(text: string): Checked<'body'> {
   if (body === '' && text.trim() !== '') return { ok: false, problem: problems.bodyOnlyControls }
   const problem = bodyProblem(body)
   return problem === undefined ? { ok: true, body } : { ok: false, problem }
+}
+
+/** A phone number as operators give it (any possible number), in E.164 form; or why it is not one. */
+export function readPhone(text: string): Checked<'phone'> {
+  const parsed = parsePhoneNumberFromString(text.trim())
+  if (parsed === undefined || !parsed.isPossible()) return { ok: false, problem: problems.invalidPhone(text) }
+  return { ok: true, phone: parsed.number }
 }
 
 /** A topic title as it is stored: one line without control characters (line breaks become spaces); or why not. */

@@ -7,6 +7,7 @@ import { fail, ProblemReply } from './api.js'
 import { consentOf, ConsentReply } from './consent.js'
 import type { OperatorDeps } from './deps.js'
 import { KeywordReply, KeywordRequest, KeywordsReply, listKeywords, removeKeyword, saveKeyword } from './keywords.js'
+import { lookUpPhone, lookUpProfile, PhoneReply, ProfileReply } from './lookup.js'
 import { progress, publish, PublishRequest } from './notifications.js'
 import type { Result } from './problems.js'
 import { closeTopic, listTopics, saveTopic, TopicReply, TopicRequest, TopicsReply } from './topics.js'
@@ -66,14 +67,33 @@ export async function notificationRoutes(plain: FastifyInstance, deps: OperatorD
   )
 }
 
+const PhoneParams = Type.Object({ phone: Type.String({ maxLength: 40 }) })
+
+/** Phones and profiles as operators and the team's application read them: a phone's consent record, and the lookups. */
 export async function consentRoutes(plain: FastifyInstance, deps: OperatorDeps): Promise<void> {
   const api = plain.withTypeProvider<TypeBoxTypeProvider>()
+
+  api.get('/phones/:phone', { schema: { params: PhoneParams, response: { 200: PhoneReply, ...problemReplies } } }, async (request, reply) =>
+    answer(reply, await lookUpPhone(deps, request.params.phone)),
+  )
+
+  // The subject is checked by the action, so that a missing one is answered with the sentence that says what to give.
+  api.get(
+    '/profiles',
+    {
+      schema: {
+        querystring: Type.Object({ subject: Type.Optional(Type.String({ maxLength: 255 })) }),
+        response: { 200: ProfileReply, ...problemReplies },
+      },
+    },
+    async (request, reply) => answer(reply, await lookUpProfile(deps, request.query.subject)),
+  )
 
   // A phone's consent record, oldest first: JSON, or CSV for Accept: text/csv.
   api.get(
     '/phones/:phone/consent',
     {
-      schema: { params: Type.Object({ phone: Type.String({ maxLength: 40 }) }), response: { 200: ConsentReply, ...problemReplies } },
+      schema: { params: PhoneParams, response: { 200: ConsentReply, ...problemReplies } },
     },
     async (request, reply) => {
       const found = await consentOf(deps, request.params.phone)

@@ -115,21 +115,57 @@ export async function verifiedPhoneOf(db: Db, profileId: string): Promise<Verifi
   return row === undefined ? undefined : { phone: row.phone, verifiedAt: row.verified_at as string, optedOut: row.opted_out_at !== null }
 }
 
+/** Who lost a phone when another was linked: the profile a phone was taken from, or the profile's own earlier phone. */
+export interface Unlinked {
+  phone: string
+  profileId: string
+}
+
 /**
  * Makes `phone` the one verified phone of `profileId`: the profile's previous phone is unlinked, and the phone is
- * taken from any other profile. Returns the profile that had the phone before, when it was another one.
+ * taken from any other profile. Returns the links that ended: the profile's previous phone, and the phone's previous
+ * profile when it was another one.
  */
-export async function linkPhoneToProfile(db: Db, phone: string, profileId: string, now: Date): Promise<string | undefined> {
+export async function linkPhoneToProfile(db: Db, phone: string, profileId: string, now: Date): Promise<Unlinked[]> {
   await rememberPhone(db, phone, now)
   const before = await db.selectFrom('phones').select('profile_id').where('phone', '=', phone).executeTakeFirstOrThrow()
-  await db
+  const replaced = await db
     .updateTable('phones')
     .set({ profile_id: null, verified_at: null })
     .where('profile_id', '=', profileId)
     .where('phone', '!=', phone)
+    .returning('phone')
     .execute()
   await db.updateTable('phones').set({ profile_id: profileId, verified_at: now.toISOString() }).where('phone', '=', phone).execute()
-  return before.profile_id !== null && before.profile_id !== profileId ? before.profile_id : undefined
+  const unlinked = replaced.map((r) => ({ phone: r.phone, profileId }))
+  if (before.profile_id !== null && before.profile_id !== profileId) unlinked.push({ phone, profileId: before.profile_id })
+  return unlinked
+}
+
+/** A phone as the lookup API shows it (GET /api/phones/:phone): its verification, consent, language and profile. */
+export interface PhoneRecord {
+  phone: string
+  verifiedAt: string | null
+  optedOut: boolean
+  language: Language | null
+  profileId: string | null
+}
+
+/** What smsbot knows of a phone; undefined for a phone it never saw. */
+export async function phoneRecord(db: Db, phone: string): Promise<PhoneRecord | undefined> {
+  const row = await db
+    .selectFrom('phones')
+    .select(['phone', 'verified_at', 'opted_out_at', 'language', 'profile_id'])
+    .where('phone', '=', phone)
+    .executeTakeFirst()
+  if (row === undefined) return undefined
+  return {
+    phone: row.phone,
+    verifiedAt: row.verified_at,
+    optedOut: row.opted_out_at !== null,
+    language: isLanguage(row.language) ? row.language : null,
+    profileId: row.profile_id,
+  }
 }
 
 export interface PhoneSettings {

@@ -147,32 +147,34 @@ export function audienceOf(db: Db, key: string) {
 
 /**
  * Returns false when the phone did not follow that topic. With `now`, a removal is written to the consent record
- * (`via` defaults to SMS); every caller passes it.
+ * (`via` defaults to SMS), in one transaction with it (the caller's, or its own); every caller passes it.
  */
 export async function unsubscribe(db: Db, phone: string, key: string, now?: Date, via: ConsentVia = { source: 'sms' }): Promise<boolean> {
-  const removed = await db
-    .deleteFrom('subscriptions')
-    .where('phone', '=', phone)
-    .where('topic_key', '=', normalizeTopicKey(key))
-    .returning('topic_key')
-    .execute()
-  if (now !== undefined)
-    await recordConsents(
-      db,
-      removed.map((r) => ({ phone, action: 'unsubscribe' as const, topic: r.topic_key, ...via })),
-      now,
-    )
-  return removed.length > 0
+  return (await removeSubscriptions(db, phone, normalizeTopicKey(key), now, via)) > 0
 }
 
 /** Removes every subscription of a phone and returns how many there were; with `now`, one consent record per topic. */
 export async function unsubscribeAll(db: Db, phone: string, now?: Date, via: ConsentVia = { source: 'sms' }): Promise<number> {
-  const removed = await db.deleteFrom('subscriptions').where('phone', '=', phone).returning('topic_key').execute()
-  if (now !== undefined)
-    await recordConsents(
-      db,
-      removed.map((r) => ({ phone, action: 'unsubscribe' as const, topic: r.topic_key, ...via })),
-      now,
-    )
-  return removed.length
+  return removeSubscriptions(db, phone, undefined, now, via)
+}
+
+async function removeSubscriptions(db: Db, phone: string, key: string | undefined, now: Date | undefined, via: ConsentVia) {
+  // The removal and its record (and the events it tells) are one change: a caller outside a transaction gets one.
+  return inTransaction(db, async (trx) => {
+    let removal = trx.deleteFrom('subscriptions').where('phone', '=', phone)
+    if (key !== undefined) removal = removal.where('topic_key', '=', key)
+    const removed = await removal.returning('topic_key').execute()
+    if (now !== undefined)
+      await recordConsents(
+        trx,
+        removed.map((r) => ({ phone, action: 'unsubscribe' as const, topic: r.topic_key, ...via })),
+        now,
+      )
+    return removed.length
+  })
+}
+
+/** Runs `work` in the caller's transaction, or in one of its own. */
+function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work)
 }
