@@ -111,6 +111,11 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** Runs `work` in the caller's transaction, or in one of its own. */
+export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work)
+}
+
 export function isPostgres(db: Db): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter
 }

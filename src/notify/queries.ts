@@ -1,6 +1,6 @@
 // Notifications and their outbox: publish in one transaction, claim with leases, record outcomes and delivery status.
 import { randomUUID } from 'node:crypto'
-import { isPostgres, serialize, skipLocked, type Db } from '../database.js'
+import { inTransaction, isPostgres, serialize, skipLocked, type Db } from '../database.js'
 import { emitEvent, emitEvents, eventTargets, type SmsbotEvent } from '../events/queries.js'
 import type { ExpressionBuilder, UpdateObject } from 'kysely'
 import { Type, type Static } from 'typebox'
@@ -328,11 +328,6 @@ async function endHeld(db: Db, claim: Claim, ending: Ending, now: Date, tell: (r
     await finishNotifications(trx, [row.notification_id], now)
     return true
   })
-}
-
-/** Runs `work` in the caller's transaction, or in one of its own. */
-function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work)
 }
 
 /**

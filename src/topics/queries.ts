@@ -1,6 +1,6 @@
 // The topics and subscriptions tables: shared by the SMS commands, the web profile, the operator API and the fan-out.
 import { recordConsent, recordConsents, type ConsentVia } from '../consent/queries.js'
-import type { Db } from '../database.js'
+import { inTransaction, type Db } from '../database.js'
 import { unreachablePhones } from '../phones/queries.js'
 import type { Topic } from '../schema.js'
 import { normalizeTopicKey } from './keys.js'
@@ -172,9 +172,4 @@ async function removeSubscriptions(db: Db, phone: string, key: string | undefine
       )
     return removed.length
   })
-}
-
-/** Runs `work` in the caller's transaction, or in one of its own. */
-function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work)
 }
