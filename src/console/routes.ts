@@ -10,7 +10,11 @@ import { verifiedPhoneOf } from '../phones/queries.js'
 import { findProfile } from '../profiles/queries.js'
 import { reservedAs } from '../sms/parse.js'
 import { consoleEnabled, operatorBy, type OperatorList } from './access.js'
+import { inboundRoutes } from './inbound.js'
+import { keywordRoutes } from './keywords.js'
 import { overviewRoutes } from './overview.js'
+import { peopleRoutes } from './people.js'
+import { topicRoutes } from './topics.js'
 import { messageView, navOf, type Section, type View } from './views.js'
 
 /**
@@ -144,5 +148,5 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
     reply.consolePage(messageView, consoleCopy.notFoundTitle, { text: consoleCopy.notFound }, { status: 404 }),
   )
 
-  await app.register(overviewRoutes, context)
+  for (const pages of [overviewRoutes, topicRoutes, keywordRoutes, peopleRoutes, inboundRoutes]) await app.register(pages, context)
 }

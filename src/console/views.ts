@@ -31,7 +31,8 @@ const consoleStyle = `
   .who { margin: 0; font-size: 0.95rem; overflow-wrap: anywhere; }
   main:focus { outline: none; }
   h2 { font-size: 1.2rem; margin: 2rem 0 0.5rem; }
-  .table-wrap { overflow-x: auto; max-width: 100%; margin: 0.5rem 0 1rem; }
+  /* Positioned, so the visually hidden labels inside (absolute) scroll with it instead of widening the page. */
+  .table-wrap { position: relative; overflow-x: auto; max-width: 100%; margin: 0.5rem 0 1rem; }
   table { border-collapse: collapse; width: 100%; }
   caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
   th, td { text-align: left; vertical-align: top; padding: 0.45rem 0.6rem; border-bottom: 1px solid #8884; }
@@ -49,8 +50,13 @@ const consoleStyle = `
   form.inline label { margin: 0; }
   .actions { display: flex; flex-wrap: wrap; gap: 0.4rem; }
   figure { margin: 1rem 0; }
-  figure svg { display: block; width: 100%; height: auto; max-height: 16rem; }
-  figcaption { font-size: 0.95rem; }
+  .visually-hidden {
+    position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0);
+    white-space: nowrap; border: 0;
+  }
+  figure svg { display: block; width: 100%; height: 10rem; color: var(--accent); border-bottom: 1px solid #888; }
+  figcaption { font-size: 0.95rem; margin-top: 0.5rem; }
+  details { margin: 0.5rem 0 1rem; }
 `
 
 const layout = `<!doctype html>
@@ -90,10 +96,29 @@ const message = `<% layout('@layout') %>
  */
 const tableStart = `<div class="table-wrap" role="region" tabindex="0" aria-labelledby="<%= it.id %>">`
 
+/**
+ * A labelled field (an input, or a textarea with \`it.textarea\`): its hint and its error are tied to it, and a field in
+ * error takes the focus.
+ */
+const field = `<label for="<%= it.id %>"><%= it.label %>
+<% if (it.hint) { %> <span class="hint" id="<%= it.id %>-hint"><%= it.hint %></span><% } %>
+</label>
+<% const described = [it.hint ? it.id + '-hint' : '', it.error ? it.id + '-error' : ''].filter(Boolean).join(' ') %>
+<% const attrs = Object.entries(it.attrs ?? {}) %>
+<% if (it.textarea) { %><textarea id="<%= it.id %>" name="<%= it.name %>"<% for (const [k, v] of attrs) { %> <%= k %>="<%= v %>"<% } %>
+<% if (described) { %> aria-describedby="<%= described %>"<% } %><% if (it.error) { %> aria-invalid="true" autofocus<% } %>>
+<%= it.value ?? '' %></textarea>
+<% } else { %><input id="<%= it.id %>" name="<%= it.name %>" value="<%= it.value ?? '' %>"
+<% for (const [k, v] of attrs) { %> <%= k %>="<%= v %>"<% } %>
+<% if (described) { %> aria-describedby="<%= described %>"<% } %><% if (it.error) { %> aria-invalid="true" autofocus<% } %>>
+<% } %>
+<% if (it.error) { %><p class="error" id="<%= it.id %>-error"><%= it.error %></p><% } %>`
+
 // Eta's own escaping (& < > " and '), so a value is safe whatever quotes a template puts around it.
 const eta = new Eta({ autoEscape: true, cache: true, useWith: false })
 eta.loadTemplate('@layout', layout)
 eta.loadTemplate('@tableStart', tableStart)
+eta.loadTemplate('@field', field)
 
 /** Renders one page's template with the data every console page gets (title, copy, csrf, nav, operator). */
 export type View = (data: Record<string, unknown>) => string

@@ -56,3 +56,35 @@ export async function saveReply(db: Db, messageSid: string, command: string, rep
 export async function pruneInboundMessages(db: Db, before: Date, limit: number): Promise<number> {
   return deleteBatch(db, 'inbound_messages', 'message_sid', { column: 'received_at', bound: before.toISOString() }, limit)
 }
+
+/** Inbound messages received since `since`, counted by the command each was recorded as (the console's overview). */
+export async function inboundByCommand(db: Db, since: Date): Promise<Array<{ command: string; count: number }>> {
+  const rows = await db
+    .selectFrom('inbound_messages')
+    .select(['command', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('received_at', '>=', since.toISOString())
+    .groupBy('command')
+    .orderBy('count', 'desc')
+    .orderBy('command')
+    .execute()
+  return rows.map((r) => ({ command: r.command, count: Number(r.count) }))
+}
+
+/** An inbound message as the console lists it. */
+export interface InboundMessage {
+  receivedAt: string
+  phone: string
+  command: string
+  reply: string
+}
+
+/** The latest `limit` inbound messages, newest first (as long as retention keeps them). */
+export async function latestInbound(db: Db, limit: number): Promise<InboundMessage[]> {
+  return db
+    .selectFrom('inbound_messages')
+    .select(['received_at as receivedAt', 'phone', 'command', 'reply'])
+    .orderBy('received_at', 'desc')
+    .orderBy('message_sid', 'desc')
+    .limit(limit)
+    .execute()
+}
