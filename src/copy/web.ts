@@ -150,6 +150,17 @@ const en = {
   formExpired: 'This form expired or was sent from another page. Go back, reload, and try again.',
   /** Any other refused request (a field missing, too long, or not what the form sends): never the validator's own words. */
   formRefused: 'We could not read what this form sent. Go back, check what you typed, and try again.',
+  /** Sign-in with the team's identity provider (OIDC_NAME), when configured. */
+  signInTitle: 'Sign in',
+  signInIntro: (provider: string) => `Sign in with your ${provider} account first. The phone you verify next is linked to that account.`,
+  signInButton: (provider: string) => `Sign in with ${provider}`,
+  signedInAs: (who: string) => `Signed in as ${who}.`,
+  emailTerm: 'E-mail',
+  signInFailedTitle: 'Sign-in did not work',
+  signInAgain: 'Start again',
+  signInRefused: 'This sign-in could not be completed: it expired, was already used, or was not started in this browser. Start again.',
+  signInUnavailable: (provider: string) => `We could not reach ${provider} just now. Try again in a few minutes.`,
+  signInCancelled: (provider: string) => `${provider} did not sign you in. Start again if you want to.`,
 
   errors: {
     phoneInvalid: 'That does not look like a mobile number. Check the digits and try again.',
@@ -295,6 +306,17 @@ const es: WebCopy = {
   formExpiredTitle: 'Inténtalo de nuevo',
   formExpired: 'Este formulario caducó o se envió desde otra página. Vuelve atrás, recarga la página e inténtalo de nuevo.',
   formRefused: 'No pudimos leer lo que envió este formulario. Vuelve atrás, revisa lo que escribiste e inténtalo de nuevo.',
+  signInTitle: 'Inicia sesión',
+  signInIntro: (provider) =>
+    `Primero inicia sesión con tu cuenta de ${provider}. El teléfono que verifiques después quedará vinculado a esa cuenta.`,
+  signInButton: (provider) => `Iniciar sesión con ${provider}`,
+  signedInAs: (who) => `Sesión iniciada como ${who}.`,
+  emailTerm: 'Correo electrónico',
+  signInFailedTitle: 'No se pudo iniciar sesión',
+  signInAgain: 'Empezar de nuevo',
+  signInRefused: 'No se pudo completar este inicio de sesión: caducó, ya se usó o no se empezó en este navegador. Empieza de nuevo.',
+  signInUnavailable: (provider) => `No pudimos conectar con ${provider} ahora. Inténtalo de nuevo en unos minutos.`,
+  signInCancelled: (provider) => `${provider} no inició tu sesión. Empieza de nuevo si quieres.`,
   errors: errorsEs,
   noSuchTopic: (key) => `No hay ningún tema abierto llamado ${key}.`,
   tooManySubscriptions: (max) => `Ya sigues ${max} temas, el máximo permitido.`,

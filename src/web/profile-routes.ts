@@ -6,7 +6,7 @@ import { maskPhone } from '../log.js'
 import { confirmFirstSubscription, phoneLock, phoneSettings, setQuietHours, setTimeZone } from '../phones/queries.js'
 import { parseQuietHours, parseTimeZone } from '../phones/settings.js'
 import { zonesOfNumber } from '../phones/zones.js'
-import { revokeSession } from '../profiles/queries.js'
+import { findProfile, revokeSession } from '../profiles/queries.js'
 import { smsCopy } from '../copy/index.js'
 import { listOpenTopics, listSubscriptions, subscribe, unsubscribe } from '../topics/queries.js'
 import type { WebRoutesOptions } from './routes.js'
@@ -42,7 +42,12 @@ export async function profileRoutes(plain: FastifyInstance, options: WebRoutesOp
   async function profilePage(reply: FastifyReply, user: SignedIn, error?: string, form?: SettingsForm) {
     const copy = copyOf(reply.request)
     const phone = user.phone.phone
-    const [subscriptions, open, settings] = await Promise.all([listSubscriptions(db, phone), listOpenTopics(db), phoneSettings(db, phone)])
+    const [subscriptions, open, settings, profile] = await Promise.all([
+      listSubscriptions(db, phone),
+      listOpenTopics(db),
+      phoneSettings(db, phone),
+      findProfile(db, user.profileId),
+    ])
     const followed = new Set(subscriptions.map((s) => s.key))
     const numberZones = zonesOfNumber(phone)
     const invalid = Object.keys(form?.errors ?? {}).length > 0
@@ -50,7 +55,13 @@ export async function profileRoutes(plain: FastifyInstance, options: WebRoutesOp
       'me',
       copy.profileTitle,
       {
-        profile: { displayName: user.displayName, phone: maskPhone(phone), verifiedOn: copy.formatDate(user.phone.verifiedAt) },
+        profile: {
+          displayName: user.displayName,
+          // The identity provider's e-mail, for a profile made by an OIDC sign-in.
+          email: profile?.email ?? null,
+          phone: maskPhone(phone),
+          verifiedOn: copy.formatDate(user.phone.verifiedAt),
+        },
         optedOut: user.phone.optedOut,
         subscriptions,
         others: open.topics.filter((t) => !followed.has(t.key)),

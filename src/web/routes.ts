@@ -1,6 +1,7 @@
-// The browser pages, composed: the session plumbing, one error handler for every page, verification and the profile.
+// The browser pages, composed: the session plumbing, one error handler for every page, verification, the profile and sign-in.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CountryCode } from 'libphonenumber-js'
+import { authRoutes } from '../auth/routes.js'
 import type { Config, OidcConfig } from '../config.js'
 import { consoleRoutes } from '../console/routes.js'
 import { maskPhonesIn } from '../log.js'
@@ -61,4 +62,8 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions)
   await app.register(verifyRoutes, options)
   await app.register(profileRoutes, options)
   await app.register(consoleRoutes, { ...options, prefix: '/console' })
+  // Sign-in with the identity provider shares the pages' cookies, error handler and session (see auth/routes.ts).
+  if (options.oidc !== undefined) {
+    await app.register(authRoutes, { oidc: options.oidc, db: verify.db, clock: verify.clock, sessionDays: options.sessionDays, https })
+  }
 }

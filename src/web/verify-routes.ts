@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { maskPhone } from '../log.js'
 import { normalizePhone } from '../phones/normalize.js'
 import { phoneLanguage } from '../phones/queries.js'
+import { findProfile } from '../profiles/queries.js'
 import { signInWithPhone, type SignIn } from '../profiles/sign-in.js'
 import { clientKey } from '../verify/client-key.js'
 import { checkCode, sendCode } from '../verify/codes.js'
@@ -42,9 +43,32 @@ const LinkForm = Type.Object({
 
 export async function verifyRoutes(plain: FastifyInstance, options: WebRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>()
-  const { verify } = options
+  const { verify, oidc } = options
   const { db, clock } = verify
   const ttlMinutes = Math.round(verify.otp.ttlSeconds / 60)
+
+  /** Where the provider's sign-in starts, coming back to `returnTo` (a path on this site) afterwards. */
+  const loginHref = (returnTo: string) => (returnTo === '/verify' ? '/auth/login' : `/auth/login?return=${encodeURIComponent(returnTo)}`)
+
+  /** With OIDC configured, a phone joins a provider's user: this browser has no session, so it signs in first. */
+  const mustSignIn = async (request: FastifyRequest) => oidc !== undefined && (await request.sessionProfileId()) === undefined
+
+  /** The offer to sign in with the provider (when mustSignIn), instead of a form that needs a session. */
+  function signInPage(reply: FastifyReply, returnTo: string, status: number) {
+    const copy = copyOf(reply.request)
+    const provider = oidc?.name ?? ''
+    const data = { intro: copy.signInIntro(provider), button: copy.signInButton(provider), href: loginHref(returnTo) }
+    return reply.page('signIn', copy.signInTitle, data, status)
+  }
+
+  /** With OIDC, whom a session is signed in as (the provider's e-mail or name), for the phone form; else undefined. */
+  async function accountOf(request: FastifyRequest): Promise<string | undefined> {
+    if (oidc === undefined) return undefined
+    const profileId = await request.sessionProfileId()
+    const profile = profileId === undefined ? undefined : await findProfile(db, profileId)
+    if (profile === undefined || profile.subject === null) return undefined
+    return copyOf(request).signedInAs(profile.email ?? profile.display_name ?? profile.subject)
+  }
 
   /** Signs the browser in as the owner of `phone`, with a fresh session id and CSRF secret, and shows the success page. */
   async function signIn(request: FastifyRequest, reply: FastifyReply, who: Pick<SignIn, 'phone' | 'displayName' | 'method'>) {
@@ -60,8 +84,10 @@ export async function verifyRoutes(plain: FastifyInstance, options: WebRoutesOpt
     return reply.page('success', copyOf(request).successTitle, {})
   }
 
-  const verifyPage = (reply: FastifyReply, phone: string, name: string, errors: Record<string, string>, status = 200) =>
-    reply.page('verify', copyOf(reply.request).verifyTitle, { phone, name, errors }, status)
+  const verifyPage = async (reply: FastifyReply, phone: string, name: string, errors: Record<string, string>, status = 200) => {
+    const account = await accountOf(reply.request)
+    return reply.page('verify', copyOf(reply.request).verifyTitle, { phone, name, errors, account }, status)
+  }
 
   const codePage = (reply: FastifyReply, phone: string, name: string, codeValue: string, errors: Record<string, string>, status = 200) => {
     const copy = copyOf(reply.request)
@@ -74,10 +100,12 @@ export async function verifyRoutes(plain: FastifyInstance, options: WebRoutesOpt
     {
       schema: { querystring: Type.Object({ phone: Type.Optional(Type.String({ maxLength: 40 })) }) },
     },
-    async (request, reply) => verifyPage(reply, request.query.phone ?? '', '', {}),
+    async (request, reply) =>
+      (await mustSignIn(request)) ? signInPage(reply, '/verify', 200) : verifyPage(reply, request.query.phone ?? '', '', {}),
   )
 
   app.post('/verify', { schema: verifyForm, preValidation: app.csrfProtection }, async (request, reply) => {
+    if (await mustSignIn(request)) return signInPage(reply, '/verify', 403)
     const copy = copyOf(request)
     const phoneInput = (request.body.phone ?? '').trim()
     const name = (request.body.name ?? '').trim()
@@ -105,6 +133,7 @@ export async function verifyRoutes(plain: FastifyInstance, options: WebRoutesOpt
   })
 
   app.post('/verify/code', { schema: verifyForm, preValidation: app.csrfProtection }, async (request, reply) => {
+    if (await mustSignIn(request)) return signInPage(reply, '/verify', 403)
     const copy = copyOf(request)
     const name = (request.body.name ?? '').trim().slice(0, 60)
     const phone = normalizePhone(request.body.phone ?? '', options.defaultCountry, options.allowedCountries)
@@ -162,6 +191,8 @@ export async function verifyRoutes(plain: FastifyInstance, options: WebRoutesOpt
   app.get('/verify/link', { schema: { querystring: LinkQuery } }, async (request, reply) => {
     const read = readLinkToken(verify.secret, request.query.t, clock.now())
     if (!read.ok) return linkProblem(reply, read.reason)
+    // The phone joins the provider's user that signs in here: the sign-in comes first, and brings the link back.
+    if (await mustSignIn(request)) return reply.redirect(loginHref(`/verify/link?t=${encodeURIComponent(request.query.t)}`), 303)
     const current = await request.sessionPhone()
     if (current !== undefined && current !== read.link.phone) {
       return otherPhonePage(request, reply, current, read.link.phone, request.query.t, 200)
@@ -172,6 +203,7 @@ export async function verifyRoutes(plain: FastifyInstance, options: WebRoutesOpt
   })
 
   app.post('/verify/link', { schema: { body: LinkForm }, preValidation: app.csrfProtection }, async (request, reply) => {
+    if (await mustSignIn(request)) return signInPage(reply, `/verify/link?t=${encodeURIComponent(request.body.t)}`, 403)
     if (request.body.choice === 'stay') {
       request.log.info('sign-in link declined: the browser stays signed in as it was')
       return reply.redirect('/me', 303)

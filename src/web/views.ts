@@ -2,6 +2,13 @@
 import { Eta } from 'eta'
 import { pageStyle } from '../html/style.js'
 
+// The sign-in offer's link, drawn as the pages' buttons are (a link, so that it works without JavaScript).
+const linkButton = `  a.button {
+    display: block; box-sizing: border-box; text-align: center; text-decoration: none; font-size: 1.05rem; padding: 0.75rem 1.1rem;
+    margin-top: 1.25rem; border-radius: 8px; background: var(--accent); color: #fff;
+  }
+`
+
 const layout = `<!doctype html>
 <html lang="<%= it.copy.lang %>">
 <head>
@@ -9,7 +16,7 @@ const layout = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title><%= it.title %> · <%= it.copy.siteName %></title>
 <style>
-${pageStyle}</style>
+${pageStyle}${linkButton}</style>
 </head>
 <body>
 <main>
@@ -30,6 +37,7 @@ const field = `<label for="<%= it.id %>"><%= it.label %>
 <% if (it.error) { %><p class="error" id="<%= it.id %>-error" role="alert"><%= it.error %></p><% } %>`
 
 const verify = `<% layout('@layout') %>
+<% if (it.account) { %><p><%= it.account %></p><% } %>
 <p><%= it.copy.verifyIntro %></p>
 <form method="post" action="/verify" novalidate>
 <input type="hidden" name="_csrf" value="<%= it.csrf %>">
@@ -38,7 +46,16 @@ const verify = `<% layout('@layout') %>
 <%~ include('@field', { id: 'name', name: 'name', label: it.copy.nameLabel, value: it.name, error: it.errors.name,
   attrs: { type: 'text', autocomplete: 'name', maxlength: '60' } }) %>
 <button type="submit"><%= it.copy.sendButton %></button>
-</form>`
+</form>
+<% if (it.account) { %><form method="post" action="/logout">
+<input type="hidden" name="_csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary"><%= it.copy.logoutButton %></button>
+</form><% } %>`
+
+// With OIDC configured and no session: the way in is the identity provider's sign-in.
+const signIn = `<% layout('@layout') %>
+<p><%= it.intro %></p>
+<p><a class="button" href="<%= it.href %>"><%= it.button %></a></p>`
 
 const code = `<% layout('@layout') %>
 <p><%= it.intro %></p>
@@ -66,6 +83,7 @@ const success = `<% layout('@layout') %>
 const me = `<% layout('@layout') %>
 <dl>
 <% if (it.profile.displayName) { %><dt><%= it.copy.nameTerm %></dt><dd><%= it.profile.displayName %></dd><% } %>
+<% if (it.profile.email) { %><dt><%= it.copy.emailTerm %></dt><dd><%= it.profile.email %></dd><% } %>
 <dt><%= it.copy.phoneTerm %></dt><dd><%= it.profile.phone %></dd>
 <dt><%= it.copy.verifiedTerm %></dt><dd><%= it.profile.verifiedOn %></dd>
 </dl>
@@ -142,10 +160,10 @@ const message = `<% layout('@layout') %>
 
 // Eta's own escaping (& < > " and '), so a value is safe whatever quotes a template puts around it.
 const eta = new Eta({ autoEscape: true, cache: true, useWith: false })
-for (const [name, template] of Object.entries({ layout, field, verify, code, success, me, link, linkOther, message }))
+for (const [name, template] of Object.entries({ layout, field, verify, signIn, code, success, me, link, linkOther, message }))
   eta.loadTemplate(`@${name}`, template)
 
-export type Page = 'verify' | 'code' | 'success' | 'me' | 'link' | 'linkOther' | 'message'
+export type Page = 'verify' | 'signIn' | 'code' | 'success' | 'me' | 'link' | 'linkOther' | 'message'
 
 export function renderPage(page: Page, data: Record<string, unknown>): string {
   return eta.render(`@${page}`, data)
