@@ -2,8 +2,8 @@
 import { join } from 'node:path'
 import t from 'tap'
 import { migrateToLatest, openDatabase } from '../../src/database.js'
-import { emitEvent, setEventTargets } from '../../src/events/queries.js'
-import { AUTH_TOKEN, SESSION_SECRET } from '../helpers.js'
+import twilio from 'twilio'
+import { AUTH_TOKEN, inbound, SESSION_SECRET } from '../helpers.js'
 import { startServer } from '../process.js'
 import { EVENTS_SECRET, startReceiver, until } from './receiver.js'
 
@@ -16,8 +16,6 @@ t.test('kill -9 while deliveries are in flight loses no event: the next start de
   const db = openDatabase(databasePath)
   await migrateToLatest(db, databasePath)
   t.teardown(() => db.destroy())
-  // This handle writes events as the server's own changes do: in the change's transaction, to the same database.
-  setEventTargets(db, { webhook: true, auth0: false })
 
   // The receiver takes each request and never answers: the server's deliveries are in flight when it is killed.
   const receiver = await startReceiver({ answer: () => 'hold' })
@@ -33,8 +31,18 @@ t.test('kill -9 while deliveries are in flight loses no event: the next start de
   }
   const first = await startServer(env)
   t.teardown(() => first.child.kill('SIGKILL'))
+  // The changes: three phones text STOP to the server, through its signed webhook; each opt-out writes its event.
   for (let i = 0; i < EVENTS; i++) {
-    await emitEvent(db, { type: 'phone.opted_out', data: { phone: `+1617555010${i}`, source: 'sms', detail: 'STOP' } }, new Date())
+    const params = inbound('STOP', { From: `+1617555010${i}` })
+    const response = await fetch(`${first.url}/sms`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${first.url}/sms`, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    })
+    t.equal(response.status, 200, `STOP from phone ${i} answered`)
   }
   const ids = (await db.selectFrom('events').select('id').orderBy('id').execute()).map((r) => r.id)
   await until(() => receiver.deliveries.length === EVENTS, 'the first server to send every event to the receiver')
@@ -74,5 +82,13 @@ t.test('kill -9 while deliveries are in flight loses no event: the next start de
     ids.map((id) => receiver.deliveries.filter((d) => d.id === id).map((d) => JSON.stringify(d.body))).filter(([a, b]) => a !== b),
     [],
     'with the same body',
+  )
+  t.same(
+    receiver.deliveries
+      .slice(EVENTS)
+      .map((d) => (d.body as { type: string; data: { phone: string } }).type + ' ' + (d.body as { data: { phone: string } }).data.phone)
+      .sort(),
+    [0, 1, 2].map((i) => `phone.opted_out +1617555010${i}`),
+    'the opt-outs the server made',
   )
 })
