@@ -120,10 +120,11 @@ export async function webSession(app: FastifyInstance, options: WebSessionOption
       .send(renderPage(name, { title, copy: copyOf(this.request), csrf: this.generateCsrf(), ...data }))
   })
 
+  // Cleared with the options they were set with: a browser ignores a __Host- cookie's deletion that is not Secure.
   /** Sign-in and log-out start a new CSRF secret: one planted before cannot be reused (the next page gets a new one). */
   function rotateCsrf(request: FastifyRequest, reply: FastifyReply) {
     delete request.cookies[CSRF_COOKIE]
-    reply.clearCookie(CSRF_COOKIE, { path: '/' })
+    reply.clearCookie(CSRF_COOKIE, cookieOpts)
   }
 
   app.decorateReply('openSession', function (this: FastifyReply, sessionId: string) {
@@ -132,7 +133,7 @@ export async function webSession(app: FastifyInstance, options: WebSessionOption
   })
 
   app.decorateReply('closeSession', function (this: FastifyReply) {
-    this.clearCookie(SESSION_COOKIE, { path: '/' })
+    this.clearCookie(SESSION_COOKIE, cookieOpts)
     rotateCsrf(this.request, this)
   })
 }

@@ -86,7 +86,7 @@ t.test('kill -9 while deliveries are in flight loses no event: the next start de
   t.same(
     receiver.deliveries
       .slice(EVENTS)
-      .map((d) => (d.body as { type: string; data: { phone: string } }).type + ' ' + (d.body as { data: { phone: string } }).data.phone)
+      .map((d) => `${d.body.type} ${String(d.body.data.phone)}`)
       .sort(),
     [0, 1, 2].map((i) => `phone.opted_out +1617555010${i}`),
     'the opt-outs the server made',
