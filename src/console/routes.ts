@@ -6,12 +6,16 @@ import { consoleCopy } from '../copy/index.js'
 import type { Db } from '../database.js'
 import { maskPhone, maskPhonesIn } from '../log.js'
 import type { OperatorDeps } from '../operators/deps.js'
+import type { QuietWindow } from '../phones/settings.js'
 import { verifiedPhoneOf } from '../phones/queries.js'
 import { findProfile } from '../profiles/queries.js'
 import { reservedAs } from '../sms/parse.js'
 import { consoleEnabled, operatorBy, type OperatorList } from './access.js'
+import { assetRoutes } from './assets.js'
+import { composeRoutes } from './compose.js'
 import { inboundRoutes } from './inbound.js'
 import { keywordRoutes } from './keywords.js'
+import { notificationPages } from './notifications.js'
 import { overviewRoutes } from './overview.js'
 import { peopleRoutes } from './people.js'
 import { topicRoutes } from './topics.js'
@@ -26,6 +30,9 @@ export interface ConsoleOptions {
   operators?: OperatorList | undefined
   defaultCountry: CountryCode
   allowedCountries: CountryCode[]
+  /** QUIET_HOURS (undefined when off) and DEFAULT_TIME_ZONE: Compose forecasts quiet hours as the dispatcher applies them. */
+  quietHours: QuietWindow | undefined
+  defaultTimeZone: string
 }
 
 /** What each console page plugin is given: the operator actions' dependencies, and how phones are read. */
@@ -33,6 +40,8 @@ export interface ConsoleContext {
   deps: OperatorDeps
   defaultCountry: CountryCode
   allowedCountries: CountryCode[]
+  quietHours: QuietWindow | undefined
+  defaultTimeZone: string
 }
 
 /** The operator signed in to the console: the pages show who, never a full phone number. */
@@ -115,6 +124,8 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
     deps: { db, clock, reservedAs },
     defaultCountry: options.defaultCountry,
     allowedCountries: options.allowedCountries,
+    quietHours: options.quietHours,
+    defaultTimeZone: options.defaultTimeZone,
   }
 
   app.decorateRequest('operator', null)
@@ -149,4 +160,5 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
   )
 
   for (const pages of [overviewRoutes, topicRoutes, keywordRoutes, peopleRoutes, inboundRoutes]) await app.register(pages, context)
+  for (const pages of [composeRoutes, notificationPages, assetRoutes]) await app.register(pages, context)
 }
