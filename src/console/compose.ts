@@ -189,7 +189,7 @@ export async function composeRoutes(plain: FastifyInstance, context: ConsoleCont
   }
 
   /** The audience in sentences, with the times read as the form would read them (a time it cannot read is left out). */
-  async function audienceOf(form: ComposeForm): Promise<{ sentences: string[]; forecast?: QuietForecast }> {
+  async function audienceFor(form: ComposeForm): Promise<{ sentences: string[]; forecast?: QuietForecast }> {
     const topic = await findOpenTopic(db, form.topic)
     if (topic === undefined) return { sentences: [problems.noSuchTopic(form.topic.slice(0, 64)).message] }
     const sendAt = readTypedTime(form.sendAt, zone)
@@ -204,7 +204,7 @@ export async function composeRoutes(plain: FastifyInstance, context: ConsoleCont
     const chosen = topics.find((t) => t.key === normalizeTopicKey(form.topic)) ?? topics[0]
     const shown = { ...form, topic: chosen?.key ?? form.topic }
     const counts = messageCounts(form.body, shown.topic)
-    const audience = chosen === undefined ? [] : (await audienceOf(shown)).sentences
+    const audience = chosen === undefined ? [] : (await audienceFor(shown)).sentences
     const data = { send: consoleSendCopy, topics, form: shown, errors, counts, text: countsText(counts), audience, zone }
     return reply.consolePage(composeView, consoleCopy.nav.compose, data, { section: 'compose', status })
   }
@@ -251,7 +251,7 @@ export async function composeRoutes(plain: FastifyInstance, context: ConsoleCont
       const counts = messageCounts(form.body, normalizeTopicKey(form.topic))
       const answer = { counts, text: countsText(counts) }
       if (request.body.audience !== true) return answer
-      const audience = await audienceOf(form)
+      const audience = await audienceFor(form)
       return { ...answer, audience: audience.sentences, ...(audience.forecast === undefined ? {} : { forecast: audience.forecast }) }
     },
   )

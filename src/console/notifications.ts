@@ -128,7 +128,8 @@ export async function notificationPages(plain: FastifyInstance, context: Console
   )
 
   // The guard hook has let only operators in; the stream is plain text, so is its refusal.
-  app.get('/notifications/:id/events', { schema: { params: Params } }, async (request, reply) => {
+  // No HEAD route: a HEAD request would hold a stream's place with nothing to show for it.
+  app.get('/notifications/:id/events', { schema: { params: Params }, exposeHeadRoute: false }, async (request, reply) => {
     const id = idOf(request.params.id)
     const found = id === undefined ? undefined : await progress(deps, id)
     if (id === undefined || found === undefined || !found.ok) {

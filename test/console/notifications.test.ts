@@ -210,6 +210,8 @@ t.test('the page without JavaScript: the numbers, a bar and a Refresh link; the 
   const garbled = await app.inject({ method: 'GET', url: '/console/notifications/abc/events', headers: { cookie: cookieOf(browser) } })
   t.equal(garbled.statusCode, 404)
   t.equal(garbled.headers['content-type'], 'text/plain; charset=utf-8')
+  const head = await app.inject({ method: 'HEAD', url: `/console/notifications/${latest}/events`, headers: { cookie: cookieOf(browser) } })
+  t.equal(head.statusCode, 404, 'no HEAD on the stream')
 })
 
 t.test('the stream is for operators only', async (t) => {
