@@ -174,7 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   // The operator API: one context under /api, every route behind the bearer token (ADMIN_TOKEN), each plugin given the same deps.
-  const operatorDeps: OperatorDeps = { db, clock, reservedAs }
+  const operatorDeps: OperatorDeps = { db, clock, reservedAs, actor: 'api' }
   await app.register(
     async (api) => {
       api.addHook('onRequest', requireAdminToken(config.adminToken))

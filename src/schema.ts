@@ -38,6 +38,8 @@ export interface NotificationsTable {
   finished_at: Generated<string | null>
   /** Who published it: a console operator's profile id, `api` or `cli` (null: before this was recorded). */
   published_by: Generated<string | null>
+  /** The console confirmation's one-time key (unique): publishing the same confirmation twice queues it once. */
+  publish_key: Generated<string | null>
 }
 
 /** One operator action, append-only (see operators/audit.ts). */

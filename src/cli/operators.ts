@@ -95,7 +95,7 @@ export async function localOperator(location: string, options: { create?: boolea
     throw err
   }
   // The words the SMS channel answers itself come from it, as the app gives them to the API.
-  const deps: OperatorDeps = { db, clock: systemClock, reservedAs }
+  const deps: OperatorDeps = { db, clock: systemClock, reservedAs, actor: 'cli' }
   return {
     saveTopic: async (key, title) => valueOf(await saveTopic(deps, key, title)),
     listTopics: async () => (await listTopics(deps)).topics,

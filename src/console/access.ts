@@ -1,5 +1,13 @@
 // Who may use the operator console (SPEC §13): pure rules over OPERATOR_PHONES, OPERATOR_EMAILS and a signed-in profile.
 
+import type { OperatorDeps, ReadDeps } from '../operators/deps.js'
+
+/** The operator actions' dependencies for a change a console operator makes: recorded with their profile. */
+export function actingAs(deps: ReadDeps, operator: { profileId: string } | null): OperatorDeps {
+  if (operator === null) throw new Error('a console change without an operator: the console hook lets no such request in')
+  return { ...deps, actor: { profileId: operator.profileId } }
+}
+
 /** OPERATOR_PHONES (E.164) and OPERATOR_EMAILS (lower case), as config.ts reads them. */
 export interface OperatorList {
   phones: readonly string[]

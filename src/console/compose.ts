@@ -1,6 +1,7 @@
 // The console's Compose page (/console/compose): write, see what it costs and who gets it when, confirm, then publish.
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { nanoid } from 'nanoid'
 import { consoleCopy, consoleSendCopy } from '../copy/index.js'
 import { maskPhonesIn } from '../log.js'
 import { audienceWithSettings } from '../notify/console-queries.js'
@@ -13,6 +14,7 @@ import { normalizeTopicKey } from '../topics/keys.js'
 import { findOpenTopic } from '../topics/queries.js'
 import { forecastQuietHours, messageCounts, readTypedTime, type MessageCounts, type QuietForecast } from './compose-rules.js'
 import { csrfCheck, pageStatus } from './forms.js'
+import { actingAs } from './access.js'
 import type { ConsoleContext } from './routes.js'
 import { defineView } from './views.js'
 
@@ -92,6 +94,7 @@ ${textBlock}
 <input type="hidden" name="_csrf" value="<%= it.csrf %>">
 <% for (const [name, value] of Object.entries(it.form)) { %><input type="hidden" name="<%= name %>" value="<%= value %>">
 <% } %>
+<input type="hidden" name="key" value="<%= it.key %>">
 <div class="actions">
 <button type="submit"><%= c.publishButton %></button>
 <button type="submit" class="secondary" formaction="/console/compose" name="step" value="edit"><%= c.changeButton %></button>
@@ -119,6 +122,8 @@ const ComposeFields = {
 const ComposeBody = Type.Object({
   ...ComposeFields,
   step: Type.Optional(Type.Union([Type.Literal('confirm'), Type.Literal('preview'), Type.Literal('edit')])),
+  /** The confirmation's one-time key: publishing it twice (a double click, a resubmitted form) queues it once. */
+  key: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{21}$' })),
 })
 const PreviewBody = Type.Object({ ...ComposeFields, audience: Type.Optional(Type.Boolean()) })
 const PreviewReply = Type.Object({
@@ -277,6 +282,7 @@ export async function composeRoutes(plain: FastifyInstance, context: ConsoleCont
       sendAt: checked.sendAt,
       expiresAt: checked.expiresAt,
       zone,
+      key: nanoid(),
     }
     return reply.consolePage(confirmView, consoleSendCopy.confirm.title, data, { section: 'compose' })
   })
@@ -290,7 +296,7 @@ export async function composeRoutes(plain: FastifyInstance, context: ConsoleCont
       ...(checked.sendAt === undefined ? {} : { sendAt: checked.sendAt }),
       ...(checked.expiresAt === undefined ? {} : { expiresAt: checked.expiresAt }),
     }
-    const result = await publish(deps, checked.topic.key, { body: form.body, ...times })
+    const result = await publish(actingAs(deps, request.operator), checked.topic.key, { body: form.body, ...times }, request.body.key)
     if (!result.ok) return formPage(reply, form, { [fieldOf(result.problem)]: result.problem.message }, pageStatus(result.status))
     request.log.info({ notificationId: result.value.id, recipients: result.value.recipients }, 'console: notification published')
     return reply.redirect(`/console/notifications/${result.value.id}?published=1`, 303)

@@ -5,6 +5,7 @@ import { consoleCopy } from '../copy/index.js'
 import { normalizeKeyword } from '../keywords/queries.js'
 import { listKeywords, MAX_KEYWORD_REPLY, removeKeyword, saveKeyword } from '../operators/keywords.js'
 import { csrfCheck, pageStatus } from './forms.js'
+import { actingAs } from './access.js'
 import type { ConsoleContext } from './routes.js'
 import { defineView } from './views.js'
 
@@ -81,7 +82,7 @@ export async function keywordRoutes(plain: FastifyInstance, { deps }: ConsoleCon
   const KeywordForm = Type.Object({ word: Type.String({ maxLength: 200 }), reply: Type.String({ maxLength: 10_000 }) })
   app.post('/keywords', { schema: { body: KeywordForm }, preValidation: csrf }, async (request, reply) => {
     const { word, reply: text } = request.body
-    const result = await saveKeyword(deps, word, text)
+    const result = await saveKeyword(actingAs(deps, request.operator), word, text)
     if (result.ok) return reply.redirect(`/console/keywords?done=saved&word=${encodeURIComponent(result.value.word)}`, 303)
     const { error, message } = result.problem
     const errors = error === 'empty_reply' || error === 'reply_too_long' ? { reply: message } : { word: message }
@@ -92,7 +93,7 @@ export async function keywordRoutes(plain: FastifyInstance, { deps }: ConsoleCon
     '/keywords/remove',
     { schema: { body: Type.Object({ word: Type.String({ maxLength: 200 }) }) }, preValidation: csrf },
     async (request, reply) => {
-      const result = await removeKeyword(deps, request.body.word)
+      const result = await removeKeyword(actingAs(deps, request.operator), request.body.word)
       if (!result.ok) return page(reply, { error: result.problem.message }, pageStatus(result.status))
       return reply.redirect(`/console/keywords?done=removed&word=${encodeURIComponent(normalizeKeyword(request.body.word))}`, 303)
     },

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js'
 import { consoleCopy } from '../copy/index.js'
 import type { Db } from '../database.js'
 import { maskPhone, maskPhonesIn } from '../log.js'
-import type { OperatorDeps } from '../operators/deps.js'
+import type { ReadDeps } from '../operators/deps.js'
 import type { QuietWindow } from '../phones/settings.js'
 import { verifiedPhoneOf } from '../phones/queries.js'
 import { findProfile } from '../profiles/queries.js'
@@ -37,7 +37,7 @@ export interface ConsoleOptions {
 
 /** What each console page plugin is given: the operator actions' dependencies, and how phones are read. */
 export interface ConsoleContext {
-  deps: OperatorDeps
+  deps: ReadDeps
   defaultCountry: CountryCode
   allowedCountries: CountryCode[]
   quietHours: QuietWindow | undefined

@@ -6,6 +6,7 @@ import { closeTopic, listTopics, saveTopic, TopicRequest } from '../operators/to
 import { findClosedTopic, listClosedTopics } from '../topics/closed.js'
 import { normalizeTopicKey } from '../topics/keys.js'
 import { csrfCheck, pageStatus } from './forms.js'
+import { actingAs } from './access.js'
 import type { ConsoleContext } from './routes.js'
 import { defineView } from './views.js'
 
@@ -123,7 +124,7 @@ export async function topicRoutes(plain: FastifyInstance, { deps }: ConsoleConte
       const error = consoleCopy.topics.titleTooLong(title.length, MAX_TITLE)
       return form === 'rename' ? page(reply, { error }, 422) : page(reply, { form: { ...typed, errors: { title: error } } }, 422)
     }
-    const result = await saveTopic(deps, key, title)
+    const result = await saveTopic(actingAs(deps, request.operator), key, title)
     if (result.ok) return done(reply, 'saved', result.value.key)
     const { message } = result.problem
     if (form === 'rename') return page(reply, { error: message }, pageStatus(result.status))
@@ -132,7 +133,7 @@ export async function topicRoutes(plain: FastifyInstance, { deps }: ConsoleConte
   })
 
   app.post('/topics/close', { schema: { body: KeyForm }, preValidation: csrf }, async (request, reply) => {
-    const result = await closeTopic(deps, request.body.key)
+    const result = await closeTopic(actingAs(deps, request.operator), request.body.key)
     if (!result.ok) return page(reply, { error: result.problem.message }, pageStatus(result.status))
     return done(reply, 'closed', normalizeTopicKey(request.body.key))
   })
@@ -141,7 +142,7 @@ export async function topicRoutes(plain: FastifyInstance, { deps }: ConsoleConte
   app.post('/topics/reopen', { schema: { body: KeyForm }, preValidation: csrf }, async (request, reply) => {
     const closed = await findClosedTopic(deps.db, request.body.key)
     if (closed === undefined) return page(reply, { error: consoleCopy.topics.noClosedTopic(request.body.key) }, 404)
-    const result = await saveTopic(deps, closed.key, closed.title)
+    const result = await saveTopic(actingAs(deps, request.operator), closed.key, closed.title)
     if (!result.ok) return page(reply, { error: result.problem.message }, pageStatus(result.status))
     return done(reply, 'reopened', result.value.key)
   })

@@ -15,10 +15,17 @@ import { framedSegments } from './framing.js'
 export const Published = Type.Object({ id: Type.Integer(), recipients: Type.Integer(), segments: Type.Integer() })
 export type Published = Static<typeof Published>
 
+/** What publishing did: `repeated` when its one-time key had been used, and the notification is that first one. */
+export type Publication = Published & { repeated?: true }
+
 /** When a notification may go: not before `sendAt` (at once when unset), and not at or after `expiresAt` (see scheduleProblem). */
 export interface Schedule {
   sendAt?: Date | undefined
   expiresAt?: Date | undefined
+  /** Who publishes it (notifications.published_by): an operator's profile id, `api` or `cli`. */
+  publishedBy?: string | undefined
+  /** A one-time key: a second publication with the same key queues nothing and answers the first one. */
+  publishKey?: string | undefined
 }
 
 /**
@@ -26,19 +33,46 @@ export interface Schedule {
  * scheduled notification's rows are due at `sendAt`; each row carries the expiry, which claims check. A notification
  * nobody can receive is finished as it is published (and, with the webhook on, says so).
  */
-export async function enqueueNotification(db: Db, topicKey: string, body: string, now: Date, schedule: Schedule = {}): Promise<Published> {
+export async function enqueueNotification(
+  db: Db,
+  topicKey: string,
+  body: string,
+  now: Date,
+  schedule: Schedule = {},
+): Promise<Publication> {
   // What each recipient gets: the body with its footer (see framing.ts).
   const segments = framedSegments(body, normalizeTopicKey(topicKey))
   const at = now.toISOString()
   const sendAt = schedule.sendAt?.toISOString() ?? null
   const expiresAt = schedule.expiresAt?.toISOString() ?? null
   const key = normalizeTopicKey(topicKey)
-  return db.transaction().execute(async (trx) => {
-    const notification = await trx
+  return inTransaction(db, async (trx) => {
+    // The key is claimed first, by the unique index: of two publications with one key, the second finds the first.
+    const claimed = await trx
       .insertInto('notifications')
-      .values({ topic_key: key, body, segments, recipients: 0, created_at: at, send_at: sendAt, expires_at: expiresAt })
+      .values({
+        topic_key: key,
+        body,
+        segments,
+        recipients: 0,
+        created_at: at,
+        send_at: sendAt,
+        expires_at: expiresAt,
+        published_by: schedule.publishedBy ?? null,
+        publish_key: schedule.publishKey ?? null,
+      })
+      .onConflict((oc) => oc.column('publish_key').doNothing())
       .returning('id')
-      .executeTakeFirstOrThrow()
+      .executeTakeFirst()
+    if (claimed === undefined) {
+      const first = await trx
+        .selectFrom('notifications')
+        .select(['id', 'recipients', 'segments'])
+        .where('publish_key', '=', schedule.publishKey ?? '')
+        .executeTakeFirstOrThrow()
+      return { ...first, repeated: true }
+    }
+    const notification = claimed
     const inserted = await trx
       .insertInto('outbox')
       .columns(['notification_id', 'phone', 'status', 'attempts', 'next_attempt_at', 'updated_at', 'expires_at'])
@@ -78,7 +112,7 @@ export async function publishToOpenTopic(
   body: string,
   now: Date,
   schedule: Schedule = {},
-): Promise<Published | undefined> {
+): Promise<Publication | undefined> {
   if ((await findOpenTopic(db, topicKey)) === undefined) return undefined
   return enqueueNotification(db, topicKey, body, now, schedule)
 }
@@ -453,6 +487,8 @@ export const Progress = Type.Object({
   done: Type.Boolean(),
   sendAt: Type.Union([Type.String(), Type.Null()]),
   expiresAt: Type.Union([Type.String(), Type.Null()]),
+  /** Who published it: a console operator's profile id, `api` or `cli`; null for one published before this was kept. */
+  publishedBy: Type.Union([Type.String(), Type.Null()]),
 })
 export type Progress = Static<typeof Progress>
 
@@ -512,6 +548,7 @@ export async function notificationProgress(db: Db, id: number, now: Date): Promi
     done: queued + scheduled + held === 0,
     sendAt: notification.send_at,
     expiresAt: notification.expires_at,
+    publishedBy: notification.published_by,
   }
 }
 

@@ -2,9 +2,11 @@
 // checked here once for the API and the CLI; stored by keywords/queries.ts.
 import { Type, type Static } from 'typebox'
 import { MAX_BODY, segmentsOf } from '../copy/segments.js'
+import { inTransaction } from '../database.js'
 import * as keywords from '../keywords/queries.js'
+import { recordOperatorAction } from './audit.js'
 import { stripControls } from '../text/control.js'
-import type { OperatorDeps, ReservedWords } from './deps.js'
+import type { OperatorDeps, ReadDeps, ReservedWords } from './deps.js'
 import { refuse, type Problem, type Refused, type Result } from './problems.js'
 
 /** One word, as the parser reads a first word: a letter, then letters, digits, - or _ (a number answers a menu). */
@@ -63,20 +65,34 @@ export function checkKeyword(word: string, reply: string, reservedAs: ReservedWo
 }
 
 /** Adds a keyword, or changes its reply. */
-export async function saveKeyword({ db, clock, reservedAs }: OperatorDeps, word: string, reply: string): Promise<Result<KeywordReply>> {
+export async function saveKeyword(
+  { db, clock, reservedAs, actor }: OperatorDeps,
+  word: string,
+  reply: string,
+): Promise<Result<KeywordReply>> {
   const checked = checkKeyword(word, reply, reservedAs)
   if (!checked.ok) return checked
-  await keywords.saveKeyword(db, checked.word, checked.reply, clock.now())
+  const now = clock.now()
+  await inTransaction(db, async (trx) => {
+    await keywords.saveKeyword(trx, checked.word, checked.reply, now)
+    await recordOperatorAction(trx, actor, 'keyword.set', checked.word, checked.reply, now)
+  })
   return { ok: true, value: { word: checked.word, reply: checked.reply, segments: checked.segments } }
 }
 
 /** Every keyword with its reply's segment count. */
-export async function listKeywords({ db }: OperatorDeps): Promise<KeywordsReply> {
+export async function listKeywords({ db }: ReadDeps): Promise<KeywordsReply> {
   return { keywords: (await keywords.listKeywords(db)).map((k) => ({ ...k, segments: segmentsOf(k.reply) })) }
 }
 
 /** Stops answering a word. */
-export async function removeKeyword({ db }: OperatorDeps, word: string): Promise<Result<null>> {
-  if (!(await keywords.removeKeyword(db, word))) return refuse(404, keywordProblems.noSuchKeyword(keywords.normalizeKeyword(word)))
+export async function removeKeyword({ db, clock, actor }: OperatorDeps, word: string): Promise<Result<null>> {
+  const now = clock.now()
+  const removed = await inTransaction(db, async (trx) => {
+    if (!(await keywords.removeKeyword(trx, word))) return false
+    await recordOperatorAction(trx, actor, 'keyword.remove', keywords.normalizeKeyword(word), null, now)
+    return true
+  })
+  if (!removed) return refuse(404, keywordProblems.noSuchKeyword(keywords.normalizeKeyword(word)))
   return { ok: true, value: null }
 }

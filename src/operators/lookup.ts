@@ -4,7 +4,7 @@ import type { Db } from '../database.js'
 import { phoneRecord, verifiedPhoneOf } from '../phones/queries.js'
 import { findProfile, findProfileBySubjectOnly } from '../profiles/queries.js'
 import { listSubscriptions } from '../topics/queries.js'
-import type { OperatorDeps } from './deps.js'
+import type { ReadDeps } from './deps.js'
 import { problems, readPhone, refuse, type Result } from './problems.js'
 
 const OrNull = Type.Union([Type.String(), Type.Null()])
@@ -52,7 +52,7 @@ async function phoneView(db: Db, phone: string): Promise<PhoneReply | undefined>
 }
 
 /** A phone (any possible number, read as /api/phones/:phone/consent reads it): 400 when it is not one, 404 when unknown. */
-export async function lookUpPhone({ db }: OperatorDeps, phone: string): Promise<Result<PhoneReply>> {
+export async function lookUpPhone({ db }: ReadDeps, phone: string): Promise<Result<PhoneReply>> {
   const read = readPhone(phone)
   if (!read.ok) return refuse(400, read.problem)
   const view = await phoneView(db, read.phone)
@@ -61,7 +61,7 @@ export async function lookUpPhone({ db }: OperatorDeps, phone: string): Promise<
 }
 
 /** The profile of an identity provider's user (its subject), with its verified phone. */
-export async function lookUpProfile({ db }: OperatorDeps, subject: string | undefined): Promise<Result<ProfileReply>> {
+export async function lookUpProfile({ db }: ReadDeps, subject: string | undefined): Promise<Result<ProfileReply>> {
   if (subject === undefined || subject.trim() === '') return refuse(400, problems.missingSubject)
   const profile = await findProfileBySubjectOnly(db, subject)
   if (profile === undefined) return refuse(404, problems.noSuchProfile(subject))

@@ -18,6 +18,7 @@ const progress = (counts: Partial<Progress>): Progress => ({
   done: false,
   sendAt: null,
   expiresAt: null,
+  publishedBy: null,
   ...counts,
 })
 

@@ -146,6 +146,7 @@ for (const database of DATABASES) {
       done: false,
       sendAt: '2026-12-01T14:00:00.000Z',
       expiresAt: '2026-12-01T16:00:00.000Z',
+      publishedBy: 'api',
     })
     const past = await publish({ sendAt: '2026-11-01T09:00:00Z' })
     t.match(
