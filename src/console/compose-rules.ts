@@ -9,6 +9,7 @@ import type { PhoneSettings } from '../phones/queries.js'
 import { readStoredQuietHours } from '../phones/settings.js'
 import { readIsoTime } from '../operators/problems.js'
 import type { AudienceMember } from '../notify/console-queries.js'
+import type { QuietForecast } from '../copy/index.js'
 
 /** A text's counts: what the API stores as the notification's segments, and what the page shows as one types. */
 export interface MessageCounts {
@@ -86,19 +87,7 @@ export function readTypedTime(value: string, zone: string): { ok: true; iso: str
   return { ok: true, iso: new Date(instant).toISOString() }
 }
 
-/** Who of an audience is in quiet hours when a notification goes out, and when the held ones come out of them. */
-export interface QuietForecast {
-  recipients: number
-  /** The instant the forecast is for: sendAt, or now. */
-  at: string
-  /** Recipients in their quiet hours then: the dispatcher holds their rows. */
-  held: number
-  /** When the first and the last held recipient's quiet hours end (null when none is held). */
-  firstOpening: string | null
-  lastOpening: string | null
-  /** Held recipients whose quiet hours end at or after expiresAt: their rows will expire unsent. */
-  expiring: number
-}
+export type { QuietForecast }
 
 /**
  * The forecast for `members` at `at`, by the dispatcher's own rules: `recipientOf` is its send window's (the phone's

@@ -22,13 +22,17 @@ function formatIn(iso: string, zone: string): string {
   return `${local} ${zone} (${sameDay ? iso.slice(11, 16) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`} UTC)`
 }
 
-/** What the page says of an audience; the numbers are compose-rules.ts's QuietForecast. */
-interface Forecast {
+/** Who of an audience is in quiet hours when a notification goes out, and when the held ones get it (console/compose-rules.ts). */
+export interface QuietForecast {
   recipients: number
+  /** The instant the forecast is for: sendAt, or now. */
   at: string
+  /** Recipients in their quiet hours then: the dispatcher holds their rows. */
   held: number
+  /** When the first and the last held recipient's quiet hours end (null when none is held). */
   firstOpening: string | null
   lastOpening: string | null
+  /** Held recipients whose quiet hours end at or after expiresAt: their rows will expire unsent. */
   expiring: number
 }
 
@@ -82,7 +86,7 @@ export const consoleSendCopy = {
   },
 
   /** The audience in sentences: how many get it, and how many wait for their quiet hours to end. */
-  audience: (key: string, f: Forecast, zone: string, scheduled: boolean): string[] => {
+  audience: (key: string, f: QuietForecast, zone: string, scheduled: boolean): string[] => {
     const when = scheduled ? `at the send time, ${formatIn(f.at, zone)}` : 'now'
     const sentences = [
       f.recipients === 0

@@ -8,7 +8,7 @@ export type { QuietSetting, QuietWindow } from './quiet.js'
 export type { MenuItem, MenuText, Program, TopicSummary } from './sms.js'
 export { webCopy, type NotMobileType, type Refusal, type WebCopy } from './web.js'
 export { consoleCopy, type ConsoleCopy } from './console.js'
-export { consoleSendCopy, type ConsoleSendCopy } from './console-send.js'
+export { consoleSendCopy, type ConsoleSendCopy, type QuietForecast } from './console-send.js'
 export { twilioErrorMeaning, twilioErrorUrl } from './twilio-errors.js'
 
 /** The SMS catalogue: every reply, and the framing of codes and notifications. */

@@ -502,6 +502,18 @@ export async function outboxCounts(db: Db): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
 }
 
+/** Queued rows waiting for their notification's sendAt (never held for quiet hours, never tried), counted. */
+export function scheduledRows(eb: ExpressionBuilder<Database, 'outbox'>, at: string) {
+  return eb.fn.sum<number>(
+    eb
+      .case()
+      .when(eb.and([eb('held_at', 'is', null), eb('attempts', '=', 0), eb('next_attempt_at', '>', at)]))
+      .then(1)
+      .else(0)
+      .end(),
+  )
+}
+
 /** A notification's rows by status as of `now`; queued rows split into due, scheduled (before sendAt) and held (quiet hours). */
 export async function notificationProgress(db: Db, id: number, now: Date): Promise<Progress | undefined> {
   const notification = await db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst()
@@ -513,16 +525,7 @@ export async function notificationProgress(db: Db, id: number, now: Date): Promi
       'status',
       eb.fn.countAll<number>().as('n'),
       eb.fn.count<number>('held_at').as('held'),
-      eb.fn
-        .sum<number>(
-          eb
-            .case()
-            .when(eb.and([eb('held_at', 'is', null), eb('attempts', '=', 0), eb('next_attempt_at', '>', at)]))
-            .then(1)
-            .else(0)
-            .end(),
-        )
-        .as('scheduled'),
+      scheduledRows(eb, at).as('scheduled'),
     ])
     .where('notification_id', '=', id)
     .groupBy('status')

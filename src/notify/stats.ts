@@ -1,6 +1,7 @@
 // The outbox as the console's overview counts it: bounded reads (a window on an indexed column), grouped in SQL.
 import { sql } from 'kysely'
 import type { Db } from '../database.js'
+import { scheduledRows } from './queries.js'
 
 /** How the sends of a window ended, and what waits now. */
 export interface SendOutcomes {
@@ -34,20 +35,7 @@ export async function sendOutcomes(db: Db, since: Date, now: Date): Promise<Send
       .execute(),
     db
       .selectFrom('outbox')
-      .select((eb) => [
-        eb.fn.countAll<number>().as('n'),
-        eb.fn.count<number>('held_at').as('held'),
-        eb.fn
-          .sum<number>(
-            eb
-              .case()
-              .when(eb.and([eb('held_at', 'is', null), eb('attempts', '=', 0), eb('next_attempt_at', '>', at)]))
-              .then(1)
-              .else(0)
-              .end(),
-          )
-          .as('scheduled'),
-      ])
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('held_at').as('held'), scheduledRows(eb, at).as('scheduled')])
       .where('status', 'in', ['queued', 'sending'])
       .executeTakeFirstOrThrow(),
   ])

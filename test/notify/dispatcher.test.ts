@@ -90,6 +90,7 @@ t.test('sends every recipient once, never faster than SEND_RATE_PER_SECOND', asy
     done: true,
     sendAt: null,
     expiresAt: null,
+    publishedBy: null,
   })
   t.same(sender.sent.map((s) => s.to).sort(), Array.from({ length: 12 }, (_, i) => phone(i)).sort(), 'each subscriber exactly once')
   // Virtual time moves 10 ms a tick and 500 ms is a whole number of ticks, so every slot is hit exactly.
