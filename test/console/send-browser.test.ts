@@ -1,13 +1,16 @@
 // Compose and a live fan-out in Debian's Chromium (playwright-core): counts as one types, the confirmation, the progress
-// bar fed by Server-Sent Events while a mock Twilio records the sends; axe, 375 px, keyboard only, and two screenshots.
+// bar fed by Server-Sent Events while a mock Twilio records the sends and answers one with 21610; that failure on the
+// overview and the phone opted out on the People page, its consent CSV downloaded; keywords added and removed; a
+// non-operator refused; axe, 375 px, keyboard only, and two screenshots.
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Page } from 'playwright-core'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { systemClock } from '../../src/clock.js'
+import { consoleCopy, twilioErrorMeaning } from '../../src/copy/index.js'
 import { migrateToLatest, openDatabase } from '../../src/database.js'
 import { startMockTwilio, type MockTwilio } from '../../src/dev/mock-twilio.js'
 import { framedSegments } from '../../src/notify/framing.js'
@@ -19,20 +22,37 @@ const SCREENS = fileURLToPath(new URL('../../docs/screens/', import.meta.url))
 const OPERATOR = '+16175550123'
 const TOKEN = 'test-admin-token-0123456789'
 const KEY = 'CS2500-01'
+/** A texter who replied STOP to the number at the carrier: Twilio answers a send to it with 21610. */
+const STOPPED = '+14155550406'
 // Boston and San Francisco numbers; quiet hours are off here, as this test runs on the real clock at any hour.
-const TEXTERS = ['+16175550401', '+16175550402', '+16175550403', '+14155550404', '+14155550405', '+14155550406']
+const TEXTERS = ['+16175550401', '+16175550402', '+16175550403', '+14155550404', '+14155550405', STOPPED]
+/** Someone who verifies a phone that is not in OPERATOR_PHONES. */
+const NOT_OPERATOR = '+16175550499'
+/** Twilio's answer to a send to a phone that opted out, as its REST API gives it. */
+const UNSUBSCRIBED = {
+  status: 400,
+  body: {
+    code: 21610,
+    message: 'Attempt to send to unsubscribed recipient',
+    more_info: 'https://www.twilio.com/docs/errors/21610',
+    status: 400,
+  },
+}
 
 if (!existsSync(CHROMIUM)) {
   throw new Error(`No browser at ${CHROMIUM}: the browser test needs Debian's Chromium (apt-get install -y chromium; .ci/run does it).`)
 }
 
-/** Verifies the operator's phone by the code flow in `page`; the code is read from what the mock Twilio was asked to send. */
-async function signIn(page: Page, base: string, mock: MockTwilio) {
+/** A +1 number as a person types it: (617) 555-0123. */
+const typed = (phone: string) => `(${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8)}`
+
+/** Verifies `phone` by the code flow in `page`; the code is read from what the mock Twilio was asked to send. */
+async function signIn(page: Page, base: string, mock: MockTwilio, phone = OPERATOR) {
   await page.goto(`${base}/verify`)
-  await page.getByLabel('Mobile number').fill('(617) 555-0123')
+  await page.getByLabel('Mobile number').fill(typed(phone))
   await page.getByRole('button', { name: 'Text me a code' }).click()
   await page.getByLabel('Code').waitFor()
-  const sent = mock.messages.filter((m) => m.to === OPERATOR).at(-1)
+  const sent = mock.messages.filter((m) => m.to === phone).at(-1)
   const code = /code is (\d+)/.exec(sent?.body ?? '')?.[1] as string
   await page.getByLabel('Code').fill(code)
   await page.getByRole('button', { name: 'Verify' }).click()
@@ -50,7 +70,15 @@ async function graveViolations(page: Page): Promise<string[]> {
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || '')
 
 t.test('compose, confirm and watch the fan-out in a browser', async (t) => {
-  const mock = await startMockTwilio()
+  // The mock Twilio accepts every send but the notification's to STOPPED, which it answers as Twilio does: 21610.
+  const refused: string[] = []
+  const mock = await startMockTwilio({
+    respond: (m) => {
+      if (m.to !== STOPPED || !m.body.startsWith('Lab moved')) return undefined
+      refused.push(m.to)
+      return UNSUBSCRIBED
+    },
+  })
   t.teardown(() => mock.close())
   const sender = createTwilioSender({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiUrl: mock.url, phoneNumber: '+16175550100' })
   // Four sends a second: six recipients take a second and a half, long enough to see the bar move.
@@ -129,7 +157,7 @@ t.test('compose, confirm and watch the fan-out in a browser', async (t) => {
     t.equal(await page.locator('#count-segments').textContent(), '2 segments per recipient, the last line included')
   })
 
-  await t.test('the confirmation states recipients × segments; publishing is watched live to the end', async (t) => {
+  await t.test('the confirmation states recipients × segments; publishing is watched live to the end, one send failed', async (t) => {
     await page.getByRole('button', { name: 'Review and confirm' }).click()
     await page.waitForURL(`${base}/console/compose`)
     t.equal(await page.title(), 'Confirm the notification · smsbot console')
@@ -148,15 +176,100 @@ t.test('compose, confirm and watch the fan-out in a browser', async (t) => {
     t.equal(await bar.getAttribute('max'), '6')
     t.equal(await bar.evaluate((el) => (el as HTMLProgressElement).value), 6, 'the bar is full')
     t.equal(await page.locator('#progress-label').textContent(), '6 of 6 finished')
-    t.equal(await page.locator('#count-sent').textContent(), '6')
+    t.equal(await page.locator('#count-sent').textContent(), '5')
+    t.equal(await page.locator('#count-failed').textContent(), '1', 'the send Twilio answered with 21610')
     t.equal(await page.locator('#count-queued').textContent(), '0')
     const sends = sendsOf('Lab moved')
-    t.same(sends.map((m) => m.to).sort(), [...TEXTERS].sort(), 'the mock Twilio got one send per recipient')
+    t.same(
+      sends.map((m) => m.to).sort(),
+      TEXTERS.filter((p) => p !== STOPPED).sort(),
+      'the mock Twilio recorded one send per recipient but STOPPED',
+    )
+    t.same(refused, [STOPPED], 'and answered the one to STOPPED with 21610, once (no retry)')
     t.ok(
       sends.every((m) => m.body.endsWith(`Text UNSUB ${KEY} to stop.`)),
       'each with its last line',
     )
     t.same(await graveViolations(page), [], 'axe: the notification page')
+  })
+
+  await t.test('the overview counts the 21610 failure under its code, with what it means', async (t) => {
+    await page.getByRole('link', { name: 'Overview', exact: true }).click()
+    await page.waitForURL(`${base}/console`)
+    t.equal(await page.title(), 'Overview · smsbot console')
+    const failures = page.getByRole('region', { name: 'Failures by Twilio error code' })
+    const row = failures.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '21610' }) })
+    t.equal(await row.count(), 1, 'a row for 21610')
+    const cells = await row.getByRole('cell').allTextContents()
+    t.same(cells, ['1', twilioErrorMeaning(21610)], 'one failure, and what 21610 means')
+    t.match(cells[1], /replied STOP/)
+    t.equal(await row.getByRole('link', { name: '21610' }).getAttribute('href'), 'https://www.twilio.com/docs/api/errors/21610')
+    t.same(await graveViolations(page), [], 'axe: the overview')
+  })
+
+  await t.test('the People page shows the phone opted out by Twilio; its consent CSV downloads', async (t) => {
+    await page.getByRole('link', { name: 'People', exact: true }).click()
+    await page.getByLabel('Phone number').fill(typed(STOPPED))
+    await page.getByRole('button', { name: 'Look up' }).click()
+    await page.waitForURL(/\/console\/people\?phone=/)
+    t.equal(await page.getByRole('heading', { name: `State: ${STOPPED}` }).count(), 1, 'the phone typed, read as E.164')
+    const optedOut = page.locator('main dl dt', { hasText: 'Opted out' }).locator('xpath=following-sibling::dd[1]')
+    t.equal(await optedOut.textContent(), consoleCopy.people.optedOut)
+    const records = page.getByRole('region', { name: 'Consent record' }).locator('tbody tr')
+    const lines = await records.evaluateAll((rows) =>
+      rows.map((row) => Array.from(row.querySelectorAll('td'), (td) => td.textContent?.trim() ?? '').slice(1)),
+    )
+    t.same(
+      lines,
+      [
+        ['subscribe', 'sms', KEY, ''],
+        ['opt_out', 'twilio', '', '21610'],
+      ],
+      'the consent record: the SMS subscription, then the opt-out from Twilio with its code',
+    )
+    t.same(await graveViolations(page), [], 'axe: the People page')
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download the consent record (CSV)' }).click(),
+    ])
+    t.equal(download.suggestedFilename(), `consent-${STOPPED.slice(1)}.csv`)
+    const csv = readFileSync(await download.path(), 'utf8').split('\r\n')
+    t.equal(csv[0], 'at,phone,action,source,topic,detail')
+    t.match(csv[1], new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[^,]+,\\${STOPPED},subscribe,sms,${KEY},$`))
+    t.match(csv[2], new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[^,]+,\\${STOPPED},opt_out,twilio,,21610$`), 'the twilio opt-out line')
+    t.same(csv.slice(3), [''], 'two lines, each ended by CRLF')
+  })
+
+  await t.test('keywords: one added through the form, listed, then removed', async (t) => {
+    await page.getByRole('link', { name: 'Keywords', exact: true }).click()
+    await page.getByRole('textbox', { name: /^Keyword/ }).fill('hours')
+    await page.getByRole('textbox', { name: /^Reply/ }).fill('Office hours: Tuesdays 2 to 4 in WVH 308.')
+    await page.getByRole('button', { name: 'Save keyword' }).click()
+    await page.waitForURL(/\/console\/keywords\?done=saved&word=HOURS$/)
+    t.equal(await page.getByRole('status').textContent(), 'Saved HOURS: its reply takes 1 SMS segment.')
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'HOURS', exact: true }) })
+    t.equal(await row.getByRole('cell').first().textContent(), 'Office hours: Tuesdays 2 to 4 in WVH 308.', 'listed with its reply')
+
+    await row.getByRole('button', { name: 'Remove HOURS' }).click()
+    await page.waitForURL(/\/console\/keywords\?done=removed&word=HOURS$/)
+    t.equal(await page.getByRole('status').textContent(), consoleCopy.keywords.removed('HOURS'))
+    t.equal(await page.getByRole('rowheader', { name: 'HOURS', exact: true }).count(), 0, 'gone from the list')
+    t.equal(await page.getByText('No keyword yet.').count(), 1)
+  })
+
+  await t.test('someone signed in whose phone is not in OPERATOR_PHONES gets 403', async (t) => {
+    const other = await browser.newContext({ viewport: { width: 1000, height: 700 } })
+    const outsider = await other.newPage()
+    await signIn(outsider, base, mock, NOT_OPERATOR)
+    const response = await outsider.goto(`${base}/console`)
+    t.equal(response?.status(), 403)
+    t.equal(await outsider.title(), `${consoleCopy.forbiddenTitle} · smsbot console`)
+    t.match(await outsider.locator('main').textContent(), consoleCopy.forbidden)
+    t.equal(await outsider.getByRole('link', { name: 'Compose' }).count(), 0, 'no console nav')
+    const compose = await outsider.goto(`${base}/console/compose`)
+    t.equal(compose?.status(), 403, 'nor any other console page')
+    await other.close()
   })
 
   await t.test('375 px wide: compose and the confirmation never scroll sideways', async (t) => {
@@ -204,7 +317,7 @@ t.test('compose, confirm and watch the fan-out in a browser', async (t) => {
     t.equal(await focusedId(keys), 'Review and confirm')
     await keys.keyboard.press('Enter')
     await keys.locator('#total').waitFor()
-    t.equal(await keys.locator('#total').textContent(), '6 recipients × 1 segment = 6 segments')
+    t.equal(await keys.locator('#total').textContent(), '5 recipients × 1 segment = 5 segments', 'STOPPED, opted out, is left out')
     while ((await focusedId(keys)) !== 'Publish' && steps < 120) {
       await keys.keyboard.press('Tab')
       steps += 1
@@ -213,7 +326,8 @@ t.test('compose, confirm and watch the fan-out in a browser', async (t) => {
     await keys.keyboard.press('Enter')
     await keys.waitForURL(/\/console\/notifications\/\d+\?published=1$/)
     await keys.locator('#progress-state').filter({ hasText: 'Done' }).waitFor({ timeout: 20_000 })
-    t.equal(sendsOf('Quiz moved').length, 6)
+    t.equal(sendsOf('Quiz moved').length, 5)
+    t.same(refused, [STOPPED], 'nothing more was tried for STOPPED')
     await keys.close()
   })
 })
