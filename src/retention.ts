@@ -4,6 +4,7 @@ import { DAY, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import type { Db } from './database.js'
 import { pruneEvents } from './events/queries.js'
+import { pruneLogins } from './auth/queries.js'
 import { pruneFinishedOutbox } from './notify/queries.js'
 import { pruneSessions } from './profiles/queries.js'
 import { pruneConversations } from './sms/conversations.js'
@@ -34,6 +35,8 @@ function pruners(config: RetentionConfig) {
     outbox: (db, now, limit) => pruneFinishedOutbox(db, before(now, config.outboxDays), limit),
     // Delivered and failed events are kept as long as finished outbox rows: long enough to look into and retry one.
     events: (db, now, limit) => pruneEvents(db, before(now, config.outboxDays), limit),
+    // Sign-ins started and never finished, once they expired (ten minutes): a flood of /auth/login leaves nothing behind.
+    oidcLogins: (db, now, limit) => pruneLogins(db, now, limit),
     // A menu's numbers stop working when it expires; the row is left behind only by a phone that never came back.
     conversations: pruneConversations,
   } satisfies Record<string, Pruner>
@@ -49,7 +52,17 @@ export interface Pruned {
 
 /** One run: each table's pruner, batch after batch until a batch comes back short or `maxBatches` is reached. */
 export async function pruneOnce(db: Db, now: Date, config: RetentionConfig, limits: PruneLimits = DEFAULT_LIMITS): Promise<Pruned> {
-  const removed = { inboundMessages: 0, otpEvents: 0, otpCodes: 0, signinLinks: 0, sessions: 0, outbox: 0, events: 0, conversations: 0 }
+  const removed = {
+    inboundMessages: 0,
+    otpEvents: 0,
+    otpCodes: 0,
+    signinLinks: 0,
+    sessions: 0,
+    outbox: 0,
+    events: 0,
+    oidcLogins: 0,
+    conversations: 0,
+  }
   let complete = true
   for (const [table, prune] of Object.entries(pruners(config)) as Array<[Table, Pruner]>) {
     for (let batch = 0; ; batch++) {

@@ -15,6 +15,7 @@ import {
 import { rememberPhone } from '../src/phones/queries.js'
 import { createProfile, createSession, sessionProfile } from '../src/profiles/queries.js'
 import { pruneOnce, startRetention } from '../src/retention.js'
+import { startLogin } from '../src/auth/queries.js'
 import { saveMenu } from '../src/sms/conversations.js'
 import { claimMessage, pruneInboundMessages } from '../src/sms/queries.js'
 import { saveTopic, subscribe } from '../src/topics/queries.js'
@@ -108,10 +109,24 @@ for (const database of DATABASES)
     await saveMenu(db, phone(7), { first: 1, keys: ['CS1'] }, ago(clock, 1))
     await saveMenu(db, phone(8), { first: 1, keys: ['CS1'] }, new Date(clock.now().getTime() + 10 * MINUTE))
 
+    // oidc_logins: a sign-in started 20 minutes ago (expired after ten) goes; one just started stays.
+    await startLogin(db, { state: 'new-state', nonce: 'n', codeVerifier: 'v', returnTo: null }, clock.now())
+    await startLogin(db, { state: 'old-state', nonce: 'n', codeVerifier: 'v', returnTo: null }, ago(clock, 20 * MINUTE))
+
     const historyBefore = await loadHistory(db, phone(2), '203.0.113.7', clock.now())
     const pruned = await pruneOnce(db, clock.now(), CONFIG)
     t.same(pruned, {
-      removed: { inboundMessages: 1, otpEvents: 2, otpCodes: 1, signinLinks: 1, sessions: 1, outbox: 0, events: 0, conversations: 1 },
+      removed: {
+        inboundMessages: 1,
+        otpEvents: 2,
+        otpCodes: 1,
+        signinLinks: 1,
+        sessions: 1,
+        outbox: 0,
+        events: 0,
+        oidcLogins: 1,
+        conversations: 1,
+      },
       complete: true,
     })
     t.same(
@@ -145,7 +160,17 @@ for (const database of DATABASES)
     t.same(
       await pruneOnce(db, clock.now(), CONFIG),
       {
-        removed: { inboundMessages: 0, otpEvents: 0, otpCodes: 0, signinLinks: 0, sessions: 0, outbox: 0, events: 0, conversations: 0 },
+        removed: {
+          inboundMessages: 0,
+          otpEvents: 0,
+          otpCodes: 0,
+          signinLinks: 0,
+          sessions: 0,
+          outbox: 0,
+          events: 0,
+          oidcLogins: 0,
+          conversations: 0,
+        },
         complete: true,
       },
       'a second run finds nothing',
@@ -153,7 +178,7 @@ for (const database of DATABASES)
     clock.advance(DAY)
     t.same(
       (await pruneOnce(db, clock.now(), CONFIG)).removed,
-      { inboundMessages: 1, otpEvents: 2, otpCodes: 1, signinLinks: 1, sessions: 1, outbox: 0, events: 0, conversations: 1 },
+      { inboundMessages: 1, otpEvents: 2, otpCodes: 1, signinLinks: 1, sessions: 1, outbox: 0, events: 0, oidcLogins: 1, conversations: 1 },
       'a day later the next rows are past',
     )
   })
@@ -244,7 +269,17 @@ for (const database of DATABASES)
     t.same(
       first,
       {
-        removed: { inboundMessages: 2, otpEvents: 2, otpCodes: 2, signinLinks: 0, sessions: 0, outbox: 2, events: 0, conversations: 0 },
+        removed: {
+          inboundMessages: 2,
+          otpEvents: 2,
+          otpCodes: 2,
+          signinLinks: 0,
+          sessions: 0,
+          outbox: 2,
+          events: 0,
+          oidcLogins: 0,
+          conversations: 0,
+        },
         complete: false,
       },
       'one batch per table, then it stops',
@@ -253,7 +288,17 @@ for (const database of DATABASES)
     t.same(
       second,
       {
-        removed: { inboundMessages: 2, otpEvents: 2, otpCodes: 2, signinLinks: 0, sessions: 0, outbox: 2, events: 0, conversations: 0 },
+        removed: {
+          inboundMessages: 2,
+          otpEvents: 2,
+          otpCodes: 2,
+          signinLinks: 0,
+          sessions: 0,
+          outbox: 2,
+          events: 0,
+          oidcLogins: 0,
+          conversations: 0,
+        },
         complete: true,
       },
       'batches until one comes back short',

@@ -7,6 +7,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('profiles').addColumn('subject', 'text').execute()
   await db.schema.alterTable('profiles').addColumn('email', 'text').execute()
   await db.schema.createIndex('profiles_subject_idx').on('profiles').columns(['issuer', 'subject']).unique().execute()
+  // The lookup API and the Auth0 write-back find a profile by subject alone (a deployment has one provider).
+  await db.schema.createIndex('profiles_subject_only_idx').on('profiles').column('subject').execute()
 
   // One row per sign-in started at /auth/login: what the callback must check (state, nonce, PKCE verifier), claimed
   // once by the callback; rows go when they expire.
@@ -19,6 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addColumn('used_at', 'text')
     .execute()
+  await db.schema.createIndex('oidc_logins_expires_idx').on('oidc_logins').column('expires_at').execute()
 
   // Events and Auth0 write-backs, written in the change's transaction and delivered at least once, with leases
   // like the outbox's. `id` is the webhook-id every attempt carries.

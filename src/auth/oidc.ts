@@ -119,8 +119,9 @@ export function oidcClient(config: OidcConfig): OidcClient {
         const claims = tokens.claims()
         /* c8 ignore next -- the library already refuses a token response without an ID token when a nonce is expected */
         if (claims === undefined) return new SignInError('refused', 'no ID token')
-        // An e-mail the provider says it has not verified is not kept: anyone could have typed it (OPERATOR_EMAILS trusts it).
-        const email = claims.email_verified === false ? null : textClaim(claims.email, 320)
+        // Only an e-mail the provider says it verified is kept: without the claim, anyone could have typed it (and
+        // OPERATOR_EMAILS trusts profiles.email).
+        const email = claims.email_verified === true ? textClaim(claims.email, 320) : null
         return { issuer: claims.iss, subject: claims.sub, email, name: textClaim(claims.name, 200) }
       } catch (err) {
         return signInError(err, 'grant')

@@ -238,7 +238,11 @@ function keywordAction(args: string[], io: CliIo): Action {
 async function operatorFor(config: Config, options: Options, io: CliIo): Promise<Operator> {
   if (config.adminToken !== undefined) return apiOperator(serverUrl(config, options.url), config.adminToken, io.fetch ?? fetch)
   if (options.url !== undefined) throw new OperatorError(cliCopy.needsToken(serverUrl(config, options.url)))
-  return localOperator(config.databaseLocation, { create: options.create, poolMax: config.databasePoolMax })
+  return localOperator(config.databaseLocation, {
+    create: options.create,
+    poolMax: config.databasePoolMax,
+    events: { webhook: config.events !== undefined, auth0: config.auth0 !== undefined },
+  })
 }
 
 async function run(command: string, rest: string[], options: Options, io: CliIo): Promise<number> {

@@ -12,6 +12,7 @@ import type { Result } from '../operators/problems.js'
 import { closeTopic, listTopics, saveTopic, type TopicReply, type TopicsReply } from '../operators/topics.js'
 import { reservedAs } from '../sms/parse.js'
 import { cliCopy } from './copy.js'
+import { setEventTargets, type EventTargets } from '../events/queries.js'
 
 /** When to send, as the API takes it: ISO 8601 times. */
 export interface ScheduleTimes {
@@ -85,7 +86,10 @@ function valueOf<T>(result: Result<T>): T {
  * on the same database sends what this queues. A SQLite file that does not exist is refused unless `create`: a new
  * file is a database no server reads.
  */
-export async function localOperator(location: string, options: { create?: boolean; poolMax?: number } = {}): Promise<Operator> {
+export async function localOperator(
+  location: string,
+  options: { create?: boolean; poolMax?: number; events?: EventTargets } = {},
+): Promise<Operator> {
   if (!isPostgresUrl(location) && options.create !== true && !existsSync(location)) throw new OperatorError(cliCopy.noDatabase(location))
   const db = openDatabase(location, { poolMax: options.poolMax })
   try {
@@ -94,6 +98,8 @@ export async function localOperator(location: string, options: { create?: boolea
     await db.destroy()
     throw err
   }
+  // Its changes write the events the server's configuration delivers (the server delivers them), as the server's own do.
+  if (options.events !== undefined) setEventTargets(db, options.events)
   // The words the SMS channel answers itself come from it, as the app gives them to the API.
   const deps: OperatorDeps = { db, clock: systemClock, reservedAs, actor: 'cli' }
   return {

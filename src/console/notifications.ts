@@ -3,7 +3,7 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { consoleCopy, consoleSendCopy } from '../copy/index.js'
 import { latestNotifications, notificationText } from '../notify/console-queries.js'
-import { progress } from '../operators/notifications.js'
+import { MAX_ID, progress } from '../operators/notifications.js'
 import { createProgressStreams, PROGRESS_STREAM_DEFAULTS, progressEvent } from './progress-stream.js'
 import type { ConsoleContext } from './routes.js'
 import { defineView, messageView } from './views.js'
@@ -89,7 +89,7 @@ export async function notificationPages(plain: FastifyInstance, context: Console
 
   app.get(
     '/notifications',
-    { schema: { querystring: Type.Object({ before: Type.Optional(Type.Integer({ minimum: 1 })) }) } },
+    { schema: { querystring: Type.Object({ before: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID })) }) } },
     async (request, reply) => {
       const { before } = request.query
       const notifications = await latestNotifications(deps.db, LISTED + 1, before)
@@ -100,7 +100,7 @@ export async function notificationPages(plain: FastifyInstance, context: Console
   )
 
   const Params = Type.Object({ id: Type.String({ maxLength: 20 }) })
-  const idOf = (text: string) => (/^[1-9]\d{0,15}$/.test(text) ? Number(text) : undefined)
+  const idOf = (text: string) => (/^[1-9]\d{0,9}$/.test(text) && Number(text) <= MAX_ID ? Number(text) : undefined)
 
   app.get(
     '/notifications/:id',

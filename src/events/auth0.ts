@@ -121,6 +121,11 @@ export function createAuth0Writer(options: Auth0Options): Auth0Writer {
       const status = response.status
       if (status >= 200 && status < 300) {
         await discard(response)
+        // Another write for the subject may have run alongside with a newer phone and landed first: the phone is read
+        // again, and when it changed since it was sent, this write goes again (soon) so that the last one is the truth.
+        if ((await options.currentPhone(subject)) !== phone) {
+          return { outcome: 'retry', error: 'the phone changed while Auth0 was written; writing it again', retryAfterMs: 0 }
+        }
         return { outcome: 'delivered' }
       }
       // A token Auth0 no longer takes (revoked, or its keys rotated): a new one, once.

@@ -8,6 +8,9 @@ import type { Attempt } from './attempt.js'
 import { nextAttemptAt } from './backoff.js'
 import { recordEventAttempt, recordEventDelivered, releaseEvent, type ClaimedEvent } from './queries.js'
 
+/** An e-mail address as a receiver's answer might echo it (from phone.verified's data). */
+const EMAIL = /[^\s@"'`,;:<>()[\]{}]+@[^\s@"'`,;:<>()[\]{}]+/g
+
 /** One attempt at a row of a target: the webhook poster, the Auth0 writer. */
 export type Send = (row: ClaimedEvent) => Promise<Attempt>
 
@@ -41,8 +44,8 @@ export function createEventDelivery(options: EventDeliveryOptions): (row: Claime
       recorded = await recordEventDelivered(db, row, now)
       logger.debug(about, 'event delivered')
     } else {
-      // The receiver's words may echo the event (a phone in it): masked in the log, kept as they are in last_error.
-      const error = maskPhonesIn(attempt.error)
+      // The receiver's words may echo the event (a phone, an e-mail): masked in the log, kept as they are in last_error.
+      const error = maskPhonesIn(attempt.error).replace(EMAIL, '[e-mail]')
       const next =
         attempt.outcome === 'retry'
           ? nextAttemptAt(

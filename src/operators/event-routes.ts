@@ -3,9 +3,10 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Clock } from '../clock.js'
-import type { Db } from '../database.js'
+import { inTransaction, type Db } from '../database.js'
 import { EventView, listEvents, retryEvent } from '../events/queries.js'
 import { fail, ProblemReply } from './api.js'
+import { recordOperatorAction } from './audit.js'
 
 export interface EventRoutesDeps {
   db: Db
@@ -42,7 +43,13 @@ export async function eventRoutes(plain: FastifyInstance, deps: EventRoutesDeps)
     { schema: { params: EventParams, response: { 202: EventView, ...problemReplies } } },
     async (request, reply) => {
       const { id } = request.params
-      const retried = await retryEvent(deps.db, id, deps.clock.now())
+      const now = deps.clock.now()
+      // Recorded like every operator action, in the retry's transaction (only when it queued the event again).
+      const retried = await inTransaction(deps.db, async (trx) => {
+        const result = await retryEvent(trx, id, now)
+        if (result?.queued === true) await recordOperatorAction(trx, 'api', 'event.retry', id, result.event.type, now)
+        return result
+      })
       if (retried === undefined) return fail(reply, 404, noSuchEvent(id))
       if (!retried.queued) return fail(reply, 409, stillWaiting(id, retried.event.status))
       return reply.code(202).send(retried.event)

@@ -7,6 +7,9 @@ import { actorName, recordOperatorAction } from './audit.js'
 import type { OperatorDeps, ReadDeps } from './deps.js'
 import { problems, readBody, readSchedule, refuse, type Result } from './problems.js'
 
+/** The largest notification id: an integer column, 32 bits on PostgreSQL. */
+export const MAX_ID = 2_147_483_647
+
 export const PublishRequest = Type.Object({
   body: Type.String(),
   /** ISO 8601: not sent before. */
@@ -44,6 +47,8 @@ export async function publish(
 
 /** A notification's progress; `id` as a number, or as the operator typed it (a refusal names it so). */
 export async function progress({ db, clock }: ReadDeps, id: number | string): Promise<Result<Progress>> {
+  // Ids are 32-bit integers on PostgreSQL: a larger one names no notification (and must not reach the query).
+  if (!Number.isSafeInteger(Number(id)) || Number(id) > MAX_ID) return refuse(404, problems.noSuchNotification(id))
   const found = await notificationProgress(db, Number(id), clock.now())
   if (found === undefined) return refuse(404, problems.noSuchNotification(id))
   return { ok: true, value: found }

@@ -28,7 +28,9 @@ export interface SignIn {
  */
 export async function signInWithPhone(db: Db, signIn: SignIn): Promise<{ profileId: string; sessionId: string }> {
   const { phone, now } = signIn
-  return serialize(db, [phoneLock(phone)], async (trx) => {
+  // The phone, and the signed-in profile: two phones verified at once under one profile must not both stay linked to it.
+  const keys = signIn.profileId === undefined ? [phoneLock(phone)] : [phoneLock(phone), `profile:${signIn.profileId}`]
+  return serialize(db, keys, async (trx) => {
     const existing = signIn.profileId === undefined ? undefined : await findProfile(trx, signIn.profileId)
     const profileId = existing?.id ?? (await createProfile(trx, signIn.displayName, now))
     if (existing !== undefined && signIn.displayName !== undefined) await renameProfile(trx, profileId, signIn.displayName)

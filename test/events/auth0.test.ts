@@ -3,6 +3,7 @@
 import t from 'tap'
 import type { Db } from '../../src/database.js'
 import { createEventDeliverer } from '../../src/event-deliverer.js'
+import { createAuth0Writer } from '../../src/events/auth0.js'
 import { emitEvent, setEventTargets } from '../../src/events/queries.js'
 import { linkPhoneToProfile } from '../../src/phones/queries.js'
 import { profileForUser } from '../../src/profiles/queries.js'
@@ -174,4 +175,24 @@ t.test('Auth0 out of reach: retried, and failed once its 24 hours are over', asy
   clock.advance(24 * 3_600_000)
   await drive(clock, async () => (await eventRow(db, row.id)).attempts === 2, 'an attempt past the deadline')
   t.match(await eventRow(db, row.id), { status: 'failed', attempts: 2 })
+})
+
+t.test('a phone that changed while Auth0 was written is written again: out-of-order writes still end on the truth', async (t) => {
+  const fake = await startFakeAuth0()
+  t.teardown(() => fake.close())
+  // The phone is P1 when the write reads it, and P2 by the time Auth0 answered (another verification committed meanwhile).
+  const phones = [P1, P2, P2, P2]
+  const writer = createAuth0Writer({
+    config: { domain: DOMAIN, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, managementUrl: new URL(fake.url) },
+    clock: testClock(),
+    currentPhone: async () => phones.shift() ?? P2,
+  })
+  const row = { data: JSON.stringify({ subject: ALICE }) } as EventRow
+  const first = await writer.write(row)
+  t.match(first, { outcome: 'retry', error: /phone changed/ }, 'not delivered: what Auth0 holds may be stale')
+  t.same(await writer.write(row), { outcome: 'delivered' }, 'the next attempt writes the phone as it is, and it stands')
+  t.same(
+    fake.patches.map((p) => p.body),
+    [{ app_metadata: { phone: P1 } }, { app_metadata: { phone: P2 } }],
+  )
 })

@@ -115,3 +115,24 @@ t.test('the HTTP helpers: a bounded read, a released body, a timeout in words, o
   const row = { id: 'msg_1', type: 'phone.opted_in', created_at: '2026-11-23T12:00:00.000Z', data: '{}' }
   t.same(await post(row as never), { outcome: 'retry', error: 'no answer within 10 s' }, 'a receiver that does not answer in 10 s')
 })
+
+t.test("a receiver's answer that echoes the event keeps its phone and e-mail out of the log, not out of last_error", async (t) => {
+  const { db, clock, logger, lines } = await setup(t)
+  await emitEvent(db, EVENT, clock.now())
+  const [row] = await claimDueEvents(db, clock.now(), LEASE, 10, ['webhook'])
+  const echo = 'answered 400: bad payload {"email":"ada@example.edu","phone":"+16175550123"}'
+  const deliver = createEventDelivery({
+    db,
+    clock,
+    logger,
+    random: () => 1,
+    targets: { webhook: async () => ({ outcome: 'retry', error: echo }) },
+  })
+  await deliver(row as NonNullable<typeof row>, new AbortController().signal)
+  const logged = lines.join('\n')
+  t.match(logged, 'event not delivered; will retry')
+  t.notMatch(logged, 'ada@example.edu', 'no e-mail in the log')
+  t.notMatch(logged, '6175550123', 'no full phone in the log')
+  t.match(logged, '[e-mail]')
+  t.equal((await eventRow(db, row?.id as string)).last_error, echo, 'the operator sees the whole answer in GET /api/events')
+})

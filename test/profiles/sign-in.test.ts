@@ -2,7 +2,7 @@
 import t from 'tap'
 import { findProfile, sessionProfile } from '../../src/profiles/queries.js'
 import { signInWithPhone } from '../../src/profiles/sign-in.js'
-import { testClock, testDb } from '../helpers.js'
+import { DATABASES, testClock, testDb, testDbOf } from '../helpers.js'
 
 const PHONE = '+16175550123'
 const OTHER = '+16175550199'
@@ -86,3 +86,20 @@ t.test('each verification is one consent record, with how the phone proved itsel
     { at: now.toISOString(), action: 'verify', source: 'web', topic: null, detail: 'link' },
   ])
 })
+
+for (const database of DATABASES) {
+  t.test(`${database}: two phones verified at once under one profile: it keeps exactly one (the profile is locked too)`, async (t) => {
+    const { db } = await testDbOf(t, database)
+    const now = testClock().now()
+    const base = { now, sessionDays: 30, sessionId: undefined, method: 'code' as const, displayName: undefined }
+    const { profileId } = await signInWithPhone(db, { ...base, phone: '+16175550100', profileId: undefined })
+    for (let round = 0; round < 5; round++) {
+      // No live session left to revoke (whose row lock would otherwise serialise the sign-ins by accident).
+      await db.updateTable('sessions').set({ revoked_at: now.toISOString() }).execute()
+      const phones = [`+161755501${round}1`, `+161755501${round}2`, `+161755501${round}3`]
+      await Promise.all(phones.map((phone) => signInWithPhone(db, { ...base, phone, profileId })))
+      const linked = await db.selectFrom('phones').select('phone').where('profile_id', '=', profileId).execute()
+      t.equal(linked.length, 1, `round ${round}: one verified phone`)
+    }
+  })
+}
