@@ -52,6 +52,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('notifications').dropColumn('finished_at').execute()
   await db.schema.dropTable('events').execute()
   await db.schema.dropTable('oidc_logins').execute()
+  await db.schema.dropIndex('profiles_subject_only_idx').execute()
   await db.schema.dropIndex('profiles_subject_idx').execute()
   await db.schema.alterTable('profiles').dropColumn('email').execute()
   await db.schema.alterTable('profiles').dropColumn('subject').execute()
