@@ -17,11 +17,6 @@ export async function createProfile(db: Db, displayName: string | undefined, now
   return id
 }
 
-/** The profile of an identity provider's user, if they signed in before. */
-export async function findProfileBySubject(db: Db, issuer: string, subject: string): Promise<Profile | undefined> {
-  return db.selectFrom('profiles').selectAll().where('issuer', '=', issuer).where('subject', '=', subject).executeTakeFirst()
-}
-
 /** The profile whose subject is `subject` (any issuer: a deployment has one provider), for the lookup API. */
 export async function findProfileBySubjectOnly(db: Db, subject: string): Promise<Profile | undefined> {
   return db.selectFrom('profiles').selectAll().where('subject', '=', subject).orderBy('created_at').executeTakeFirst()
