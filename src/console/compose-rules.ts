@@ -10,6 +10,7 @@ import { readStoredQuietHours } from '../phones/settings.js'
 import { readIsoTime } from '../operators/problems.js'
 import type { AudienceMember } from '../notify/console-queries.js'
 import type { QuietForecast } from '../copy/index.js'
+import { wallClock } from '../copy/zone-time.js'
 
 /** A text's counts: what the API stores as the notification's segments, and what the page shows as one types. */
 export interface MessageCounts {
@@ -41,18 +42,8 @@ const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/
 
 /** Milliseconds the zone's clock is ahead of UTC at `instant`. */
 function offsetAt(zone: string, instant: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instant)
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value)
-  const local = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'))
+  const wall = wallClock(instant, zone)
+  const local = Date.UTC(+wall.year, +wall.month - 1, +wall.day, +wall.hour, +wall.minute, +wall.second)
   return local - Math.floor(instant / 1000) * 1000
 }
 

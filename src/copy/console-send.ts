@@ -1,5 +1,6 @@
 // Every sentence of the console's Compose and Notifications pages (/console/compose, /console/notifications), in English.
 import { consoleCopy } from './console.js'
+import { wallClock } from './zone-time.js'
 
 const { formatTime } = consoleCopy
 const count = (n: number) => n.toLocaleString('en-US')
@@ -7,17 +8,8 @@ const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n ==
 
 /** An instant as the deployment's zone reads it, with UTC beside it: `2026-11-23 09:00 America/New_York (14:00 UTC)`. */
 function formatIn(iso: string, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(new Date(iso))
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? ''
-  const local = `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`
+  const wall = wallClock(new Date(iso), zone)
+  const local = `${wall.year}-${wall.month}-${wall.day} ${wall.hour}:${wall.minute}`
   const sameDay = local.slice(0, 10) === iso.slice(0, 10)
   return `${local} ${zone} (${sameDay ? iso.slice(11, 16) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`} UTC)`
 }
