@@ -10,6 +10,8 @@ import type { Db } from './database.js'
 import type { SmsSender } from './sender/sender.js'
 import type { ConsoleSender } from './sender/console.js'
 import { createDispatcher, type Dispatcher } from './notify/dispatcher.js'
+import { createReplySender } from './notify/reply-sender.js'
+import { createSendGate } from './notify/send-gate.js'
 import { createEventDeliverer } from './event-deliverer.js'
 import { eventRoutes } from './operators/event-routes.js'
 import { startRetention, type Retention } from './retention.js'
@@ -104,6 +106,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(status).send({ error: error.code?.toLowerCase() ?? 'bad_request', message: error.message })
   })
 
+  // Codes and confirmations share SEND_RATE_PER_SECOND with notifications, and go first (SPEC §14).
+  const replies = createReplySender(sender, createSendGate({ db, clock, ratePerSecond: config.sendRatePerSecond, maxReserved: 1 }))
+  app.addHook('preClose', async () => replies.release())
+
   await app.register(formbody)
   // Before any route: the API document is generated from the routes registered after it.
   await apiDocs(app, API_VERSION)
@@ -161,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   await app.register(webRoutes, {
-    verify: { db, sender, clock, otp: config.otp, secret: config.sessionSecret, publicUrl: config.publicUrl },
+    verify: { db, sender: replies, clock, otp: config.otp, secret: config.sessionSecret, publicUrl: config.publicUrl },
     allowedCountries: config.allowedCountries,
     defaultCountry: config.defaultCountry,
     maxSubscriptions: config.maxSubscriptions,
