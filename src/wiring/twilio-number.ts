@@ -1,5 +1,6 @@
 // The Twilio number's SMS webhook through the IncomingPhoneNumbers API (official SDK; TWILIO_API_URL aims it at a mock).
-import twilio from 'twilio'
+import { createRequire } from 'node:module'
+import type TwilioSdk from 'twilio'
 
 export interface TwilioAccount {
   accountSid: string
@@ -63,6 +64,8 @@ function wiringError(err: unknown): WiringError {
 }
 
 export function numberWebhooks(account: TwilioAccount): NumberWebhooks {
+  // Loaded on first use: only `smsbot wire` and `smsbot tunnel` talk to Twilio's API, and the SDK costs 300 ms to load.
+  const twilio = createRequire(import.meta.url)('twilio') as typeof TwilioSdk
   const client = twilio(account.accountSid, account.authToken, { timeout: 15_000 })
   client.api.baseUrl = account.apiUrl
   return {
