@@ -18,7 +18,7 @@ import { startRetention, type Retention } from './retention.js'
 import { statusRoutes } from './notify/routes.js'
 import { countRequest } from './metrics/count.js'
 import { logFieldsOf } from './outcome.js'
-import { createMetrics } from './metrics/metrics.js'
+import { createMetrics, noMetrics } from './metrics/metrics.js'
 import { metricsRoutes } from './metrics/routes.js'
 import { outboxCounts } from './notify/queries.js'
 import { requireAdminToken } from './operators/api.js'
@@ -79,7 +79,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
   })
 
-  const metrics = createMetrics({ outboxRows: () => outboxCounts(db), sendRatePerSecond: config.sendRatePerSecond })
+  // prom-client only where /metrics can be read (METRICS_TOKEN): otherwise nothing is counted, and it is not loaded.
+  const metrics =
+    config.metricsToken === undefined
+      ? noMetrics
+      : createMetrics({ outboxRows: () => outboxCounts(db), sendRatePerSecond: config.sendRatePerSecond })
   // What a route reports it did (outcome.ts) is read here once: the request's log line and the metrics both come from it.
   app.decorateRequest('outcome', null)
   app.addHook('onResponse', (request, reply, done) => {

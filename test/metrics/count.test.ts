@@ -1,7 +1,7 @@
 // One typed outcome per request feeds both the metrics and the request's log line: each kind, counted and logged.
 import t from 'tap'
 import { countRequest } from '../../src/metrics/count.js'
-import { createMetrics } from '../../src/metrics/metrics.js'
+import { createMetrics, noMetrics } from '../../src/metrics/metrics.js'
 import { logFieldsOf, type Outcome } from '../../src/outcome.js'
 
 async function counted(route: string | undefined, outcome: Outcome | null) {
@@ -56,4 +56,17 @@ t.test("a request that reports nothing: only a webhook's latency, and nothing ad
   t.same(await counted('/me', null), none)
   t.same(await counted(undefined, null), none)
   t.same(logFieldsOf(null), {})
+})
+
+t.test('without METRICS_TOKEN every kind is counted by nothing, and the registry is empty (prom-client is not loaded)', async (t) => {
+  const outcomes: Outcome[] = [
+    { kind: 'sms', from: '+16175550123', command: 'subscribe' },
+    { kind: 'refusal', reason: 'mismatch' },
+    { kind: 'codeSent', outcome: 'sent' },
+    { kind: 'codeChecked', outcome: 'verified' },
+  ]
+  for (const outcome of outcomes) countRequest(noMetrics, '/sms', 12, outcome)
+  noMetrics.sends.inc({ outcome: 'sent', error_code: '' })
+  t.equal(await noMetrics.registry.metrics(), '')
+  t.match(noMetrics.registry.contentType, /^text\/plain/)
 })

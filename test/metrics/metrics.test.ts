@@ -36,7 +36,8 @@ t.test('without METRICS_TOKEN the route says how to enable it', async (t) => {
 })
 
 t.test('a missing or wrong token gets 401; the right one gets the text format', async (t) => {
-  const { app } = await buildTestApp(t, { env: { METRICS_TOKEN: TOKEN } })
+  // Nothing is sent here: the rate is the deployment's, reported as set (test apps default to 10 000).
+  const { app } = await buildTestApp(t, { env: { METRICS_TOKEN: TOKEN, SEND_RATE_PER_SECOND: '1' } })
   t.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 401)
   t.equal(
     (await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789' } })).statusCode,
