@@ -1,5 +1,5 @@
 // The OpenID Connect client (openid-client): the provider discovered once, the authorization URL, and the code grant.
-import * as client from 'openid-client'
+import type * as Client from 'openid-client'
 import type { OidcConfig } from '../config.js'
 import type { ProviderUser } from '../profiles/queries.js'
 import { oneLine } from '../text/control.js'
@@ -41,13 +41,24 @@ export interface OidcClient {
   finish(callbackQuery: string, login: Omit<LoginStart, 'url'>): Promise<ProviderUser | SignInError>
 }
 
+/** openid-client, loaded at the first sign-in: a server without OIDC_* set never loads it. */
+let library: Promise<typeof Client> | undefined
+/** The library once loaded, for the error checks below (an error before it loads is not one of its own). */
+let loaded: typeof Client | undefined
+
+function openidClient(): Promise<typeof Client> {
+  library ??= import('openid-client').then((lib) => (loaded = lib))
+  return library
+}
+
 /** The library's own failures to reach or read the provider, as opposed to a response it read and refused. */
 const UNREADABLE = new Set(['OAUTH_RESPONSE_IS_NOT_CONFORM', 'OAUTH_RESPONSE_IS_NOT_JSON', 'OAUTH_PARSE_ERROR', 'OAUTH_INVALID_RESPONSE'])
 
 function signInError(err: unknown, during: 'discovery' | 'grant'): SignInError {
-  const code = err instanceof client.ClientError && err.code !== undefined ? err.code : (err as Error).name
+  const client = loaded
+  const code = client !== undefined && err instanceof client.ClientError && err.code !== undefined ? err.code : (err as Error).name
   if (during === 'discovery') return new SignInError('unreachable', code)
-  if (err instanceof client.AuthorizationResponseError || err instanceof client.ResponseBodyError) {
+  if (client !== undefined && (err instanceof client.AuthorizationResponseError || err instanceof client.ResponseBodyError)) {
     return new SignInError('refused', `${code}: ${err.error}`)
   }
   // fetch's TypeError (connection refused, DNS), a timeout's abort, or a body that is not JSON: nothing was decided.
@@ -68,15 +79,17 @@ function textClaim(value: unknown, max: number): string | null {
  * loopback address outside production.
  */
 export function oidcClient(config: OidcConfig): OidcClient {
-  let discovered: Promise<client.Configuration> | undefined
+  let discovered: Promise<Client.Configuration> | undefined
 
-  function configuration(): Promise<client.Configuration> {
+  function configuration(): Promise<Client.Configuration> {
     if (discovered !== undefined) return discovered
     const insecure = config.issuer.protocol === 'http:'
-    const attempt = client.discovery(config.issuer, config.clientId, config.clientSecret, undefined, {
-      execute: insecure ? [client.allowInsecureRequests] : [],
-      timeout: PROVIDER_TIMEOUT_SECONDS,
-    })
+    const attempt = openidClient().then((client) =>
+      client.discovery(config.issuer, config.clientId, config.clientSecret, undefined, {
+        execute: insecure ? [client.allowInsecureRequests] : [],
+        timeout: PROVIDER_TIMEOUT_SECONDS,
+      }),
+    )
     discovered = attempt
     attempt.catch(() => {
       if (discovered === attempt) discovered = undefined
@@ -88,6 +101,7 @@ export function oidcClient(config: OidcConfig): OidcClient {
     async start() {
       try {
         const oidc = await configuration()
+        const client = await openidClient()
         const codeVerifier = client.randomPKCECodeVerifier()
         const state = client.randomState()
         const nonce = client.randomNonce()
@@ -111,7 +125,9 @@ export function oidcClient(config: OidcConfig): OidcClient {
       const currentUrl = new URL(config.redirectUri)
       currentUrl.search = callbackQuery
       try {
-        const tokens = await client.authorizationCodeGrant(await configuration(), currentUrl, {
+        const oidc = await configuration()
+        const client = await openidClient()
+        const tokens = await client.authorizationCodeGrant(oidc, currentUrl, {
           expectedState: login.state,
           expectedNonce: login.nonce,
           pkceCodeVerifier: login.codeVerifier,
