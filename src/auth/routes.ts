@@ -1,5 +1,6 @@
 // Sign-in with the team's identity provider: GET /auth/login sends the browser there, GET /auth/callback brings it back signed in.
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Clock } from '../clock.js'
 import type { OidcConfig } from '../config.js'

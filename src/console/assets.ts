@@ -1,6 +1,6 @@
 // The console's little scripts, served from /console/assets/*.js (the pages' CSP allows scripts from the site only, never inline).
 import { createHash } from 'node:crypto'
-import { Type } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import type { ConsoleContext } from './routes.js'
 

@@ -1,5 +1,6 @@
 // The console's Compose page (/console/compose): write, see what it costs and who gets it when, confirm, then publish.
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { nanoid } from 'nanoid'
 import { consoleCopy, consoleSendCopy } from '../copy/index.js'

@@ -1,5 +1,6 @@
 // The console's Keywords page (/console/keywords): list, add or change, remove, through the operator actions.
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { consoleCopy } from '../copy/index.js'
 import { normalizeKeyword } from '../keywords/queries.js'

@@ -1,5 +1,6 @@
 // The console's Notifications pages: the latest notifications, one notification's progress, and its live event stream.
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { consoleCopy, consoleSendCopy } from '../copy/index.js'
 import { latestNotifications, notificationText } from '../notify/console-queries.js'

@@ -1,5 +1,6 @@
 // The console's People page (/console/people?phone=…): one phone's state and consent record, and that record as CSV.
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import { getCountries } from 'libphonenumber-js'
 import type { FastifyInstance } from 'fastify'
 import { consentCsv } from '../consent/csv.js'

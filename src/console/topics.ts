@@ -1,5 +1,6 @@
 // The console's Topics page (/console/topics): open, rename, close and reopen, through the operator actions.
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { consoleCopy } from '../copy/index.js'
 import { closeTopic, listTopics, saveTopic, TopicRequest } from '../operators/topics.js'

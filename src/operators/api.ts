@@ -1,5 +1,5 @@
 // What every operator API route shares: the bearer-token check (ADMIN_TOKEN) and the problem replies.
-import { Type } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { hasBearerToken } from '../bearer.js'
 import { problems, type Problem } from './problems.js'

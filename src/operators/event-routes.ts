@@ -1,6 +1,7 @@
 // The operator API's events routes: list events by status, send one again. app.ts registers them under /api, behind the bearer token.
 // Here, not in events/: events/ is an owner the other owners write through, and the API's channel sits above them all.
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Clock } from '../clock.js'
 import { inTransaction, type Db } from '../database.js'

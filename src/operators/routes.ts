@@ -1,5 +1,6 @@
 // The operator API's routes: thin callers of the actions. app.ts registers them under /api, behind the bearer token.
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { consentCsv } from '../consent/csv.js'
 import { Progress, Published } from '../notify/queries.js'

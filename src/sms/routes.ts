@@ -1,6 +1,7 @@
 // POST /sms: Twilio's inbound-message webhook, answered with TwiML.
 import { createHmac } from 'node:crypto'
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { MAX_BODY } from '../copy/segments.js'
 import { maskPhone } from '../log.js'
