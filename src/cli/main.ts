@@ -4,18 +4,16 @@ import { parseArgs } from 'node:util'
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
 import { ConfigError, createConfig, publicHref, type Config, type ResolvedConfig } from '../config.js'
 import { resolveSecrets } from '../dev-secrets.js'
-import { checkKeyword } from '../operators/keywords.js'
 import { readBody, readSchedule, readTitle } from '../operators/problems.js'
 import { normalizeKeyword } from '../keywords/queries.js'
-import { reservedAs } from '../sms/parse.js'
 import { normalizeTopicKey, TOPIC_KEY } from '../topics/keys.js'
-import { inboundParams, messagesOf, signWebhook } from '../twilio/simulate.js'
+import { expectedSignature } from '../twilio/signature.js'
+import { inboundParams, messagesOf } from '../twilio/simulate.js'
 import { printable } from '../text/control.js'
 import { cliCopy, USAGE } from './copy.js'
-import { apiOperator, localOperator, type Operator, OperatorError } from './operators.js'
+import type { Operator } from './operators.js'
 import { progressLine } from './progress.js'
 import { readWhen } from './times.js'
-import { runTunnel, runWire } from './wiring.js'
 
 export { USAGE } from './copy.js'
 
@@ -76,7 +74,8 @@ async function text(config: ResolvedConfig, args: string[], url: string | undefi
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': signWebhook(config.twilio.authToken, signedUrl, params),
+        // Signed with node:crypto (twilio/signature.ts), the check the server runs: the SDK would cost 300 ms to load here.
+        'x-twilio-signature': expectedSignature(config.twilio.authToken, signedUrl, params),
       },
       body: new URLSearchParams(params).toString(),
     })
@@ -127,7 +126,9 @@ async function watch(operator: Operator, id: number, io: CliIo): Promise<number>
 }
 
 /** Checks the arguments of an operator command before anything is opened, and returns what to do. */
-function operatorAction(command: string, args: string[], options: Options, io: CliIo): Action {
+async function operatorAction(command: string, args: string[], options: Options, io: CliIo): Promise<Action> {
+  // The operator commands' modules (the database, Kysely, TypeBox) are loaded here, never for `smsbot text`.
+  const { OperatorError } = await import('./operators.js')
   const [first, second, ...more] = args
   if (command === 'topics' && first === 'list') {
     return async (operator) => {
@@ -206,7 +207,12 @@ function operatorAction(command: string, args: string[], options: Options, io: C
 }
 
 /** smsbot keywords add <word> <reply...>, list, remove <word>: checked here first, then by the API or the local database. */
-function keywordAction(args: string[], io: CliIo): Action {
+async function keywordAction(args: string[], io: CliIo): Promise<Action> {
+  const [{ OperatorError }, { checkKeyword }, { reservedAs }] = await Promise.all([
+    import('./operators.js'),
+    import('../operators/keywords.js'),
+    import('../sms/parse.js'),
+  ])
   const [verb, word, ...words] = args
   if (verb === 'list' && word === undefined) {
     return async (operator) => {
@@ -236,6 +242,7 @@ function keywordAction(args: string[], io: CliIo): Action {
 
 /** The API when there is a token or a --url, else the database file on this machine. */
 async function operatorFor(config: Config, options: Options, io: CliIo): Promise<Operator> {
+  const { apiOperator, localOperator, OperatorError } = await import('./operators.js')
   if (config.adminToken !== undefined) return apiOperator(serverUrl(config, options.url), config.adminToken, io.fetch ?? fetch)
   if (options.url !== undefined) throw new OperatorError(cliCopy.needsToken(serverUrl(config, options.url)))
   return localOperator(config.databaseLocation, {
@@ -248,7 +255,7 @@ async function operatorFor(config: Config, options: Options, io: CliIo): Promise
 async function run(command: string, rest: string[], options: Options, io: CliIo): Promise<number> {
   const plain = createConfig(io.env)
   if (command === 'text') return text(resolveSecrets(plain).config, rest, options.url, io)
-  const action = operatorAction(command, rest, options, io)
+  const action = await operatorAction(command, rest, options, io)
   const operator = await operatorFor(plain, options, io)
   try {
     return await action(operator)
@@ -295,8 +302,9 @@ export async function runCli(argv: string[], terminal: CliIo): Promise<number> {
     return parsed.values.help === true ? 0 : 2
   }
   try {
-    if (command === 'wire') return await runWire(rest, parsed.values.restore === true, io)
-    if (command === 'tunnel') return await runTunnel(rest, io)
+    // wire and tunnel load their modules (Twilio's SDK, ngrok) only when asked for.
+    if (command === 'wire') return await (await import('./wiring.js')).runWire(rest, parsed.values.restore === true, io)
+    if (command === 'tunnel') return await (await import('./wiring.js')).runTunnel(rest, io)
     const options = {
       url: parsed.values.url,
       wait: parsed.values['no-wait'] !== true,
@@ -310,7 +318,8 @@ export async function runCli(argv: string[], terminal: CliIo): Promise<number> {
       io.err(`smsbot: ${err.message}\n\n${USAGE}`)
       return 2
     }
-    if (err instanceof ConfigError || err instanceof OperatorError) {
+    // Only an operator command throws OperatorError: its module is loaded by then.
+    if (err instanceof ConfigError || err instanceof (await import('./operators.js')).OperatorError) {
       io.err(err.message)
       return 1
     }
