@@ -1,5 +1,6 @@
 // Twilio's delivery-status callback (POST /sms/status): Twilio says how a sent message fared, the outbox records it.
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'

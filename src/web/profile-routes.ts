@@ -1,5 +1,6 @@
 // The signed-in pages: /me (profile, subscriptions with a toggle each, quiet hours and time zone) and /logout.
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { serialize } from '../database.js'
 import { maskPhone } from '../log.js'

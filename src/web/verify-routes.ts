@@ -1,5 +1,6 @@
 // Proving a phone in the browser: /verify (phone, then code), /verify/code, and /verify/link (the link texting S returns).
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import { isIP } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { maskPhone } from '../log.js'
