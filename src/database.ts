@@ -22,6 +22,7 @@ import {
 import type PgModule from 'pg'
 import { migrations } from '../db/migrations/index.js'
 import type { Database } from './schema.js'
+import { namedStatementPool } from './pg-statements.js'
 
 export type Db = Kysely<Database>
 
@@ -76,7 +77,7 @@ export function openDatabase(location: string, options: OpenOptions = {}): Db {
     const pool = new pg.Pool({ connectionString: location, max: options.poolMax ?? 10 })
     // An idle client that loses its server (a restart, a failover) reports here; the pool replaces it.
     pool.on('error', () => {})
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }) })
   }
   return openSqlite(location)
 }
