@@ -1,5 +1,6 @@
 // A local mock of Twilio's Messages API in its own process; tells the parent, over IPC, how many arrived and when,
-// how many distinct recipients (`To`) there were, how many arrived from each sender (`From`), and the busiest second.
+// how many distinct recipients (`To`) there were, how many arrived from each sender (`From`), the busiest second, and
+// when (wall-clock ms, comparable across processes) the first message reached each of the recipients asked about.
 import { performance } from 'node:perf_hooks'
 import { startMockTwilio } from '../dist/src/dev/mock-twilio.js'
 
@@ -10,6 +11,8 @@ let last = 0
 let recipients = new Map()
 let times = []
 let senders = new Map()
+/** Wall-clock ms of each recipient's first arrival. */
+let firstAt = new Map()
 
 const mock = await startMockTwilio({
   countOnly: true,
@@ -19,6 +22,7 @@ const mock = await startMockTwilio({
     count += 1
     times.push(last)
     recipients.set(message.to, (recipients.get(message.to) ?? 0) + 1)
+    if (!firstAt.has(message.to)) firstAt.set(message.to, Date.now())
     const from = message.from ?? message.messagingServiceSid ?? ''
     senders.set(from, (senders.get(from) ?? 0) + 1)
   },
@@ -36,7 +40,11 @@ function busiestSecond() {
 
 process.send?.({ ready: mock.url })
 process.on('message', (request) => {
+  if (typeof request === 'object' && request !== null && Array.isArray(request.arrivals)) {
+    return process.send?.({ arrivals: request.arrivals.map((to) => firstAt.get(to) ?? null) })
+  }
   if (request === 'reset') {
+    firstAt = new Map()
     count = 0
     recipients = new Map()
     times = []

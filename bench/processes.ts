@@ -74,6 +74,8 @@ export interface MockTwilioProcess {
   /** The stats with the busiest second, which costs a pass over every arrival time. */
   detail(): Promise<MockStats>
   reset(): Promise<MockStats>
+  /** Wall-clock ms at which the first message to each of these recipients arrived (null: none yet). */
+  arrivals(recipients: string[]): Promise<Array<number | null>>
   stop(): Promise<void>
 }
 
@@ -95,6 +97,11 @@ export async function startMockTwilioProcess(script: string, logFile: string): P
     stats: () => ask('stats'),
     detail: () => ask('detail'),
     reset: () => ask('reset'),
+    arrivals: (recipients) =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve((m as { arrivals: Array<number | null> }).arrivals))
+        child.send({ arrivals: recipients })
+      }),
     stop: () => stopChild(child),
   }
 }

@@ -11,6 +11,8 @@ import { ACCOUNT_SID, drive, type LoadResult, signedRequests, type Workload } fr
 import { type MockTwilioProcess, type Service, startMockTwilioProcess, startService } from './processes.js'
 import { seedAudience, seededPhone, seedPhones, seedSubscriptions, seedTopics, topicKey } from './seed.js'
 import { type BenchDatabases, benchDatabases } from './postgres.js'
+import { measureReplies } from './replies.js'
+import { measureStartup } from './startup.js'
 import { printReport, type PostgresResults, type Results } from './report.js'
 import { freePort } from '../test/ports.js'
 
@@ -30,6 +32,11 @@ const DATABASE_URL = process.env.DATABASE_URL
 const FLEET_INSTANCES = 3
 const FLEET_RATE = 50
 const FLEET_MESSAGES = 1001
+/** Replies first (SPEC §14): codes asked for while a notification to REPLY_AUDIENCE goes out at REPLY_RATE. */
+const REPLY_AUDIENCE = 5000
+const REPLY_RATE = 50
+const REPLY_CODES = 20
+const REPLY_SECONDS = 10
 const secrets = {
   TWILIO_AUTH_TOKEN: AUTH_TOKEN,
   SESSION_SECRET: 'bench-session-secret-0123456789abcdef-0123456789',
@@ -85,6 +92,10 @@ async function main(): Promise<void> {
     connections: 10,
   } as Results
   try {
+    step('start-up on the default configuration: 5 starts to the first /healthz 200, idle RSS, smsbot text')
+    results.startup = await measureStartup({ server: SERVER, bin: here('../bin/smsbot.js'), env: {} })
+    results.ci = lastCiRun()
+
     step(`bare Fastify + @fastify/formbody on port ${port}`)
     const ceiling = await startService(CEILING, {}, port, log)
     await measure(ceiling, workloads.H, WARMUP_SECONDS)
@@ -154,6 +165,52 @@ async function main(): Promise<void> {
     }
     await sender.stop()
 
+    step('webhooks while a fan-out runs: a second notification to 100 000, dispatched unthrottled, H and SUB meanwhile')
+    const db3 = openDatabase(bigPath)
+    await seedAudience(db3, 'FANOUT2', 100_000)
+    await enqueueNotification(db3, 'FANOUT2', 'A seat opened in CS2500-02', new Date())
+    await db3.destroy()
+    await mock.reset()
+    const busy = await startService(
+      SERVER,
+      smsbotEnv(bigPath, { ...twilioEnv, SEND_RATE_PER_SECOND: '10000', SEND_CONCURRENCY: String(concurrency) }),
+      port,
+      log,
+    )
+    await waitForMessages(mock, 2000, 60_000)
+    await measure(busy, workloads.H, WARMUP_SECONDS)
+    const sentBefore = (await mock.stats()).count
+    const duringH = await measure(busy, workloads.H)
+    const duringSUB = await measure(busy, workloads.SUB)
+    const sentAfter = (await mock.stats()).count
+    await busy.stop()
+    results.duringFanout = { H: duringH, SUB: duringSUB, sent: sentAfter - sentBefore, seconds: 2 * SECONDS, ended: sentAfter >= 100_000 }
+
+    step(
+      `replies first: ${REPLY_CODES} codes over ${REPLY_SECONDS} s while a notification to ${REPLY_AUDIENCE} goes out at ${REPLY_RATE}/s`,
+    )
+    const repliesPath = join(dir, 'replies.sqlite')
+    await freshDatabase(repliesPath, async (db) => {
+      await seedPhones(db, REPLY_AUDIENCE)
+      await seedAudience(db, 'REPLIES', REPLY_AUDIENCE)
+      await enqueueNotification(db, 'REPLIES', 'A seat opened in CS2500-01', new Date())
+    })
+    await mock.reset()
+    const replying = await startService(
+      SERVER,
+      smsbotEnv(repliesPath, { ...twilioEnv, SEND_RATE_PER_SECOND: String(REPLY_RATE), OTP_MAX_SENDS_PER_IP_PER_HOUR: '1000' }),
+      port,
+      log,
+    )
+    const replies = await measureReplies([replying], mock, {
+      configured: REPLY_RATE,
+      recipients: REPLY_AUDIENCE,
+      codes: REPLY_CODES,
+      seconds: REPLY_SECONDS,
+    })
+    await replying.stop()
+    results.replies = { ...replies, busiestSecond: (await mock.detail()).busiestSecond ?? Number.NaN }
+
     step('throttled dispatch at SEND_RATE_PER_SECOND=50 for 20 s')
     const db2 = openDatabase(bigPath)
     await seedAudience(db2, 'THROTTLE', 1001)
@@ -183,6 +240,15 @@ async function main(): Promise<void> {
     step(`results written to ${out}`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** What `bash .ci/run` recorded of its last whole run on this machine (.ci/last-run.json, not in git), if any. */
+function lastCiRun(): Results['ci'] {
+  try {
+    return JSON.parse(readFileSync(here('../.ci/last-run.json'), 'utf8')) as Results['ci']
+  } catch {
+    return undefined
   }
 }
 
@@ -235,6 +301,7 @@ async function postgresPart(adminUrl: string, databases: BenchDatabases, port: n
               TWILIO_PHONE_NUMBER: from,
               TWILIO_API_URL: mock.url,
               SEND_RATE_PER_SECOND: String(FLEET_RATE),
+              OTP_MAX_SENDS_PER_IP_PER_HOUR: '1000',
             },
             ports[i] as number,
             log,
@@ -245,7 +312,14 @@ async function postgresPart(adminUrl: string, databases: BenchDatabases, port: n
       // Enqueued once all instances are up, so that all of them take part from the first message on.
       const published = await enqueueNotification(db, 'FLEET', 'A seat opened in CS2500-01', new Date())
       if (published.recipients !== FLEET_MESSAGES) throw new Error(`expected ${FLEET_MESSAGES} recipients, got ${published.recipients}`)
-      await waitForMessages(mock, FLEET_MESSAGES, 120_000)
+      // Replies first across instances: codes asked of each instance in turn while the fleet fans out.
+      const replies = await measureReplies(fleet, mock, {
+        configured: FLEET_RATE,
+        recipients: FLEET_MESSAGES,
+        codes: REPLY_CODES,
+        seconds: REPLY_SECONDS,
+      })
+      await waitForMessages(mock, FLEET_MESSAGES + REPLY_CODES, 120_000)
       await delay(2000) // anything sent twice, or late, arrives in this time too
       const stats = await mock.detail()
       await Promise.all(fleet.map((service) => service.stop()))
@@ -273,6 +347,7 @@ async function postgresPart(adminUrl: string, databases: BenchDatabases, port: n
           perInstance: senders.map((from) => stats.bySender[from] ?? 0),
           outboxSent: Number(outbox.rows),
           outboxSids: Number(outbox.sids),
+          replies: { ...replies, busiestSecond: stats.busiestSecond ?? Number.NaN },
         },
       }
     } finally {
