@@ -92,6 +92,9 @@ export function createSendLoop<Row>(options: SendLoopOptions<Row>): Dispatcher {
           .finally(() => inFlight.delete(sending))
         inFlight.add(sending)
       }
+      // A batch is bounded (at most `batch` rows): between two, the event loop serves what waits (webhooks, pages)
+      // before the next claim, so a fan-out never holds them up for more than one batch's work.
+      await new Promise((resolve) => setImmediate(resolve))
     }
   }
 
