@@ -11,6 +11,7 @@ import type { SmsSender } from './sender/sender.js'
 import type { ConsoleSender } from './sender/console.js'
 import { createDispatcher, type Dispatcher } from './notify/dispatcher.js'
 import { createReplySender } from './notify/reply-sender.js'
+import { lazySchemaCompilers } from './schema-compilers.js'
 import { createSendGate } from './notify/send-gate.js'
 import { createEventDeliverer } from './event-deliverer.js'
 import { eventRoutes } from './operators/event-routes.js'
@@ -63,6 +64,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   setEventTargets(db, { webhook: config.events !== undefined, auth0: config.auth0 !== undefined })
 
   const app = Fastify({
+    // Route schemas compile at each route's first request: most routes a process has are not asked for at start.
+    schemaController: { compilersFactory: lazySchemaCompilers() },
     // The cast picks Fastify's logger type for the instance's generics (pino's Logger would leak into every plugin type).
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: deps.logger as FastifyBaseLogger,
