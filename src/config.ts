@@ -1,6 +1,6 @@
 // Reads and validates the environment into a typed Config; pure, so every rule is testable.
 import { isIP } from 'node:net'
-import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max'
 import { isTimeZone, parseQuietWindow, type QuietWindow } from './phones/settings.js'
 
 export interface OtpConfig {

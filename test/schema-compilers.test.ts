@@ -28,7 +28,7 @@ async function appWith(lazy: boolean): Promise<FastifyInstance> {
   return app
 }
 
-const requests = [
+const requests: Array<{ url: string; payload: object | string; headers?: Record<string, string> }> = [
   { url: '/items/7?verbose=true', payload: { name: 'ab', tags: ['x'] } },
   { url: '/items/7', payload: { name: 'ab' } },
   { url: '/items/0', payload: { name: 'ab' } },
@@ -43,9 +43,9 @@ t.test('every answer, valid or refused, is the one Fastify gives with its own co
   const [eager, lazy] = await Promise.all([appWith(false), appWith(true)])
   t.teardown(() => Promise.all([eager.close(), lazy.close()]))
   for (const request of requests) {
-    const [a, b] = await Promise.all(
-      [eager, lazy].map((app) => app.inject({ method: 'POST', ...request } as Parameters<FastifyInstance['inject']>[0])),
-    )
+    const send = (app: FastifyInstance) =>
+      app.inject({ method: 'POST', url: request.url, payload: request.payload, headers: request.headers ?? {} })
+    const [a, b] = await Promise.all([send(eager), send(lazy)])
     t.equal(b?.statusCode, a?.statusCode, `${request.url} ${JSON.stringify(request.payload)}: status`)
     t.equal(b?.body, a?.body, `${request.url}: body`)
   }

@@ -1,7 +1,7 @@
 // The smsbot command line: text the running bot as Twilio would, manage topics and publish notifications.
 import { setTimeout as delay } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
-import { parsePhoneNumberFromString } from 'libphonenumber-js'
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
 import { ConfigError, createConfig, publicHref, type Config, type ResolvedConfig } from '../config.js'
 import { resolveSecrets } from '../dev-secrets.js'
 import { readBody, readSchedule, readTitle } from '../operators/problems.js'

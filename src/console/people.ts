@@ -1,7 +1,7 @@
 // The console's People page (/console/people?phone=…): one phone's state and consent record, and that record as CSV.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { getCountries } from 'libphonenumber-js'
+import { getCountries } from 'libphonenumber-js/max'
 import type { FastifyInstance } from 'fastify'
 import { consentCsv } from '../consent/csv.js'
 import { consoleCopy } from '../copy/index.js'

@@ -1,6 +1,6 @@
 // Operator-facing problems, one code and one sentence each, and the readers of what operators type: the API answers
 // with them and the CLI prints them.
-import { parsePhoneNumberFromString } from 'libphonenumber-js'
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
 import { MAX_BODY } from '../copy/segments.js'
 import { oneLine, stripControls } from '../text/control.js'
 
