@@ -144,7 +144,8 @@ export function skipLocked<DB, TB extends keyof DB, O>(db: Db, query: SelectQuer
 export async function serialize<T>(db: Db, keys: readonly string[], work: (trx: Db) => Promise<T>): Promise<T> {
   if (!isPostgres(db)) return commitGroupOf(db).run(work)
   return db.transaction().execute(async (trx) => {
-    for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx)
+    // The key inline (a literal, quotes doubled): the first lock then travels with the BEGIN (pg-statements.ts).
+    for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(hashtextextended(${sql.lit(key)}, 0))`.execute(trx)
     return work(trx)
   })
 }
