@@ -41,6 +41,8 @@ for (const database of DATABASES) {
     await b.get('/verify', '2001:db8:1:2::1')
     const statuses: number[] = []
     for (let i = 1; i <= 14; i++) {
+      // Requests a moment apart, as they come: each code takes a slot of the send budget (SPEC §14), 0.1 ms at 10 000/s.
+      test.clock.advance(1)
       const response = await b.post('/verify', `2001:db8:1:2::${i.toString(16)}`, { phone: `617555${1000 + i}` })
       statuses.push(response.statusCode)
     }
