@@ -77,6 +77,10 @@ export function openDatabase(location: string, options: OpenOptions = {}): Db {
     const pool = new pg.Pool({ connectionString: location, max: options.poolMax ?? 10 })
     // An idle client that loses its server (a restart, a failover) reports here; the pool replaces it.
     pool.on('error', () => {})
+    // A client in use loses its server between two of its queries (a restart, pg_terminate_backend): the pool has taken
+    // its own listener off while it is lent, and an 'error' nobody listens to would end the process. Its next query
+    // fails instead (the callers retry), and the pool drops it when it comes back.
+    pool.on('connect', (client) => client.on('error', () => {}))
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }) })
   }
   return openSqlite(location)

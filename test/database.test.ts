@@ -219,3 +219,27 @@ t.test('PostgreSQL: several instances starting at once migrate once; a newer dat
   t.match((refused as Error).message, /unknown migrations: 2099-01-01-from-the-future.*DATABASE_URL/)
   t.equal(redactUrl('postgres://smsbot:hunter2@db:5432/x'), 'postgres://smsbot:***@db:5432/x', 'a password never reaches an error')
 })
+
+t.test('postgres: a connection ended by the server while lent out fails its next query and does not end the process', async (t) => {
+  const url = await testPostgresUrl(t)
+  const db = openDatabase(url)
+  t.teardown(() => db.destroy())
+  const failure = await db
+    .transaction()
+    .execute(async (trx) => {
+      const { pid } = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0] as { pid: number }
+      // Ended from outside while this transaction waits between two queries, as a server restart would.
+      const admin = openDatabase(url)
+      await sql`select pg_terminate_backend(${pid})`.execute(admin)
+      await admin.destroy()
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      await sql`select 1`.execute(trx)
+    })
+    .then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+  t.ok(failure instanceof Error, 'the transaction fails with the lost connection')
+  const again = await sql<{ one: number }>`select 1 as one`.execute(db)
+  t.same(again.rows, [{ one: 1 }], 'the pool dropped that client and the next query gets a new one')
+})
