@@ -49,8 +49,8 @@ export interface DispatcherHealth {
   failingSince?: string
 }
 
-/** The pause between two batches while requests are being served: about one batch per 10 ms (SEND_CONCURRENCY rows at most). */
-export const BUSY_PAUSE_MS = 10
+/** The pause between two batches while requests are being served: a batch (SEND_CONCURRENCY rows at most) per 50 ms. */
+export const BUSY_PAUSE_MS = 50
 
 export function createSendLoop<Row>(options: SendLoopOptions<Row>): Dispatcher {
   const { clock, logger, concurrency, outage } = options
