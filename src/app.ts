@@ -87,16 +87,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config.metricsToken === undefined
       ? noMetrics
       : createMetrics({ outboxRows: () => outboxCounts(db), sendRatePerSecond: config.sendRatePerSecond })
-  // Requests being served (a response closes once, answered or abandoned): the dispatcher yields to them. A long-lived
-  // stream (route config `longLived`, the console's progress) is not one: it would hold the dispatcher back for an hour.
-  let beingServed = 0
-  app.addHook('onRequest', (request, reply, done) => {
-    if ((request.routeOptions.config as { longLived?: boolean }).longLived !== true) {
-      beingServed += 1
-      reply.raw.once('close', () => void (beingServed -= 1))
-    }
-    done()
-  })
   // What a route reports it did (outcome.ts) is read here once: the request's log line and the metrics both come from it.
   app.decorateRequest('outcome', null)
   app.addHook('onResponse', (request, reply, done) => {
@@ -145,7 +135,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           quietHours: config.quietHours,
           defaultTimeZone: config.defaultTimeZone,
           statusCallback: config.publicUrl === undefined ? undefined : publicHref(config.publicUrl, '/sms/status'),
-          busy: () => beingServed > 0,
           onOutcome: (outcome, errorCode) => metrics.sends.inc({ outcome, error_code: errorCode === undefined ? '' : String(errorCode) }),
         })
       : undefined

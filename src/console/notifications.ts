@@ -130,18 +130,13 @@ export async function notificationPages(plain: FastifyInstance, context: Console
 
   // The guard hook has let only operators in; the stream is plain text, so is its refusal.
   // No HEAD route: a HEAD request would hold a stream's place with nothing to show for it.
-  // longLived: an open stream is not a request waiting for its answer (app.ts: the dispatcher does not yield to it).
-  app.get(
-    '/notifications/:id/events',
-    { schema: { params: Params }, exposeHeadRoute: false, config: { longLived: true } },
-    async (request, reply) => {
-      const id = idOf(request.params.id)
-      const found = id === undefined ? undefined : await progress(deps, id)
-      if (id === undefined || found === undefined || !found.ok) {
-        return reply.code(404).type('text/plain; charset=utf-8').send(consoleSendCopy.notification.notFound(request.params.id))
-      }
-      await streams.serve(id, request, reply)
-      return reply
-    },
-  )
+  app.get('/notifications/:id/events', { schema: { params: Params }, exposeHeadRoute: false }, async (request, reply) => {
+    const id = idOf(request.params.id)
+    const found = id === undefined ? undefined : await progress(deps, id)
+    if (id === undefined || found === undefined || !found.ok) {
+      return reply.code(404).type('text/plain; charset=utf-8').send(consoleSendCopy.notification.notFound(request.params.id))
+    }
+    await streams.serve(id, request, reply)
+    return reply
+  })
 }

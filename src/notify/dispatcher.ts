@@ -44,8 +44,6 @@ export interface DispatcherOptions {
   defaultTimeZone?: string
   /** The zones of a number; libphonenumber's mapping by default (tests may place numbers themselves). */
   zonesOf?: (phone: string) => readonly string[] | undefined
-  /** Whether requests are being served: the dispatcher then leaves them more of the event loop (see send-loop.ts). */
-  busy?: () => boolean
   /** Notification texts kept in memory (the oldest dropped beyond it); 64 by default. */
   bodyCacheSize?: number
 }
@@ -92,6 +90,5 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     deliver,
     unwritten: () => committer.unwritten(),
     describe: (row) => ({ to: maskPhone(row.phone) }),
-    ...(options.busy === undefined ? {} : { busy: options.busy }),
   })
 }

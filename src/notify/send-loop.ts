@@ -21,11 +21,6 @@ export interface SendLoopOptions<Row> {
   claim(limit: number): Promise<Row[]>
   /** Sends one claimed row; `signal` aborts when stopping. Rejects only when its outcome could not be recorded. */
   deliver(row: Row, signal: AbortSignal): Promise<void>
-  /**
-   * Whether requests are being served (webhooks, pages). While they are, the loop pauses BUSY_PAUSE_MS after each batch
-   * instead of only yielding: the people waiting for an answer go first, and the fan-out takes what is left.
-   */
-  busy?(): boolean
   /** Writes being tried again: no claim is made before they are written (a claim must never take back a row Twilio accepted). */
   unwritten?(): Promise<void> | undefined
   /** What the log says of a row whose outcome could not be recorded (a phone masked). */
@@ -48,9 +43,6 @@ export interface DispatcherHealth {
   /** When the first of them failed (ISO 8601), while retrying. */
   failingSince?: string
 }
-
-/** The pause between two batches while requests are being served: a batch (SEND_CONCURRENCY rows at most) per 50 ms. */
-export const BUSY_PAUSE_MS = 50
 
 export function createSendLoop<Row>(options: SendLoopOptions<Row>): Dispatcher {
   const { clock, logger, concurrency, outage } = options
@@ -101,9 +93,8 @@ export function createSendLoop<Row>(options: SendLoopOptions<Row>): Dispatcher {
         inFlight.add(sending)
       }
       // A batch is bounded (at most `batch` rows): between two, the event loop serves what waits (webhooks, pages)
-      // before the next claim, so a fan-out never holds them up for more than one batch's work; while requests are
-      // being served, the pause is longer. A scheduling pause, not a rule of time: it is not on the injected clock.
-      await new Promise((resolve) => (options.busy?.() === true ? setTimeout(resolve, BUSY_PAUSE_MS) : setImmediate(resolve)))
+      // before the next claim, so a fan-out never holds them up for more than one batch's work.
+      await new Promise((resolve) => setImmediate(resolve))
     }
   }
 

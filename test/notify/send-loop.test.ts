@@ -1,11 +1,11 @@
-// The claim loop alone: bounded batches, and while requests are being served, a pause between two batches.
+// The claim loop alone: batches of at most `batch` rows.
 import t from 'tap'
 import { createOutage } from '../../src/notify/outage.js'
-import { BUSY_PAUSE_MS, createSendLoop } from '../../src/notify/send-loop.js'
+import { createSendLoop } from '../../src/notify/send-loop.js'
 import { memoryLogger, testClock } from '../helpers.js'
 
 /** Runs a loop over `rows` rows whose sends end at once; the times (performance.now) of its claims. */
-async function claimTimes(rows: number, busy: () => boolean): Promise<{ claims: number[]; sizes: number[] }> {
+async function claimTimes(rows: number): Promise<{ claims: number[]; sizes: number[] }> {
   const clock = testClock()
   const { logger } = memoryLogger()
   let left = rows
@@ -31,7 +31,6 @@ async function claimTimes(rows: number, busy: () => boolean): Promise<{ claims: 
     },
     deliver: async () => {},
     describe: () => ({}),
-    busy,
   })
   loop.start()
   await done
@@ -39,29 +38,16 @@ async function claimTimes(rows: number, busy: () => boolean): Promise<{ claims: 
   return { claims, sizes }
 }
 
-t.test('a batch is never more than `batch` rows, busy or not', async (t) => {
-  for (const busy of [false, true]) {
-    const { sizes } = await claimTimes(20, () => busy)
+t.test('a batch is never more than `batch` rows', async (t) => {
+  {
+    const { sizes } = await claimTimes(20)
     t.ok(
       sizes.every((size) => size <= 4),
-      `busy ${busy}: batches of ${sizes.join(', ')}`,
+      `batches of ${sizes.join(', ')}`,
     )
     t.equal(
       sizes.reduce((a, b) => a + b, 0),
       20,
     )
   }
-})
-
-t.test('while requests are being served, two claims are at least BUSY_PAUSE_MS apart', async (t) => {
-  const { claims } = await claimTimes(20, () => true)
-  const gaps = claims.slice(1).map((at, i) => at - (claims[i] as number))
-  // A timer may fire up to a millisecond early; it never fires much earlier.
-  t.ok(
-    gaps.every((gap) => gap >= BUSY_PAUSE_MS - 1.5),
-    `gaps ${gaps.map((g) => g.toFixed(1)).join(', ')} ms`,
-  )
-  let served = 0
-  const { claims: mixed } = await claimTimes(20, () => served++ % 2 === 0)
-  t.ok(mixed.length >= 5, 'busy and idle turns alternate, and the loop still drains')
 })
