@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../test/ports.js'
+import { status, stopChild } from './processes.js'
 
 export interface StartupOptions {
   /** The compiled server script (dist/src/server.js). */
@@ -38,19 +39,6 @@ function median(values: number[]): number {
 }
 
 const round = (value: number) => Math.round(value * 10) / 10
-
-function rssMb(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return match === null ? Number.NaN : Number(match[1]) / 1024
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  child.kill('SIGTERM')
-  await Promise.race([exited, delay(15_000).then(() => child.kill('SIGKILL'))])
-  await exited
-}
 
 /** Polls GET /healthz every POLL_MS from now; the milliseconds until the first 200. */
 async function untilHealthy(child: ChildProcess, url: string, started: number, log: string): Promise<number> {
@@ -143,14 +131,14 @@ async function oneRun(options: StartupOptions, countModules: boolean): Promise<R
     try {
       const healthzMs = await untilHealthy(child, `http://127.0.0.1:${port}`, started, log)
       await delay(IDLE_MS)
-      const rss = rssMb(child.pid as number)
+      const rss = status(child.pid as number, 'VmRSS')
       // The simulator texts the running server, signed with the development token kept beside the same database.
       const textMs = await timed([options.bin, 'text', '+15551234567', 'HELP'], env, dir)
-      await stop(child)
+      await stopChild(child)
       const modules = countModules ? Number(readFileSync(countFile, 'utf8')) : undefined
       return { healthzMs, rssMb: rss, textMs, ...(modules === undefined ? {} : { modules }) }
     } finally {
-      await stop(child)
+      await stopChild(child)
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
