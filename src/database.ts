@@ -148,10 +148,22 @@ export function skipLocked<DB, TB extends keyof DB, O>(db: Db, query: SelectQuer
 export async function serialize<T>(db: Db, keys: readonly string[], work: (trx: Db) => Promise<T>): Promise<T> {
   if (!isPostgres(db)) return commitGroupOf(db).run(work)
   return db.transaction().execute(async (trx) => {
-    // The key inline (a literal, quotes doubled): the first lock then travels with the BEGIN (pg-statements.ts).
-    for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(hashtextextended(${sql.lit(key)}, 0))`.execute(trx)
+    for (const key of [...new Set(keys)].sort()) await lockStatement(key).execute(trx)
     return work(trx)
   })
+}
+
+/** Characters of a lock key that are safe inline whatever the server's quoting settings (phones, addresses, prefixes). */
+const PLAIN_KEY = /^[A-Za-z0-9:+./_-]+$/
+
+/**
+ * A plain key goes inline, as a literal: the first lock then travels with the BEGIN (pg-statements.ts). Any other key
+ * (one the code does not make today) stays a parameter, so nothing a request carries is ever spliced into SQL text.
+ */
+function lockStatement(key: string) {
+  return PLAIN_KEY.test(key)
+    ? sql`select pg_advisory_xact_lock(hashtextextended(${sql.lit(key)}, 0))`
+    : sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`
 }
 
 /** The most calls one SQLite transaction carries: a bound on the latency a group adds to its last call. */
