@@ -10,6 +10,7 @@ import type { Db } from './database.js'
 import type { SmsSender } from './sender/sender.js'
 import type { ConsoleSender } from './sender/console.js'
 import { createDispatcher, type Dispatcher } from './notify/dispatcher.js'
+import { trackForeground } from './foreground.js'
 import { createReplySender } from './notify/reply-sender.js'
 import { lazySchemaCompilers } from './schema-compilers.js'
 import { createSendGate } from './notify/send-gate.js'
@@ -45,6 +46,12 @@ export interface AppDeps {
   /** Run the outbox dispatcher while the app is up (the server does; most tests do not). Its waits are the clock's. */
   dispatch?: boolean
 }
+
+/**
+ * Routes nobody waits on, left out of what holds the outbox back (foreground.ts): Twilio's status callbacks (a
+ * fan-out brings them itself), probes, and the console's progress stream (open for as long as one watches).
+ */
+export const BACKGROUND_ROUTES = new Set(['/sms/status', '/healthz', '/metrics', '/console/notifications/:id/events'])
 
 /** What /healthz says of the dispatcher: nothing while it sends (or where this instance does not dispatch). */
 function dispatcherHealth(dispatcher: Dispatcher | undefined): { dispatcher?: string; failures?: number; failingSince?: string } {
@@ -128,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           sender,
           clock,
           logger: deps.logger,
+          foreground: trackForeground(app, { background: BACKGROUND_ROUTES }),
           ratePerSecond: config.sendRatePerSecond,
           concurrency: config.sendConcurrency,
           leaseMs: config.sendLeaseSeconds * 1000,

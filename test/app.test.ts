@@ -1,5 +1,6 @@
 // buildApp: health check, error handling that hides internals, and closing the database with the app.
 import t from 'tap'
+import { BACKGROUND_ROUTES } from '../src/app.js'
 import { buildTestApp } from './helpers.js'
 
 t.test('GET /healthz answers ok while the database answers, 503 when it does not', async (t) => {
@@ -44,4 +45,11 @@ t.test('closing the app closes the database', async (t) => {
   const { app, db } = await buildTestApp(t)
   await app.close()
   await t.rejects(db.selectFrom('topics').selectAll().execute())
+})
+
+t.test('the routes left out of what holds the outbox back are routes the app has', async (t) => {
+  const { app } = await buildTestApp(t, { env: { METRICS_TOKEN: 'metrics-token-0123456789abcdef' } })
+  const methods: Record<string, 'GET' | 'POST'> = { '/sms/status': 'POST' }
+  for (const url of BACKGROUND_ROUTES) t.ok(app.hasRoute({ method: methods[url] ?? 'GET', url }), url)
+  t.equal(BACKGROUND_ROUTES.size, 4)
 })

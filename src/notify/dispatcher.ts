@@ -2,6 +2,7 @@
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'
+import type { Foreground } from '../foreground.js'
 import { maskPhone } from '../log.js'
 import type { QuietWindow } from '../phones/settings.js'
 import { zonesOfNumber } from '../phones/zones.js'
@@ -44,6 +45,8 @@ export interface DispatcherOptions {
   defaultTimeZone?: string
   /** The zones of a number; libphonenumber's mapping by default (tests may place numbers themselves). */
   zonesOf?: (phone: string) => readonly string[] | undefined
+  /** Requests someone waits for (the app's): while any is answered, sends go one at a time, paced (send-loop.ts). */
+  foreground?: Foreground
   /** Notification texts kept in memory (the oldest dropped beyond it); 64 by default. */
   bodyCacheSize?: number
 }
@@ -86,6 +89,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     refill: Math.min(batch, Math.ceil(concurrency / 2)),
     idleMs: options.idleMs ?? 250,
     outage,
+    foreground: options.foreground,
     claim: (limit) => claimDue(db, clock.now(), options.leaseMs, limit),
     deliver,
     unwritten: () => committer.unwritten(),

@@ -1,6 +1,7 @@
 // The claim loop of the outbox and the events: claims due rows under a lease (backoff while the database fails), runs them, stops.
 import type { Logger } from 'pino'
-import type { Clock } from '../clock.js'
+import { systemClock, type Clock } from '../clock.js'
+import type { Foreground } from '../foreground.js'
 import type { Outage } from './outage.js'
 
 export interface SendLoopOptions<Row> {
@@ -21,6 +22,13 @@ export interface SendLoopOptions<Row> {
   claim(limit: number): Promise<Row[]>
   /** Sends one claimed row; `signal` aborts when stopping. Rejects only when its outcome could not be recorded. */
   deliver(row: Row, signal: AbortSignal): Promise<void>
+  /** Requests someone waits for: while any is being answered, one send at a time and `stepBack` between sends. */
+  foreground?: Foreground
+  /**
+   * The pause between two sends while requests are answered: 20 ms of real time by default (at most 50 sends a
+   * second). Pacing, not a rule, so not the clock's: a test clock that stands still must not stop the outbox.
+   */
+  stepBack?(signal: AbortSignal): Promise<void>
   /** Writes being tried again: no claim is made before they are written (a claim must never take back a row Twilio accepted). */
   unwritten?(): Promise<void> | undefined
   /** What the log says of a row whose outcome could not be recorded (a phone masked). */
@@ -44,6 +52,8 @@ export interface DispatcherHealth {
   failingSince?: string
 }
 
+const defaultStepBack = (signal: AbortSignal) => systemClock.sleep(20, signal)
+
 export function createSendLoop<Row>(options: SendLoopOptions<Row>): Dispatcher {
   const { clock, logger, concurrency, outage } = options
   const inFlight = new Set<Promise<void>>()
@@ -52,9 +62,9 @@ export function createSendLoop<Row>(options: SendLoopOptions<Row>): Dispatcher {
   let state: DispatcherHealth['state'] = 'stopped'
 
   /** The next rows to send; none (after waiting with backoff) when the database failed to answer. */
-  async function claimNext(signal: AbortSignal): Promise<Row[] | undefined> {
+  async function claimNext(room: number, signal: AbortSignal): Promise<Row[] | undefined> {
     try {
-      const rows = await options.claim(Math.min(options.batch, concurrency - inFlight.size))
+      const rows = await options.claim(Math.min(options.batch, room - inFlight.size))
       outage.answered()
       return rows
     } catch (err) {
@@ -67,7 +77,10 @@ export function createSendLoop<Row>(options: SendLoopOptions<Row>): Dispatcher {
   async function run(): Promise<void> {
     const signal = stopping.signal
     while (!signal.aborted) {
-      if (concurrency - inFlight.size < options.refill) {
+      // Webhooks and pages first: while one is being answered, the loop keeps to one send at a time (below, paced).
+      const stepBack = options.foreground?.busy() === true
+      const room = stepBack ? 1 : concurrency
+      if (room - inFlight.size < Math.min(options.refill, room)) {
         await Promise.race(inFlight)
         continue
       }
@@ -77,7 +90,7 @@ export function createSendLoop<Row>(options: SendLoopOptions<Row>): Dispatcher {
         await unwritten
         continue
       }
-      const rows = await claimNext(signal)
+      const rows = await claimNext(room, signal)
       if (rows === undefined) continue
       if (rows.length === 0) {
         await clock.sleep(options.idleMs, signal)
@@ -93,8 +106,10 @@ export function createSendLoop<Row>(options: SendLoopOptions<Row>): Dispatcher {
         inFlight.add(sending)
       }
       // A batch is bounded (at most `batch` rows): between two, the event loop serves what waits (webhooks, pages)
-      // before the next claim, so a fan-out never holds them up for more than one batch's work.
-      await new Promise((resolve) => setImmediate(resolve))
+      // before the next claim, so a fan-out never holds them up for more than one batch's work. While requests are
+      // being answered, the pause is longer: a fan-out then takes a small share of the process, not half of it.
+      if (stepBack) await (options.stepBack ?? defaultStepBack)(signal)
+      else await new Promise((resolve) => setImmediate(resolve))
     }
   }
 
