@@ -86,6 +86,9 @@ export function openDatabase(location: string, options: OpenOptions = {}): Db {
   return openSqlite(location)
 }
 
+/** WAL pages (4 KB each) that trigger a checkpoint: the WAL's bound, about 40 MB. */
+export const WAL_CHECKPOINT_PAGES = 10_000
+
 /** SQLite: pragmas belong to the dialect set-up, not to queries. */
 function openSqlite(path: string): Db {
   if (path !== ':memory:' && path !== '') prepareDatabaseFiles(path)
@@ -99,6 +102,11 @@ function openSqlite(path: string): Db {
   // the subscriptions' topic index, and a 2 MB cache read most of them back from the file. Pages are cached as they
   // are read, so a small database uses no more memory than before.
   sqlite.pragma('cache_size = -32768')
+  // A checkpoint runs in the commit that crosses this many WAL pages, and stalls every request for its copy and its
+  // fsyncs. At SQLite's default of 1 000 pages (4 MB) that was one every second and a half under a SUB load; at
+  // 10 000 (a WAL of up to 40 MB) it is ten times rarer, and the pages written again and again (the indexes' hot
+  // leaves) are copied once per checkpoint instead of ten times: SUB about a fifth cheaper, p99 lower.
+  sqlite.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`)
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) })
 }
 

@@ -10,6 +10,7 @@ import {
   migrateToLatest,
   openDatabase,
   redactUrl,
+  WAL_CHECKPOINT_PAGES,
   withStatementCache,
   type Db,
 } from '../src/database.js'
@@ -82,13 +83,15 @@ t.test('database files an older version left readable by others are narrowed; an
   t.equal(statSync(folder).mode & 0o777, 0o755, 'the folder is not changed')
 })
 
-t.test('pragmas: WAL and foreign keys are on', async (t) => {
+t.test('pragmas: WAL, its checkpoint interval and foreign keys are on', async (t) => {
   const path = join(t.testdir(), 'smsbot.sqlite')
   const db = openDatabase(path)
   t.teardown(() => db.destroy())
   await migrateToLatest(db, path)
   const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db)
   t.equal(mode.rows[0]?.journal_mode, 'wal')
+  const checkpoint = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)
+  t.equal(checkpoint.rows[0]?.wal_autocheckpoint, WAL_CHECKPOINT_PAGES, 'a checkpoint every 10 000 WAL pages')
   await t.rejects(
     db.insertInto('subscriptions').values({ phone: '+16175550123', topic_key: 'NOPE', created_at: 'x' }).execute(),
     /FOREIGN KEY/,
