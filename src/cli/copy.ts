@@ -1,7 +1,8 @@
 // Every sentence the smsbot command prints, in one place.
 import type { ConsentRecord } from '../consent/queries.js'
 import type { Published, Progress } from '../notify/queries.js'
-import { maskPhone } from '../log.js'
+// From copy/ itself, not log.ts: log.ts loads pino, which `smsbot text` never needs.
+import { maskPhone } from '../copy/phone.js'
 import type { KeywordReply } from '../operators/keywords.js'
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`

@@ -73,6 +73,10 @@ t.test('an unreachable server is explained', async (t) => {
   const cli = io({ DATABASE_PATH: join(t.testdir(), 'db.sqlite'), TWILIO_AUTH_TOKEN: AUTH_TOKEN })
   t.equal(await runCli(['text', '--url', 'http://127.0.0.1:9', '+16175550123', 'H'], cli), 1)
   t.match(cli.lines.err[0], /^Cannot reach smsbot at http:\/\/127\.0\.0\.1:9\. Is it running/)
+
+  const https = io({ DATABASE_PATH: join(t.testdir(), 'db.sqlite'), TWILIO_AUTH_TOKEN: AUTH_TOKEN })
+  t.equal(await runCli(['text', '--url', 'https://127.0.0.1:9', '+16175550123', 'H'], https), 1, 'an https URL (a tunnel) too')
+  t.match(https.lines.err[0], /^Cannot reach smsbot at https:\/\/127\.0\.0\.1:9\. Is it running/)
 })
 
 t.test('usage: help, bad arguments and bad configuration', async (t) => {
