@@ -1,8 +1,14 @@
-// Starts the built server (dist/src/server.js) as a real child process and reads its JSON log.
+// Starts the built server as a real child process and reads its JSON log: tsc's modules (for coverage) or the bundle.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-export const SERVER = fileURLToPath(new URL('../dist/src/server.js', import.meta.url))
+/**
+ * tsc's output, module by module: what the process tests run, so that their coverage maps to src/ as the in-process
+ * tests' does (the bundle's source map ends functions one column later, and the two would not merge).
+ */
+export const SERVER = fileURLToPath(new URL('../dist/src/start.js', import.meta.url))
+/** The one-file bundle of the same sources that `node dist/src/server.js` runs (scripts/bundle.mjs). */
+export const BUNDLE = fileURLToPath(new URL('../dist/src/server.js', import.meta.url))
 
 export interface ServerProcess {
   child: ChildProcess
@@ -13,8 +19,8 @@ export interface ServerProcess {
 }
 
 /** Starts the server with only these variables (plus PATH), and waits until it listens. */
-export async function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [SERVER], {
+export async function startServer(env: Record<string, string>, timeoutMs = 20_000, script = SERVER): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [script], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -1,12 +1,43 @@
 // The built server as a real process: starts on a fresh file, serves, refuses bad configuration, stops on SIGTERM.
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import twilio from 'twilio'
 import { migrateToLatest, openDatabase } from '../src/database.js'
-import { runServerExpectingFailure, SERVER, startServer } from './process.js'
+import { AUTH_TOKEN, DATABASES, inbound, SESSION_SECRET, testPostgresUrl } from './helpers.js'
+import { BUNDLE, runServerExpectingFailure, SERVER, startServer } from './process.js'
 
 t.before(() => {
-  if (!existsSync(SERVER)) throw new Error('dist/ is missing: run npm run build (npm test does it first)')
+  if (!existsSync(SERVER) || !existsSync(BUNDLE)) throw new Error('dist/ is missing: run npm run build (npm test does it first)')
+})
+
+t.test('the bundle (node dist/src/server.js) is one file of our code that serves signed webhooks on both databases', async (t) => {
+  const bundle = readFileSync(BUNDLE, 'utf8')
+  t.notMatch(bundle, /\bfrom\s*["']\.\.?\//, 'it imports none of our modules: they are inside it')
+  t.match(bundle, /\bfrom\s*["']better-sqlite3["']/, 'the native driver stays a package')
+  for (const kind of DATABASES) {
+    await t.test(kind, async (t) => {
+      const database =
+        kind === 'postgres' ? { DATABASE_URL: await testPostgresUrl(t) } : { DATABASE_PATH: join(t.testdir(), 'smsbot.sqlite') }
+      // No coverage from the bundle: the same sources are covered through tsc's output (see test/process.ts).
+      const env = { ...database, TWILIO_AUTH_TOKEN: AUTH_TOKEN, SESSION_SECRET, NODE_V8_COVERAGE: '' }
+      const server = await startServer(env, 20_000, BUNDLE)
+      t.teardown(() => void server.child.kill('SIGKILL'))
+      const params = inbound('H')
+      const response = await fetch(`${server.url}/sms`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${server.url}/sms`, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      })
+      t.equal(response.status, 200)
+      t.match(await response.text(), /<Response><Message>[^<]+<\/Message><\/Response>/, 'a TwiML reply')
+      server.child.kill('SIGTERM')
+      t.equal(await server.exited, 0, 'and it stops cleanly')
+    })
+  }
 })
 
 t.test('starts on a fresh database, generates development secrets, serves, and stops cleanly on SIGTERM', async (t) => {
