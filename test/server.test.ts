@@ -17,7 +17,7 @@ t.test('the bundle (node dist/src/server.js) is one file of our code that serves
   t.match(bundle, /\bfrom\s*["']better-sqlite3["']/, 'the native driver stays a package')
   for (const kind of DATABASES) {
     await t.test(kind, async (t) => {
-      const database =
+      const database: Record<string, string> =
         kind === 'postgres' ? { DATABASE_URL: await testPostgresUrl(t) } : { DATABASE_PATH: join(t.testdir(), 'smsbot.sqlite') }
       // No coverage from the bundle: the same sources are covered through tsc's output (see test/process.ts).
       const env = { ...database, TWILIO_AUTH_TOKEN: AUTH_TOKEN, SESSION_SECRET, NODE_V8_COVERAGE: '' }
