@@ -3,7 +3,7 @@ import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import { serialize, type Db } from '../database.js'
 import { maskPhone } from '../log.js'
-import { markInvalid, phoneLock, phoneSettings, setOptedOut } from '../phones/queries.js'
+import { markInvalid, phoneLock, setOptedOut, type PhoneSettings } from '../phones/queries.js'
 import { SendError, type SmsSender } from '../sender/sender.js'
 import type { NotificationText } from './body-cache.js'
 import { decideFailure, OPTED_OUT } from './failure-policy.js'
@@ -14,6 +14,9 @@ import type { SendWindow } from './send-window.js'
 import type { SentCommitter } from './sent-committer.js'
 
 export type SendOutcome = 'sent' | 'retry' | 'failed'
+
+/** A claimed row with its recipient's settings, read for the whole claimed batch in one statement. */
+export type ClaimedSend = ClaimedRow & { settings: PhoneSettings }
 
 export interface DeliveryOptions {
   db: Db
@@ -33,11 +36,11 @@ export interface DeliveryOptions {
 }
 
 /** The work for one claimed row; it rejects only when its outcome could not be recorded (the row is left to its lease). */
-export function createDelivery(options: DeliveryOptions): (row: ClaimedRow, signal: AbortSignal) => Promise<void> {
+export function createDelivery(options: DeliveryOptions): (row: ClaimedSend, signal: AbortSignal) => Promise<void> {
   const { db, sender, clock, logger, gate, window, committer } = options
 
-  async function deliver(row: ClaimedRow, signal: AbortSignal): Promise<void> {
-    const settings = await phoneSettings(db, row.phone)
+  async function deliver(row: ClaimedSend, signal: AbortSignal): Promise<void> {
+    const { settings } = row
     if (settings.optedOut) return void (await recordFailed(db, row, null, 'opted out before sending', clock.now()))
     const recipient = window.recipient(row.phone, settings)
     if (!(await window.mayGo(row, recipient))) return

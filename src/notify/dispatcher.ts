@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js'
 import type { Db } from '../database.js'
 import type { Foreground } from '../foreground.js'
 import { maskPhone } from '../log.js'
+import { phoneSettingsOf, type PhoneSettings } from '../phones/queries.js'
 import type { QuietWindow } from '../phones/settings.js'
 import { zonesOfNumber } from '../phones/zones.js'
 import type { SmsSender } from '../sender/sender.js'
@@ -90,7 +91,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     idleMs: options.idleMs ?? 250,
     outage,
     foreground: options.foreground,
-    claim: (limit) => claimDue(db, clock.now(), options.leaseMs, limit),
+    claim: async (limit) => {
+      const rows = await claimDue(db, clock.now(), options.leaseMs, limit)
+      const settings = await phoneSettingsOf(
+        db,
+        rows.map((row) => row.phone),
+      )
+      return rows.map((row) => ({ ...row, settings: settings.get(row.phone) as PhoneSettings }))
+    },
     deliver,
     unwritten: () => committer.unwritten(),
     describe: (row) => ({ to: maskPhone(row.phone) }),

@@ -3,6 +3,7 @@ import t from 'tap'
 import {
   confirmFirstSubscription,
   phoneSettings,
+  phoneSettingsOf,
   rememberPhone,
   setOptedOut,
   setQuietHours,
@@ -40,6 +41,28 @@ for (const kind of DATABASES) {
     await setTimeZone(db, phone, null, clock.now())
     t.equal((await phoneSettings(db, phone)).timeZone, null, 'back to the zones of the number')
     t.same((await phoneSettings(db, '+16175550199')).timeZone, null, 'another phone is untouched')
+  })
+
+  t.test(`${kind}: the settings of a claimed batch in one read: each phone's own, defaults for one never seen`, async (t) => {
+    const { db } = await testDbOf(t, kind)
+    t.teardown(() => db.destroy())
+    const clock = testClock()
+    const [quiet, away, unknown] = ['+16175550123', '+16175550124', '+16175550125']
+    await setQuietHours(db, quiet, { kind: 'off' }, clock.now())
+    await setTimeZone(db, away, 'America/Los_Angeles', clock.now())
+    await setOptedOut(db, away, true, clock.now())
+    const settings = await phoneSettingsOf(db, [quiet, away, unknown, quiet])
+    t.same(
+      [...settings],
+      [
+        [quiet, { quietHours: { kind: 'off' }, timeZone: null, optedOut: false }],
+        [away, { quietHours: { kind: 'default' }, timeZone: 'America/Los_Angeles', optedOut: true }],
+        [unknown, { quietHours: { kind: 'default' }, timeZone: null, optedOut: false }],
+      ],
+      'one entry per phone, a phone named twice once',
+    )
+    for (const phone of [quiet, away, unknown]) t.same(settings.get(phone), await phoneSettings(db, phone), `the same as phoneSettings`)
+    t.same([...(await phoneSettingsOf(db, []))], [], 'no phones, no read')
   })
 }
 
