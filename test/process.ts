@@ -1,6 +1,7 @@
 // Starts the built server as a real child process and reads its JSON log: tsc's modules (for coverage) or the bundle.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import twilio from 'twilio'
 
 /**
  * tsc's output, module by module: what the process tests run, so that their coverage maps to src/ as the in-process
@@ -46,6 +47,18 @@ export async function startServer(env: Record<string, string>, timeoutMs = 20_00
     })
   })
   return { child, url, lines, exited }
+}
+
+/** POSTs an inbound SMS to a running server's webhook, signed with the SDK for that URL. */
+export function postSignedSms(server: Pick<ServerProcess, 'url'>, params: Record<string, string>, authToken: string): Promise<Response> {
+  return fetch(`${server.url}/sms`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, `${server.url}/sms`, params),
+    },
+    body: new URLSearchParams(params).toString(),
+  })
 }
 
 /** Runs the server expecting it to refuse to start; returns its exit code and everything it printed. */

@@ -2,10 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import twilio from 'twilio'
 import { migrateToLatest, openDatabase } from '../src/database.js'
 import { AUTH_TOKEN, DATABASES, inbound, SESSION_SECRET, testPostgresUrl } from './helpers.js'
-import { BUNDLE, runServerExpectingFailure, SERVER, startServer } from './process.js'
+import { BUNDLE, postSignedSms, runServerExpectingFailure, SERVER, startServer } from './process.js'
 
 t.before(() => {
   if (!existsSync(SERVER) || !existsSync(BUNDLE)) throw new Error('dist/ is missing: run npm run build (npm test does it first)')
@@ -23,15 +22,7 @@ t.test('the bundle (node dist/src/server.js) is one file of our code that serves
       const env = { ...database, TWILIO_AUTH_TOKEN: AUTH_TOKEN, SESSION_SECRET, NODE_V8_COVERAGE: '' }
       const server = await startServer(env, 20_000, BUNDLE)
       t.teardown(() => void server.child.kill('SIGKILL'))
-      const params = inbound('H')
-      const response = await fetch(`${server.url}/sms`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${server.url}/sms`, params),
-        },
-        body: new URLSearchParams(params).toString(),
-      })
+      const response = await postSignedSms(server, inbound('H'), AUTH_TOKEN)
       t.equal(response.status, 200)
       t.match(await response.text(), /<Response><Message>[^<]+<\/Message><\/Response>/, 'a TwiML reply')
       server.child.kill('SIGTERM')

@@ -2,9 +2,8 @@
 import { join } from 'node:path'
 import t from 'tap'
 import { migrateToLatest, openDatabase } from '../../src/database.js'
-import twilio from 'twilio'
 import { AUTH_TOKEN, inbound, SESSION_SECRET } from '../helpers.js'
-import { startServer } from '../process.js'
+import { postSignedSms, startServer } from '../process.js'
 import { EVENTS_SECRET, startReceiver, until } from './receiver.js'
 
 const EVENTS = 3
@@ -33,15 +32,7 @@ t.test('kill -9 while deliveries are in flight loses no event: the next start de
   t.teardown(() => first.child.kill('SIGKILL'))
   // The changes: three phones text STOP to the server, through its signed webhook; each opt-out writes its event.
   for (let i = 0; i < EVENTS; i++) {
-    const params = inbound('STOP', { From: `+1617555010${i}` })
-    const response = await fetch(`${first.url}/sms`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${first.url}/sms`, params),
-      },
-      body: new URLSearchParams(params).toString(),
-    })
+    const response = await postSignedSms(first, inbound('STOP', { From: `+1617555010${i}` }), AUTH_TOKEN)
     t.equal(response.status, 200, `STOP from phone ${i} answered`)
   }
   const ids = (await db.selectFrom('events').select('id').orderBy('id').execute()).map((r) => r.id)
