@@ -1,5 +1,6 @@
 // The consent_records table: an append-only record of every change of consent (opt-out, opt-in, subscriptions, verification).
 import { Type, type Static } from 'typebox'
+import { compiledOnce } from '../compiled-once.js'
 import type { Db } from '../database.js'
 import { emitEvents, type SmsbotEvent } from '../events/queries.js'
 import type { ConsentAction, ConsentSource } from '../schema.js'
@@ -48,11 +49,17 @@ export async function recordConsents(db: Db, changes: readonly ConsentChange[], 
     topic_key: c.topic ?? null,
     detail: c.detail?.slice(0, 40) ?? null,
   }))
-  await db.insertInto('consent_records').values(records).execute()
+  if (records.length === 1) await insertRecord(db, records[0] as Stored & { at: string })
+  else await db.insertInto('consent_records').values(records).execute()
   await emitEvents(db, records.flatMap(eventOf), now)
 }
 
 type Stored = { phone: string; action: ConsentAction; source: ConsentSource; topic_key: string | null; detail: string | null }
+
+/** One record, the usual case (a SUB, a STOP), by a statement compiled once; several go in one multi-row insert. */
+const insertRecord = compiledOnce(['phone', 'at', 'action', 'source', 'topic_key', 'detail'], (db, record: Stored & { at: string }) =>
+  db.insertInto('consent_records').values(record),
+)
 
 /** The event a consent record tells; none for a verification (signInWithPhone tells it, with the profile). */
 function eventOf({ phone, action, source, topic_key, detail }: Stored): SmsbotEvent[] {

@@ -1,4 +1,5 @@
 // The phones table: first contact, carrier opt-out, numbers Twilio called invalid, the verified link to a profile, own settings.
+import { compiledOnce } from '../compiled-once.js'
 import type { Db } from '../database.js'
 import { isLanguage, type Language } from '../language.js'
 import { recordConsent, type ConsentVia } from '../consent/queries.js'
@@ -11,14 +12,17 @@ export function phoneLock(phone: string): string {
 
 /** Records a phone the first time it is seen (true then); later calls change nothing and return false. */
 export async function rememberPhone(db: Db, phone: string, now: Date): Promise<boolean> {
-  const inserted = await db
-    .insertInto('phones')
-    .values({ phone, first_seen_at: now.toISOString(), opted_out_at: null, profile_id: null, verified_at: null })
-    .onConflict((oc) => oc.column('phone').doNothing())
-    .returning('phone')
-    .executeTakeFirst()
-  return inserted !== undefined
+  const inserted = await insertPhone(db, { phone, firstSeenAt: now.toISOString() })
+  return inserted.rows.length > 0
 }
+
+const insertPhone = compiledOnce(['phone', 'firstSeenAt'], (db, v: { phone: string; firstSeenAt: string }) =>
+  db
+    .insertInto('phones')
+    .values({ phone: v.phone, first_seen_at: v.firstSeenAt, opted_out_at: null, profile_id: null, verified_at: null })
+    .onConflict((oc) => oc.column('phone').doNothing())
+    .returning('phone'),
+)
 
 /**
  * Opts a phone out (a carrier keyword, or Twilio's error 21610) or back in, and records it in the consent record:
@@ -74,9 +78,7 @@ export interface Welcome {
  */
 export async function confirmFirstSubscription(db: Db, phone: string, now: Date, confirmation: FirstConfirmation): Promise<Welcome> {
   const at = now.toISOString()
-  let mark = db.updateTable('phones').set({ welcomed_at: at }).where('phone', '=', phone).where('welcomed_at', 'is', null)
-  if (confirmation.via === 'text') mark = mark.where('opted_out_at', 'is', null)
-  const marked = await mark.returning('opted_out_at').executeTakeFirst()
+  const [marked] = (await (confirmation.via === 'text' ? markWelcomedUnlessOptedOut : markWelcomed)(db, { phone, at })).rows
   if (marked === undefined) return { first: false, optedOut: await isOptedOut(db, phone) }
   if (confirmation.via === 'text' && !(await confirmation.send())) {
     await db.updateTable('phones').set({ welcomed_at: null }).where('phone', '=', phone).where('welcomed_at', '=', at).execute()
@@ -84,6 +86,15 @@ export async function confirmFirstSubscription(db: Db, phone: string, now: Date,
   }
   return { first: true, optedOut: marked.opted_out_at !== null }
 }
+
+/** The first-subscription mark (see confirmFirstSubscription), and whether the phone is opted out. */
+const welcomeMark = (db: Db, v: { phone: string; at: string }) =>
+  db.updateTable('phones').set({ welcomed_at: v.at }).where('phone', '=', v.phone).where('welcomed_at', 'is', null)
+const markWelcomed = compiledOnce(['phone', 'at'], (db, v: { phone: string; at: string }) => welcomeMark(db, v).returning('opted_out_at'))
+/** By text, only a phone that is not opted out: no confirmation goes to a phone that said STOP. */
+const markWelcomedUnlessOptedOut = compiledOnce(['phone', 'at'], (db, v: { phone: string; at: string }) =>
+  welcomeMark(db, v).where('opted_out_at', 'is', null).returning('opted_out_at'),
+)
 
 /** Twilio said the number cannot receive SMS (not a mobile, not a valid number): notifications skip it. */
 export async function markInvalid(db: Db, phone: string, now: Date): Promise<void> {

@@ -1,4 +1,5 @@
 // The inbound_messages table: each MessageSid claimed once, with the reply it got, so a retry gets the same reply.
+import { compiledOnce } from '../compiled-once.js'
 import { deleteBatch, type Db } from '../database.js'
 
 /**
@@ -6,14 +7,19 @@ import { deleteBatch, type Db } from '../database.js'
  * same sid waits here until the first transaction ends, then sees its row: the duplicate never runs the command.
  */
 export async function claimMessage(db: Db, messageSid: string, phone: string, now: Date): Promise<boolean> {
-  const claimed = await db
-    .insertInto('inbound_messages')
-    .values({ message_sid: messageSid, phone, command: '', reply: '', received_at: now.toISOString() })
-    .onConflict((oc) => oc.column('message_sid').doNothing())
-    .returning('message_sid')
-    .executeTakeFirst()
-  return claimed !== undefined
+  const claimed = await insertClaim(db, { messageSid, phone, receivedAt: now.toISOString() })
+  return claimed.rows.length > 0
 }
+
+const insertClaim = compiledOnce(
+  ['messageSid', 'phone', 'receivedAt'],
+  (db, v: { messageSid: string; phone: string; receivedAt: string }) =>
+    db
+      .insertInto('inbound_messages')
+      .values({ message_sid: v.messageSid, phone: v.phone, command: '', reply: '', received_at: v.receivedAt })
+      .onConflict((oc) => oc.column('message_sid').doNothing())
+      .returning('message_sid'),
+)
 
 /** What a claimed message was recorded as while its forward is under way (see sms/forward.ts); its reply comes later. */
 export const FORWARDING = 'forwarding'
@@ -46,8 +52,12 @@ export async function finishForward(db: Db, messageSid: string, reply: string): 
 
 /** Records what the claimed message was and the reply it got, in the claim's transaction. */
 export async function saveReply(db: Db, messageSid: string, command: string, reply: string): Promise<void> {
-  await db.updateTable('inbound_messages').set({ command, reply }).where('message_sid', '=', messageSid).execute()
+  await updateReply(db, { messageSid, command, reply })
 }
+
+const updateReply = compiledOnce(['messageSid', 'command', 'reply'], (db, v: { messageSid: string; command: string; reply: string }) =>
+  db.updateTable('inbound_messages').set({ command: v.command, reply: v.reply }).where('message_sid', '=', v.messageSid),
+)
 
 /**
  * Deletes up to `limit` inbound message records received before `before` (Twilio retries a webhook within minutes;

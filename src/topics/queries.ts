@@ -1,5 +1,6 @@
 // The topics and subscriptions tables: shared by the SMS commands, the web profile, the operator API and the fan-out.
 import { recordConsent, recordConsents, type ConsentVia } from '../consent/queries.js'
+import { compiledOnce } from '../compiled-once.js'
 import { inTransaction, type Db } from '../database.js'
 import { unreachablePhones } from '../phones/queries.js'
 import type { Topic } from '../schema.js'
@@ -88,6 +89,37 @@ export async function listSubscriptions(db: Db, phone: string): Promise<Topic[]>
 export type SubscribeResult =
   { status: 'subscribed'; topic: Topic } | { status: 'already'; topic: Topic } | { status: 'noSuchTopic' } | { status: 'limit' }
 
+/** An open topic, with the phone's subscriptions to open topics (held) and to this one (already): what SUB checks. */
+const openTopicAndCounts = compiledOnce(['phone', 'key'], (db, v: { phone: string; key: string }) =>
+  db
+    .selectFrom('topics')
+    .selectAll('topics')
+    .select((eb) => [
+      eb
+        .selectFrom('subscriptions')
+        .innerJoin('topics as held', 'held.key', 'subscriptions.topic_key')
+        .select(eb.fn.countAll<number>().as('n'))
+        .where('subscriptions.phone', '=', v.phone)
+        .where('held.closed_at', 'is', null)
+        .as('held'),
+      eb
+        .selectFrom('subscriptions')
+        .select(eb.fn.countAll<number>().as('n'))
+        .where('subscriptions.phone', '=', v.phone)
+        .whereRef('subscriptions.topic_key', '=', 'topics.key')
+        .as('already'),
+    ])
+    .where('topics.key', '=', v.key)
+    .where('topics.closed_at', 'is', null),
+)
+
+const insertSubscription = compiledOnce(['phone', 'key', 'createdAt'], (db, v: { phone: string; key: string; createdAt: string }) =>
+  db
+    .insertInto('subscriptions')
+    .values({ phone: v.phone, topic_key: v.key, created_at: v.createdAt })
+    .onConflict((oc) => oc.columns(['phone', 'topic_key']).doNothing()),
+)
+
 /**
  * Subscribes a known phone (see rememberPhone) to an open topic, within the per-phone limit (open topics count;
  * a closed topic's subscriptions are hidden and do not). One read and one write: call it inside
@@ -101,36 +133,12 @@ export async function subscribe(
   now: Date,
   via: ConsentVia = { source: 'sms' },
 ): Promise<SubscribeResult> {
-  const row = await db
-    .selectFrom('topics')
-    .selectAll('topics')
-    .select((eb) => [
-      eb
-        .selectFrom('subscriptions')
-        .innerJoin('topics as held', 'held.key', 'subscriptions.topic_key')
-        .select(eb.fn.countAll<number>().as('n'))
-        .where('subscriptions.phone', '=', phone)
-        .where('held.closed_at', 'is', null)
-        .as('held'),
-      eb
-        .selectFrom('subscriptions')
-        .select(eb.fn.countAll<number>().as('n'))
-        .where('subscriptions.phone', '=', phone)
-        .whereRef('subscriptions.topic_key', '=', 'topics.key')
-        .as('already'),
-    ])
-    .where('topics.key', '=', normalizeTopicKey(key))
-    .where('topics.closed_at', 'is', null)
-    .executeTakeFirst()
+  const [row] = (await openTopicAndCounts(db, { phone, key: normalizeTopicKey(key) })).rows
   if (row === undefined) return { status: 'noSuchTopic' }
   const { held, already, ...topic } = row
   if (Number(already) > 0) return { status: 'already', topic }
   if (Number(held) >= maxSubscriptions) return { status: 'limit' }
-  await db
-    .insertInto('subscriptions')
-    .values({ phone, topic_key: topic.key, created_at: now.toISOString() })
-    .onConflict((oc) => oc.columns(['phone', 'topic_key']).doNothing())
-    .execute()
+  await insertSubscription(db, { phone, key: topic.key, createdAt: now.toISOString() })
   // A new subscription is consent to that topic's notifications (the count above said it did not exist).
   await recordConsent(db, { phone, action: 'subscribe', topic: topic.key, ...via }, now)
   return { status: 'subscribed', topic }
