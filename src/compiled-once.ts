@@ -25,7 +25,7 @@ export function compiledOnce<A extends Record<string, unknown>, R>(
     if (template === undefined) {
       const slots = Object.fromEntries(names.map((name) => [name, new Slot(name)])) as unknown as A
       template = build(db, slots).compile()
-      const placed = new Set(template.parameters.filter((p) => p instanceof Slot).map((p) => (p as Slot).name))
+      const placed = new Set(template.parameters.flatMap((p) => (p instanceof Slot ? [p.name] : [])))
       const missing = names.filter((name) => !placed.has(name))
       if (missing.length > 0) throw new Error(`compiledOnce: ${missing.join(', ')} did not become parameters of ${template.sql}`)
       compiled.set(postgres, template)

@@ -10,7 +10,10 @@ for (const kind of DATABASES) {
     t.teardown(() => db.destroy())
     const built: string[] = []
     const insertTopic = compiledOnce(['key', 'title', 'createdAt'], (on: Db, v: { key: string; title: string; createdAt: string }) => {
-      const query = on.insertInto('topics').values({ key: v.key, title: v.title, created_at: v.createdAt, closed_at: null }).returning('key')
+      const query = on
+        .insertInto('topics')
+        .values({ key: v.key, title: v.title, created_at: v.createdAt, closed_at: null })
+        .returning('key')
       built.push(query.compile().sql)
       return query
     })
