@@ -16,6 +16,7 @@ import { loadCluster } from './postgres/cluster.js'
 import { createLogger } from '../src/log.js'
 import { messagesOf } from '../src/twilio/simulate.js'
 import { SendError, type OutboundSms, type SentSms, type SmsSender } from '../src/sender/sender.js'
+import { projectPath } from './root.js'
 
 export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef'
 export const SESSION_SECRET = 'test-session-secret-0123456789abcdef-0123456789'
@@ -212,7 +213,7 @@ export async function buildTestApp(
 }
 
 export function fixture<T = Record<string, string>>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as T
+  return JSON.parse(readFileSync(projectPath(`fixtures/${name}`), 'utf8')) as T
 }
 
 let sidCounter = 0

@@ -1,11 +1,11 @@
 // Prism serving Twilio's own OpenAPI description (fixtures/twilio) on a free port, once for the test file that asks.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
 import type { TapT } from './helpers.js'
 import { freePort } from './ports.js'
+import { projectPath } from './root.js'
 
-const SPEC = fileURLToPath(new URL('../fixtures/twilio/twilio_api_v2010.json', import.meta.url))
+const SPEC = projectPath('fixtures/twilio/twilio_api_v2010.json')
 const PRISM = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js')
 
 export interface PrismOptions {

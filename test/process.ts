@@ -1,15 +1,15 @@
 // Starts the built server as a real child process and reads its JSON log: tsc's modules (for coverage) or the bundle.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import twilio from 'twilio'
+import { projectPath } from './root.js'
 
 /**
  * tsc's output, module by module: what the process tests run, so that their coverage maps to src/ as the in-process
  * tests' does (the bundle's source map ends functions one column later, and the two would not merge).
  */
-export const SERVER = fileURLToPath(new URL('../dist/src/start.js', import.meta.url))
+export const SERVER = projectPath('dist/src/start.js')
 /** The one-file bundle of the same sources that `node dist/src/server.js` runs (scripts/bundle.mjs). */
-export const BUNDLE = fileURLToPath(new URL('../dist/src/server.js', import.meta.url))
+export const BUNDLE = projectPath('dist/src/server.js')
 
 export interface ServerProcess {
   child: ChildProcess

@@ -1,12 +1,12 @@
 // bin/smsbot.js as a real process against the built server with the console sender: topics, texts, notify with progress.
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { startServer } from '../process.js'
+import { projectPath } from '../root.js'
 
-const BIN = fileURLToPath(new URL('../../bin/smsbot.js', import.meta.url))
+const BIN = projectPath('bin/smsbot.js')
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef'
 
 t.test('smsbot notify shows its progress until the console sender has sent to everyone', async (t) => {

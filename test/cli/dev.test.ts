@@ -2,14 +2,14 @@
 import { execFile } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { startServerProcess } from '../../src/wiring/server-process.js'
 import { freePort } from '../ports.js'
+import { projectPath } from '../root.js'
 
 const TSX = createRequire(import.meta.url).resolve('tsx/cli')
-const DEV = fileURLToPath(new URL('../../src/cli/dev.ts', import.meta.url))
+const DEV = projectPath('src/cli/dev.ts')
 
 // tap records coverage in every child; tsx's own transform maps src/*.ts differently from tap's loader, and
 // merging the two would misreport those files. These children run under tsx, so they record none.

@@ -1,7 +1,6 @@
 // The console in Debian's Chromium (playwright-core): axe-core on every page, 375 px wide, keyboard only, forms without JavaScript.
 /// <reference lib="dom" />
 import { existsSync, mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import t from 'tap'
@@ -9,9 +8,10 @@ import { claimDue, recordFailed, recordSent } from '../../src/notify/queries.js'
 import { saveTopic } from '../../src/topics/queries.js'
 import { buildTestApp, text, type RecordingSender } from '../helpers.js'
 import { OPERATORS, TEXTER } from './setup.js'
+import { projectPath } from '../root.js'
 
 const CHROMIUM = '/usr/bin/chromium'
-const SHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url))
+const SHOTS = projectPath('test/screenshots/')
 
 if (!existsSync(CHROMIUM)) {
   throw new Error(`No browser at ${CHROMIUM}: the browser test needs Debian's Chromium (apt-get install -y chromium; .ci/run does it).`)

@@ -4,7 +4,6 @@
 // non-operator refused; axe, 375 px, keyboard only, and two screenshots.
 /// <reference lib="dom" />
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Page } from 'playwright-core'
 import t from 'tap'
@@ -16,9 +15,10 @@ import { startMockTwilio, type MockTwilio } from '../../src/dev/mock-twilio.js'
 import { framedSegments } from '../../src/notify/framing.js'
 import { createTwilioSender } from '../../src/sender/twilio.js'
 import { ACCOUNT_SID, AUTH_TOKEN, memoryLogger, testConfig, text } from '../helpers.js'
+import { projectPath } from '../root.js'
 
 const CHROMIUM = '/usr/bin/chromium'
-const SCREENS = fileURLToPath(new URL('../../docs/screens/', import.meta.url))
+const SCREENS = projectPath('docs/screens/')
 const OPERATOR = '+16175550123'
 const TOKEN = 'test-admin-token-0123456789'
 const KEY = 'CS2500-01'

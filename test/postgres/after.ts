@@ -1,6 +1,8 @@
 // tap's `after`: stops the run's PostgreSQL cluster and removes it.
 import { rmSync } from 'node:fs'
 import { CLUSTER_FILE, loadCluster, stopCluster } from './cluster.js'
+// tap's before/after scripts run this module with coverage on; it is test code, not measured like test/ (.taprc).
+/* c8 ignore start */
 
 const cluster = loadCluster()
 rmSync(CLUSTER_FILE, { force: true })

@@ -3,10 +3,12 @@ import { execFileSync } from 'node:child_process'
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { freePort } from '../ports.js'
+import { projectPath } from '../root.js'
+// tap's before/after scripts run this module with coverage on; it is test code, not measured like test/ (.taprc).
+/* c8 ignore start */
 
-const CLUSTER_DIR = fileURLToPath(new URL('../../.tap/', import.meta.url))
+const CLUSTER_DIR = projectPath('.tap/')
 
 /**
  * Where the running cluster's address is kept for the test processes. tap runs the `before` script and each test

@@ -1,14 +1,14 @@
 // The verification flow in Debian's Chromium (playwright-core), with a screenshot of each page at phone size.
 /// <reference lib="dom" />
 import { existsSync, mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { chromium, type Browser } from 'playwright-core'
 import t from 'tap'
 import { saveTopic } from '../../src/topics/queries.js'
 import { buildTestApp, type RecordingSender } from '../helpers.js'
+import { projectPath } from '../root.js'
 
 const CHROMIUM = '/usr/bin/chromium'
-const SHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url))
+const SHOTS = projectPath('test/screenshots/')
 
 if (!existsSync(CHROMIUM)) {
   throw new Error(`No browser at ${CHROMIUM}: the browser test needs Debian's Chromium (apt-get install -y chromium; .ci/run does it).`)
