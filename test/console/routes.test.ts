@@ -138,6 +138,23 @@ for (const database of DATABASES) {
     const long = await browser.post('/console/topics', { key: 'LONG', title: 'x'.repeat(121) })
     t.equal(long.statusCode, 422)
     t.match(textOf(long.body), /The title is 121 characters; the most is 120\./)
+    t.match(long.body, /id="title" name="title" value="x{121}"/, 'what was typed stays')
+    const blank = await browser.post('/console/topics', { key: 'BLANK', title: '   ' })
+    t.equal(blank.statusCode, 422)
+    t.match(textOf(blank.body), /The title must not be blank\./)
+    t.match(blank.body, /id="key" name="key" value="BLANK"/, 'the key typed stays beside the title error')
+    // A row's rename form has no fields of its own to mark: its refusals are the page's message.
+    for (const [title, key, sentence] of [
+      ['x'.repeat(121), 'CS2500-01', /The title is 121 characters; the most is 120\./],
+      ['   ', 'CS2500-01', /The title must not be blank\./],
+      ['CS 1', 'no spaces', /A topic key is 1 to 64 letters/],
+    ] as const) {
+      const renamed = await browser.post('/console/topics', { key, title, form: 'rename' })
+      t.equal(renamed.statusCode, 422, `rename refused: ${String(sentence)}`)
+      t.match(textOf(renamed.body), sentence)
+      t.notMatch(renamed.body, /<input[^>]*aria-invalid="true"/, 'no field of the open form is marked')
+    }
+    t.match((await apiTopics()).topics, [{ key: 'CS2500-01', title: 'CS 1' }], 'the refused renames changed nothing')
     const gone = await browser.post('/console/topics/close', { key: 'NOPE' })
     t.equal(gone.statusCode, 404)
     t.match(textOf(gone.body), /There is no open topic NOPE\./)
