@@ -98,13 +98,13 @@ export function testClock(start: string | Date = '2026-11-23T12:00:00.000Z'): Te
 
 export interface RecordingSender extends SmsSender {
   sent: OutboundSms[]
-  /** Makes the next sends fail with these errors, one each. */
-  failNext(...errors: SendError[]): void
+  /** Makes the next sends fail with these errors, one each (a plain Error: what a broken client throws). */
+  failNext(...errors: Error[]): void
 }
 
 export function recordingSender(): RecordingSender {
   const sent: OutboundSms[] = []
-  const failures: SendError[] = []
+  const failures: Error[] = []
   let n = 0
   return {
     kind: 'test',

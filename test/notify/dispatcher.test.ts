@@ -183,6 +183,19 @@ t.test('429 and 5xx are retried with backoff, then given up after the last attem
   t.same(giveUp.sender.sent, [], 'nothing delivered')
   const row = await giveUp.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow()
   t.match(row, { status: 'failed', attempts: 3, error_code: 20503, error_message: 'unavailable', lease_until: null })
+
+  // Not a SendError (a bug or a broken HTTP client below the sender): retried like a 5xx, then given up with no code.
+  const broken = await setup(t, 1)
+  broken.sender.failNext(...Array.from({ length: 3 }, () => new Error('socket hang up')))
+  const third = await enqueueNotification(broken.db, 'CS2500-01', 'hello', broken.clock.now())
+  t.match(await broken.drain(third.id), { recipients: 1, queued: 0, sent: 0, failed: 1, done: true })
+  t.equal(broken.sentAt.length, 3, 'retried up to maxAttempts')
+  t.match(await broken.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow(), {
+    status: 'failed',
+    attempts: 3,
+    error_code: null,
+    error_message: 'socket hang up',
+  })
   t.equal(
     backoffMs(0, () => 0.5),
     1500,

@@ -87,6 +87,9 @@ t.test('the whole flow: code sent, wrong code, right code, profile, toggles, log
   const unknown = await browser.post('/me/subscriptions', { topic: 'NOPE', action: 'subscribe' })
   t.equal(unknown.statusCode, 422)
   t.match(unknown.body, /There is no open topic called NOPE\./)
+  const blank = await browser.post('/me/subscriptions', { action: 'subscribe' })
+  t.equal(blank.statusCode, 422, 'a form without a topic: refused on the page')
+  t.match(blank.body, /There is no open topic called/)
 
   const out = await browser.post('/logout', {})
   t.equal(out.statusCode, 303)
@@ -322,11 +325,29 @@ t.test('/me shows and changes quiet hours and time zone; each refusal is a sente
     'empty: the defaults again',
   )
 
+  // A form with one field left out (a page of an older version, a hand-made POST): the missing one reads as empty.
+  const quietOnly = await browser.post('/me/settings', { quiet: 'sometimes' })
+  t.equal(quietOnly.statusCode, 422)
+  t.match(textOf(quietOnly.body), 'Write quiet hours as two hours of the 24-hour clock, such as 22-7, or OFF.')
+  t.notMatch(textOf(quietOnly.body), 'We do not know that time zone.', 'only the wrong field is marked')
+  const zoneOnly = await browser.post('/me/settings', { zone: 'Mars/Olympus' })
+  t.equal(zoneOnly.statusCode, 422)
+  t.match(textOf(zoneOnly.body), 'We do not know that time zone.')
+  t.notMatch(textOf(zoneOnly.body), 'Write quiet hours as', 'only the wrong field is marked')
+  t.same(
+    await db.selectFrom('phones').select(['quiet_hours', 'time_zone']).execute(),
+    [{ quiet_hours: null, time_zone: null }],
+    'nothing saved',
+  )
+
   t.equal((await browser.post('/me/settings', { quiet: '22-7' }, false)).statusCode, 403, 'the form carries a CSRF token')
   await browser.post('/logout', {})
   await browser.get('/verify')
   const signedOut = await browser.post('/me/settings', { quiet: '22-7' })
   t.equal(signedOut.headers.location, '/verify', 'signed out: back to /verify')
+  const signedOutSubscription = await browser.post('/me/subscriptions', { topic: 'CS2500-01', action: 'subscribe' })
+  t.equal(signedOutSubscription.headers.location, '/verify', 'a subscription form after signing out: back to /verify')
+  t.same(await db.selectFrom('subscriptions').selectAll().execute(), [], 'and nothing subscribed')
 })
 
 t.test('/me with QUIET_HOURS=off, a number in two zones and one the mapping cannot place', async (t) => {
