@@ -5,18 +5,22 @@ import { emitEvent } from '../../src/events/queries.js'
 import type { Db } from '../../src/database.js'
 import { DATABASES, testClock, text, type TestClock } from '../helpers.js'
 import { freePort } from '../ports.js'
-import { startReceiver } from './receiver.js'
-import { auth, drive, eventRow, eventsApp, onlyEvent } from './setup.js'
+import { startReceiver, type Receiver } from './receiver.js'
+import { auth, drive, eventRow, eventsApp, onlyEvent, recorded } from './setup.js'
 
 const PHONE = '+16175550123'
 const OPTED_OUT = { type: 'phone.opted_out', data: { phone: PHONE, source: 'sms', detail: 'STOP' } } as const
 
-/** The next attempt at event `id`: the clock moved to when it is due, and on until the attempt is recorded. */
-async function nextAttempt(clock: TestClock, db: Db, id: string) {
+/**
+ * The next attempt at event `id`: the clock moved to when it is due, and on until the attempt is recorded (standing
+ * still while a request the receiver saw is not recorded yet).
+ */
+async function nextAttempt(clock: TestClock, db: Db, id: string, receiver: Pick<Receiver, 'count'>) {
   const before = await eventRow(db, id)
   const due = Date.parse(before.next_attempt_at) - clock.now().getTime()
   if (due > 0) clock.advance(due)
-  await drive(clock, async () => (await eventRow(db, id)).attempts > before.attempts, `attempt ${before.attempts + 1} at ${id}`)
+  const attempted = async () => (await eventRow(db, id)).attempts > before.attempts
+  await drive(clock, attempted, `attempt ${before.attempts + 1} at ${id}`, undefined, recorded(receiver, db, id))
   return eventRow(db, id)
 }
 
@@ -29,7 +33,8 @@ for (const database of DATABASES) {
     const row = await onlyEvent(db)
     t.match(row, { target: 'webhook', type: 'phone.opted_out', status: 'queued', id: /^msg_/ })
 
-    await drive(clock, async () => (await eventRow(db, row.id)).status === 'delivered', 'the delivery')
+    const delivered = async () => (await eventRow(db, row.id)).status === 'delivered'
+    await drive(clock, delivered, 'the delivery', undefined, recorded(receiver, db, row.id))
     t.same(receiver.rejected, [], 'every request verified with standardwebhooks')
     t.equal(receiver.deliveries.length, 1)
     const [delivery] = receiver.deliveries
@@ -51,12 +56,12 @@ for (const database of DATABASES) {
     await emitEvent(db, OPTED_OUT, clock.now())
     const { id, created_at: createdAt } = await onlyEvent(db)
 
-    const failed = await nextAttempt(clock, db, id)
+    const failed = await nextAttempt(clock, db, id, receiver)
     t.match(failed, { status: 'queued', attempts: 1, last_error: 'answered 500: receiver says no (500)' })
     const wait = Date.parse(failed.next_attempt_at) - Date.parse(failed.updated_at)
     t.ok(wait >= 5_000 && wait <= 10_000, `the first retry is due 5 to 10 s later (${wait} ms)`)
 
-    t.match(await nextAttempt(clock, db, id), { status: 'delivered', attempts: 2, last_error: null })
+    t.match(await nextAttempt(clock, db, id, receiver), { status: 'delivered', attempts: 2, last_error: null })
     t.ok(clock.now().getTime() - Date.parse(createdAt) < 60_000, 'delivered within a minute of the change')
     t.same(
       receiver.deliveries.map((d) => d.id),
@@ -84,8 +89,8 @@ for (const database of DATABASES) {
       const { id, deadline_at: deadline, created_at: createdAt } = await onlyEvent(db)
       t.equal(Date.parse(deadline) - Date.parse(createdAt), 24 * 3_600_000, 'its deadline is a day after the change')
 
-      let row = await nextAttempt(clock, db, id)
-      for (let n = 0; row.status === 'queued' && n < 100; n++) row = await nextAttempt(clock, db, id)
+      let row = await nextAttempt(clock, db, id, receiver)
+      for (let n = 0; row.status === 'queued' && n < 100; n++) row = await nextAttempt(clock, db, id, receiver)
       t.match(row, { status: 'failed', last_error: 'answered 503: receiver says no (503)' })
       t.equal(receiver.count(id), row.attempts, 'every attempt reached the receiver, with the same webhook-id')
       t.equal(receiver.deliveries.length, row.attempts)
@@ -164,7 +169,7 @@ t.test('a redirect is not followed, a refused connection is retried, and neither
   const { app, db, clock } = await eventsApp(t, { eventsUrl: receiver.url, database: 'sqlite' })
   await emitEvent(db, OPTED_OUT, clock.now())
   const { id } = await onlyEvent(db)
-  const redirected = await nextAttempt(clock, db, id)
+  const redirected = await nextAttempt(clock, db, id, receiver)
   t.match(redirected, { status: 'queued', last_error: 'answered 307 (a redirect, which is not followed)' })
   t.equal(receiver.deliveries.length, 1, 'the Location was not visited')
 
@@ -180,6 +185,7 @@ t.test('a redirect is not followed, a refused connection is retried, and neither
 
   const closed = await eventsApp(t, { eventsUrl: `http://127.0.0.1:${await freePort()}/x`, database: 'sqlite' })
   await emitEvent(closed.db, OPTED_OUT, closed.clock.now())
-  const refused = await nextAttempt(closed.clock, closed.db, (await onlyEvent(closed.db)).id)
+  // Nothing listens there: no request is ever under way.
+  const refused = await nextAttempt(closed.clock, closed.db, (await onlyEvent(closed.db)).id, { count: () => 0 })
   t.match(refused, { status: 'queued', attempts: 1, last_error: /ECONNREFUSED/ })
 })
