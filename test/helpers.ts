@@ -173,7 +173,19 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 export async function testPostgresUrl(t: TapT): Promise<string> {
   const name = `t_${randomBytes(6).toString('hex')}`
   await admin((client) => client.query(`create database ${name}`))
-  t.teardown(() => admin((client) => client.query(`drop database if exists ${name} with (force)`)))
+  t.teardown(() =>
+    admin(async (client) => {
+      // A pool's end() resolves before its clients' sockets close: a forced drop meanwhile would end a backend under an
+      // idle client, whose "terminating connection" error reaches a pool with no listener. So the drop waits (a second
+      // at most) for the test's own connections to go, and forces only what is left after that.
+      for (let i = 0; i < 100; i++) {
+        const left = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name])
+        if (left.rows[0]?.n === 0) break
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      await client.query(`drop database if exists ${name} with (force)`)
+    }),
+  )
   const url = new URL(loadCluster()?.adminUrl as string)
   url.pathname = `/${name}`
   return url.href
