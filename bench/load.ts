@@ -47,6 +47,18 @@ export interface LoadResult {
   requests: number
   /** Requests that had to reuse a signed request because the pool ran out (0 means every MessageSid was new). */
   reused: number
+  /** CPU time per request, in µs, where the run measured it (absent in results from before it). */
+  cpu?: CpuPerRequest
+}
+
+/** Where the CPU time of a run went, per request, in µs. */
+export interface CpuPerRequest {
+  /** The service under test. */
+  server: number
+  /** The load generator (autocannon, in the bench's own process). */
+  load: number
+  /** The PostgreSQL server's processes, when the service used one running on this machine. */
+  postgres?: number
 }
 
 /** Posts the signed requests to `url` + /sms over `connections` connections for `seconds`. */

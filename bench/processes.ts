@@ -1,6 +1,6 @@
-// Child processes for the benchmark: the servers under test and the mock Twilio, their readiness and their memory.
-import { type ChildProcess, fork } from 'node:child_process'
-import { openSync, readFileSync } from 'node:fs'
+// Child processes for the benchmark: the servers under test and the mock Twilio, their readiness, memory and CPU time.
+import { type ChildProcess, execFileSync, fork } from 'node:child_process'
+import { openSync, readdirSync, readFileSync } from 'node:fs'
 import { setTimeout as delay } from 'node:timers/promises'
 
 export interface Service {
@@ -17,6 +17,47 @@ export interface Service {
 export function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   return match === null ? Number.NaN : Number(match[1]) / 1024
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux almost always). */
+let ticksPerSecond: number | undefined
+const msPerTick = () => 1000 / (ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100)
+
+/** User + system CPU time of one process so far, in ms, from /proc (10 ms resolution), or undefined once it is gone. */
+export function cpuMs(pid: number | string): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * msPerTick()
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * CPU time so far of every PostgreSQL server process on this machine (postmaster, backends, WAL writer …), in ms, and
+ * how many there are: 0 when the DATABASE_URL server runs elsewhere. A backend that exits between two readings takes
+ * its time with it, so read while the service's pool holds its connections open.
+ */
+export function postgresCpuMs(): { ms: number; processes: number } {
+  let ms = 0
+  let processes = 0
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue
+    let name: string
+    try {
+      name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
+    } catch {
+      continue
+    }
+    if (name !== 'postgres') continue
+    const used = cpuMs(pid)
+    if (used === undefined) continue
+    ms += used
+    processes += 1
+  }
+  return { ms, processes }
 }
 
 /** SIGTERM, then SIGKILL after 15 s; resolves once the process has exited. */

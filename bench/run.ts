@@ -7,8 +7,8 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { isPostgresUrl, migrateToLatest, openDatabase, redactUrl } from '../src/database.js'
 import { enqueueNotification } from '../src/notify/queries.js'
-import { ACCOUNT_SID, drive, type LoadResult, signedRequests, type Workload } from './load.js'
-import { type MockTwilioProcess, type Service, startMockTwilioProcess, startService } from './processes.js'
+import { ACCOUNT_SID, type CpuPerRequest, drive, type LoadResult, signedRequests, type Workload } from './load.js'
+import { cpuMs, type MockTwilioProcess, postgresCpuMs, type Service, startMockTwilioProcess, startService } from './processes.js'
 import { seedAudience, seededPhone, seedPhones, seedSubscriptions, seedTopics, topicKey } from './seed.js'
 import { type BenchDatabases, benchDatabases } from './postgres.js'
 import { measureReplies } from './replies.js'
@@ -54,10 +54,23 @@ const workloads: Record<'H' | 'SUB', Workload> = {
 
 const step = (message: string) => process.stderr.write(`· ${message}\n`)
 
-async function measure(service: Service, workload: Workload, seconds = SECONDS): Promise<LoadResult> {
+/**
+ * Drives one workload at the service, and reads where the CPU time went meanwhile: the service's process, the bench's
+ * own (autocannon), and with `postgres` the PostgreSQL server's processes when they run on this machine.
+ */
+async function measure(service: Service, workload: Workload, seconds = SECONDS, postgres = false): Promise<LoadResult> {
   const pool = signedRequests(workload, seconds === WARMUP_SECONDS ? 50_000 : POOL, `${service.url}/sms`, AUTH_TOKEN)
   step(`${workload.name} for ${seconds} s`)
-  return drive(service.url, pool, seconds)
+  const before = { server: cpuMs(service.pid), load: process.cpuUsage(), postgres: postgresCpuMs() }
+  const result = await drive(service.url, pool, seconds)
+  const server = cpuMs(service.pid)
+  const load = process.cpuUsage(before.load)
+  const backends = postgresCpuMs()
+  if (server === undefined || before.server === undefined || result.requests === 0) return result
+  const perRequest = (ms: number) => (ms * 1000) / result.requests
+  const cpu: CpuPerRequest = { server: perRequest(server - before.server), load: (load.user + load.system) / result.requests }
+  if (postgres && backends.processes > 0) cpu.postgres = perRequest(backends.ms - before.postgres.ms)
+  return { ...result, cpu }
 }
 
 /** Migrates and seeds a SQLite file or (for a postgres:// URL) a PostgreSQL database, through Kysely. */
@@ -273,8 +286,8 @@ async function postgresPart(adminUrl: string, databases: BenchDatabases, port: n
     const empty = await startService(SERVER, { DATABASE_URL: emptyUrl, ...secrets }, port, log)
     started.push(empty)
     await measure(empty, workloads.H, WARMUP_SECONDS)
-    const H = await measure(empty, workloads.H)
-    const SUB = await measure(empty, workloads.SUB)
+    const H = await measure(empty, workloads.H, SECONDS, true)
+    const SUB = await measure(empty, workloads.SUB, SECONDS, true)
     await empty.stop()
 
     step(`${FLEET_INSTANCES} smsbot instances on one PostgreSQL database, SEND_RATE_PER_SECOND=${FLEET_RATE}, ${FLEET_MESSAGES} messages`)
