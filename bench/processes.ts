@@ -23,16 +23,23 @@ export function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 let ticksPerSecond: number | undefined
 const msPerTick = () => 1000 / (ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100)
 
-/** User + system CPU time of one process so far, in ms, from /proc (10 ms resolution), or undefined once it is gone. */
-export function cpuMs(pid: number | string): number | undefined {
+/** A process's command name and its user + system CPU time so far (ms), from /proc; undefined once it is gone. */
+function procStat(pid: number | string): { name: string; ms: number } | undefined {
+  let stat: string
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14th and 15th.
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * msPerTick()
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   } catch {
     return undefined
   }
+  // "pid (name) state …": the name may hold spaces and parentheses; utime and stime are the 14th and 15th fields.
+  const close = stat.lastIndexOf(') ')
+  const fields = stat.slice(close + 2).split(' ')
+  return { name: stat.slice(stat.indexOf('(') + 1, close), ms: (Number(fields[11]) + Number(fields[12])) * msPerTick() }
+}
+
+/** User + system CPU time of one process so far, in ms (10 ms resolution), or undefined once it is gone. */
+export function cpuMs(pid: number): number | undefined {
+  return procStat(pid)?.ms
 }
 
 /**
@@ -44,17 +51,9 @@ export function postgresCpuMs(): { ms: number; processes: number } {
   let ms = 0
   let processes = 0
   for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue
-    let name: string
-    try {
-      name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
-    } catch {
-      continue
-    }
-    if (name !== 'postgres') continue
-    const used = cpuMs(pid)
-    if (used === undefined) continue
-    ms += used
+    const stat = /^\d+$/.test(pid) ? procStat(pid) : undefined
+    if (stat?.name !== 'postgres') continue
+    ms += stat.ms
     processes += 1
   }
   return { ms, processes }

@@ -61,15 +61,16 @@ const step = (message: string) => process.stderr.write(`· ${message}\n`)
 async function measure(service: Service, workload: Workload, seconds = SECONDS, postgres = false): Promise<LoadResult> {
   const pool = signedRequests(workload, seconds === WARMUP_SECONDS ? 50_000 : POOL, `${service.url}/sms`, AUTH_TOKEN)
   step(`${workload.name} for ${seconds} s`)
-  const before = { server: cpuMs(service.pid), load: process.cpuUsage(), postgres: postgresCpuMs() }
+  const before = { server: cpuMs(service.pid), load: process.cpuUsage(), postgres: postgres ? postgresCpuMs() : undefined }
   const result = await drive(service.url, pool, seconds)
   const server = cpuMs(service.pid)
   const load = process.cpuUsage(before.load)
-  const backends = postgresCpuMs()
+  const backends = before.postgres === undefined ? undefined : postgresCpuMs()
   if (server === undefined || before.server === undefined || result.requests === 0) return result
   const perRequest = (ms: number) => (ms * 1000) / result.requests
   const cpu: CpuPerRequest = { server: perRequest(server - before.server), load: (load.user + load.system) / result.requests }
-  if (postgres && backends.processes > 0) cpu.postgres = perRequest(backends.ms - before.postgres.ms)
+  if (backends !== undefined && before.postgres !== undefined && backends.processes > 0)
+    cpu.postgres = perRequest(backends.ms - before.postgres.ms)
   return { ...result, cpu }
 }
 

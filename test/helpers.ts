@@ -1,6 +1,7 @@
 // Shared test set-up: a real SQLite file per test, a movable clock, a recording sender, signed webhooks.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import { Writable } from 'node:stream'
 import type { Logger } from 'pino'
@@ -181,7 +182,7 @@ export async function testPostgresUrl(t: TapT): Promise<string> {
       for (let i = 0; i < 100; i++) {
         const left = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name])
         if (left.rows[0]?.n === 0) break
-        await new Promise((resolve) => setTimeout(resolve, 10))
+        await delay(10)
       }
       await client.query(`drop database if exists ${name} with (force)`)
     }),

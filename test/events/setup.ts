@@ -1,5 +1,6 @@
 // An app with its dispatchers running on a test clock, told to deliver events to a local receiver; and the events table read back.
 import type { FastifyInstance } from 'fastify'
+import { setTimeout as delay } from 'node:timers/promises'
 import { buildApp } from '../../src/app.js'
 import { migrateToLatest, openDatabase, type Db } from '../../src/database.js'
 import type { EventRow } from '../../src/schema.js'
@@ -80,7 +81,7 @@ export async function drive(
       await clock.tick(1000)
       moved += 1000
     } else if ((waited += 10) > 60_000) throw new Error(`${what}: a delivery still under way after a minute of real time`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await delay(10)
   }
 }
 
